@@ -9,7 +9,7 @@ packages=(
     # libraries
     libmicrohttpd-dev libjansson-dev libyaml-dev libraft-dev libuv1-dev libcurl4-openssl-dev
     # tests and tools
-    libcmocka-dev etcd-server etcd-client openssl curl wrk iproute2 runc procps
+    libcmocka-dev python3 etcd-server etcd-client openssl curl wrk iproute2 runc procps
 )
 
 missing=()
