@@ -11,10 +11,10 @@
 
 #include <jansson.h>
 
-/* A client-visible failure, shaped like etcd's gateway error: {"error":msg,"message":msg,"code":grpc}.
- * grpc_code/http_status pairs as etcd: 3/400 invalid argument, 11/400 out of range (compacted,
- * future revision), 5/404 not found (lease), 9/412 failed precondition (lease exists),
- * 8/429 resource exhausted (too large). */
+/* A client-visible failure, shaped like etcd's gateway error:
+ * {"error":msg,"message":msg,"code":grpc}. grpc_code/http_status pairs as etcd: 3/400 invalid
+ * argument, 11/400 out of range (compacted, future revision), 5/404 not found (lease), 9/412 failed
+ * precondition (lease exists), 8/429 resource exhausted (too large). */
 struct kv_error {
     int grpc_code;
     int http_status;
@@ -106,7 +106,7 @@ int64_t kv_lease_granted_ttl(const struct kv_store *kv, int64_t id, json_t **key
 const json_t *kv_meta_get(const struct kv_store *kv, const char *name);
 
 /* Snapshots of the whole state (history since compaction, leases, metadata) for raft snapshots
- * and backups. kv_snapshot_save returns a malloc'd buffer (free()) in *buf/*len.
+ * and backups. kv_snapshot_save returns a malloc'd buffer (free()) in *buf, its size in *len.
  * kv_snapshot_load replaces the state; returns 0 or -1 with err filled on a corrupt buffer
  * (checksummed), leaving the state unchanged. */
 int kv_snapshot_save(const struct kv_store *kv, void **buf, size_t *len);
