@@ -259,7 +259,12 @@ class StoreApiCases:
     SUBJECT = ETCD
     MEMBERS = 1
 
+    # Set when the subject could not start once: later cases fail at once instead of waiting again.
+    startup_failure = None
+
     def setUp(self):
+        if type(self).startup_failure:
+            self.fail(f"{self.SUBJECT} did not start in an earlier case: {type(self).startup_failure}")
         self.clusters = []
         subject = Cluster(self.SUBJECT, self.MEMBERS)
         self.clusters.append(subject)
@@ -271,8 +276,9 @@ class StoreApiCases:
             for c in self.clusters:
                 c.launch()
             for c in self.clusters:
-                c.wait_ready()
-        except BaseException:
+                c.wait_ready(timeout=15)
+        except BaseException as e:
+            type(self).startup_failure = repr(e)[:300]
             self._capture_and_close()
             raise
         self.subject_cluster, self.reference_cluster = subject, reference
@@ -1043,7 +1049,7 @@ class ThreeMemberCases:
         try:
             cls.cluster.start()
         except BaseException:
-            cls.class_logs = cls.cluster.logs()
+            print(f"\n===== {cls.SUBJECT} 3-member start failed; logs =====\n{cls.cluster.logs()}")
             cls.cluster.close()
             raise
 

@@ -9,7 +9,7 @@ import os
 import shutil
 
 from .etcdapi import Client
-from .proc import Process, free_port, make_temp_dir, remove_temp_dir, wait_for
+from .proc import Process, WaitAborted, free_port, make_temp_dir, remove_temp_dir, wait_for
 
 ETCD = "etcd"
 C8S_STORE = "c8s-store"
@@ -93,7 +93,8 @@ class Member:
     def wait_healthy(self, timeout=20.0):
         def healthy():
             if not self.is_running():
-                raise AssertionError(f"{self.name} exited with {self.process.exit_code()}")
+                raise WaitAborted(f"{self.cluster.kind} member {self.name} exited with status "
+                                  f"{self.process.exit_code()}; log tail:\n{self.log_tail(15)}")
             return self.client.is_healthy()
         wait_for(healthy, timeout, what=f"{self.cluster.kind} member {self.name} healthy")
 

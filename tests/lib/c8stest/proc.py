@@ -27,11 +27,16 @@ class DeadlineExceeded(AssertionError):
     """A wait_for condition did not hold before its deadline (an AssertionError: the test fails)."""
 
 
+class WaitAborted(AssertionError):
+    """Raised by a wait_for condition to stop waiting at once (e.g. the process has exited)."""
+
+
 def wait_for(condition, timeout=10.0, interval=0.02, what="condition"):
     """Polls condition() until it returns a truthy value and returns that value.
 
     Exceptions raised by condition() count as "not yet" until the deadline; the last one is named in
-    the DeadlineExceeded raised when timeout seconds pass without success.
+    the DeadlineExceeded raised when timeout seconds pass without success. WaitAborted ends the
+    wait at once.
     """
     deadline = time.monotonic() + timeout
     last_error = None
@@ -40,6 +45,8 @@ def wait_for(condition, timeout=10.0, interval=0.02, what="condition"):
             value = condition()
             if value:
                 return value
+        except WaitAborted:
+            raise
         except Exception as e:  # noqa: BLE001 - polled conditions may fail while a server starts
             last_error = e
         if time.monotonic() >= deadline:
