@@ -187,17 +187,24 @@ void http_settings_free(struct http_settings *s)
 
 /* ---- Transfer callbacks ------------------------------------------------------------------- */
 
+/* Makes *buf hold at least need bytes, doubling from 4 KiB. */
+static void grow(char **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap) {
+        return;
+    }
+    size_t n = *cap ? *cap : 4096;
+    while (n < need) {
+        n *= 2;
+    }
+    *buf = xrealloc(*buf, n);
+    *cap = n;
+}
+
 static void body_append(struct http_xfer *x, const char *data, size_t len)
 {
     struct http_response *r = &x->resp;
-    if (r->body_len + len + 1 > x->body_cap) {
-        size_t cap = x->body_cap ? x->body_cap : 4096;
-        while (cap < r->body_len + len + 1) {
-            cap *= 2;
-        }
-        r->body = xrealloc(r->body, cap);
-        x->body_cap = cap;
-    }
+    grow(&r->body, &x->body_cap, r->body_len + len + 1);
     memcpy(r->body + r->body_len, data, len);
     r->body_len += len;
     r->body[r->body_len] = '\0';
@@ -228,14 +235,7 @@ static bool line_append(struct http_xfer *x, const char *data, size_t len)
         x->line_too_long = true;
         return false;
     }
-    if (x->line_len + len + 1 > x->line_cap) {
-        size_t cap = x->line_cap ? x->line_cap : 4096;
-        while (cap < x->line_len + len + 1) {
-            cap *= 2;
-        }
-        x->line = xrealloc(x->line, cap);
-        x->line_cap = cap;
-    }
+    grow(&x->line, &x->line_cap, x->line_len + len + 1);
     memcpy(x->line + x->line_len, data, len);
     x->line_len += len;
     return true;

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cleanup.h"
 #include "xalloc.h"
 
 #define MAX_LABELS 16

@@ -193,6 +193,20 @@ static bool ts_route(struct test_server *s, int fd, const char *method, const ch
     return ts_sendf(fd, "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found");
 }
 
+/* Reads more of the connection into buf; false at EOF, when full, or when the server stops. */
+static bool ts_fill(struct ts_conn *c, char *buf, size_t *have)
+{
+    if (*have == TS_BUF || !ts_wait_readable(c->s, c->fd)) {
+        return false;
+    }
+    ssize_t n = recv(c->fd, buf + *have, TS_BUF - *have, 0);
+    if (n <= 0) {
+        return false;
+    }
+    *have += (size_t)n;
+    return true;
+}
+
 static void *ts_conn_main(void *arg)
 {
     struct ts_conn *c = arg;
@@ -202,14 +216,9 @@ static void *ts_conn_main(void *arg)
     for (;;) {
         char *end;
         while ((end = (buf[have] = '\0', strstr(buf, "\r\n\r\n"))) == NULL) {
-            if (have == TS_BUF || !ts_wait_readable(s, c->fd)) {
+            if (!ts_fill(c, buf, &have)) {
                 goto out;
             }
-            ssize_t n = recv(c->fd, buf + have, TS_BUF - have, 0);
-            if (n <= 0) {
-                goto out;
-            }
-            have += (size_t)n;
         }
         size_t head_len = (size_t)(end - buf) + 4;
         char method[16] = "", path[1024] = "", length[32];
@@ -218,14 +227,9 @@ static void *ts_conn_main(void *arg)
         ts_header(buf, "Content-Length", length, sizeof length);
         size_t body_len = (size_t)atol(length);
         while (have < head_len + body_len) {
-            if (have == TS_BUF || !ts_wait_readable(s, c->fd)) {
+            if (!ts_fill(c, buf, &have)) {
                 goto out;
             }
-            ssize_t n = recv(c->fd, buf + have, TS_BUF - have, 0);
-            if (n <= 0) {
-                goto out;
-            }
-            have += (size_t)n;
         }
         atomic_fetch_add(&s->requests, 1);
         if (!ts_route(s, c->fd, method, path, buf, buf + head_len, body_len)) {
