@@ -28,9 +28,10 @@ int err_wrap(struct err *e, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(context, sizeof context, fmt, ap);
     va_end(ap);
-    char joined[ERR_MSG_SIZE];
+    /* Room for both whole parts, so the compiler sees no truncation; then cut to size. */
+    char joined[2 * ERR_MSG_SIZE + 2];
     snprintf(joined, sizeof joined, "%s: %s", context, e->msg);
-    memcpy(e->msg, joined, sizeof e->msg);
+    snprintf(e->msg, sizeof e->msg, "%.*s", ERR_MSG_SIZE - 1, joined);
     return -e->code;
 }
 
