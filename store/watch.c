@@ -539,6 +539,66 @@ static void catch_up_revision(void *data, int64_t revision, const struct kv_even
     cu->batch_bytes += bytes;
 }
 
+static int64_t int64_of(const json_t *obj, const char *name)
+{
+    const json_t *v = json_object_get(obj, name);
+    return json_is_string(v) ? strtoll(json_string_value(v), NULL, 10) : json_integer_value(v);
+}
+
+/* etcd serves a watch that starts exactly at the compact revision: its backend still holds every
+ * key's newest version at or below that revision, so the puts made at it survive (its deletes and
+ * their prev_kv do not). kv_history starts after the compaction, so those puts come from a range
+ * read at the compact revision limited to versions written there. */
+static void catch_up_at_compaction(struct catch_up *cu, int64_t compact_rev)
+{
+    struct watcher *w = cu->w;
+    cleanup_json json_t *req = json_object();
+    set_bytes(req, "key", w->key, w->key_len);
+    if (w->end != NULL) {
+        static const uint8_t to_end = 0;
+        set_bytes(req, "range_end", w->end_len > 0 ? w->end : &to_end,
+                  w->end_len > 0 ? w->end_len : 1);
+    }
+    json_object_set_new(req, "revision", json_integer(compact_rev));
+    json_object_set_new(req, "min_mod_revision", json_integer(compact_rev));
+    json_object_set_new(req, "max_mod_revision", json_integer(compact_rev));
+    struct kv_error kerr = {0};
+    cleanup_json json_t *resp = kv_range(cu->s->hub->kv, req, &kerr);
+    const json_t *kvs = json_object_get(resp, "kvs");
+    size_t n = json_array_size(kvs);
+    if (n == 0) {
+        return;
+    }
+    struct kv_event *events = xcalloc(n, sizeof *events);
+    uint8_t **bytes = xcalloc(2 * n, sizeof *bytes);
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *kv = json_array_get(kvs, i);
+        const json_t *key = json_object_get(kv, "key");
+        const json_t *value = json_object_get(kv, "value");
+        struct kv_kv *e = &events[count].kv;
+        if (b64_decode(json_string_value(key), json_string_length(key), &bytes[2 * i], &e->key_len,
+                       NULL) != 0 ||
+            (value != NULL && b64_decode(json_string_value(value), json_string_length(value),
+                                         &bytes[2 * i + 1], &e->value_len, NULL) != 0)) {
+            continue; /* kv_range writes valid base64 */
+        }
+        e->key = bytes[2 * i];
+        e->value = bytes[2 * i + 1];
+        e->create_revision = int64_of(kv, "create_revision");
+        e->mod_revision = int64_of(kv, "mod_revision");
+        e->version = int64_of(kv, "version");
+        e->lease = int64_of(kv, "lease");
+        count++;
+    }
+    catch_up_revision(cu, compact_rev, events, count);
+    for (size_t i = 0; i < 2 * n; i++) {
+        free(bytes[i]);
+    }
+    free(bytes);
+    free(events);
+}
+
 static void watcher_catch_up(struct watch_stream *s, struct watcher *w)
 {
     struct watch_hub *hub = s->hub;
@@ -554,10 +614,15 @@ static void watcher_catch_up(struct watch_stream *s, struct watcher *w)
         static const uint8_t from_key[1] = {0};
         const uint8_t *end = w->end == NULL ? NULL : w->end_len == 0 ? from_key : w->end;
         size_t end_len = w->end == NULL ? 0 : w->end_len == 0 ? 1 : w->end_len;
+        int64_t from = w->next_rev;
+        if (from == kv_compact_revision(hub->kv)) {
+            catch_up_at_compaction(&cu, from);
+            from++;
+        }
         int64_t compact_rev = 0;
         struct kv_error kerr = {0};
-        if (kv_history(hub->kv, w->next_rev, w->key, w->key_len, end, end_len, catch_up_revision,
-                       &cu, &compact_rev, &kerr) != 0) {
+        if (kv_history(hub->kv, from, w->key, w->key_len, end, end_len, catch_up_revision, &cu,
+                       &compact_rev, &kerr) != 0) {
             json_decref(cu.batch);
             /* As etcd: the header has no revision and the id stays taken until canceled. */
             if (compact_rev > 0) {

@@ -590,6 +590,46 @@ static void test_compacted_start_revision_is_created_then_canceled(void **state)
     json_decref(msgs);
 }
 
+static void test_watch_from_the_compact_revision_gets_the_puts_that_survived(void **state)
+{
+    struct fixture *f = *state;
+    for (int i = 0; i < 4; i++) {
+        char v[2] = {(char)('0' + i), 0};
+        put(f, "k", v); /* 2..5 */
+    }
+    put(f, "gone", "x"); /* 6 */
+    apply(f, KV_CMD_TXN,
+          "{\"success\":[{\"request_put\":{\"key\":\"%s\",\"value\":\"%s\"}},"
+          "{\"request_delete_range\":{\"key\":\"%s\"}}]}",
+          b64("k2"), b64("y"), b64("gone")); /* 7 */
+    put(f, "k", "4");                        /* 8 */
+    compact(f, 7);
+    /* As etcd: the put at 7 survives the compaction, its delete does not, nor its prev_kv. */
+    request(f->s, "{\"create_request\":{\"range_end\":\"AA==\",\"start_revision\":7,"
+                  "\"prev_kv\":true}}");
+    json_t *msgs = drain(f, f->s);
+    assert_int_equal(json_array_size(msgs), 2);
+    assert_json_equal(
+        json_array_get(msgs, 1),
+        "{\"header\":" H(
+            8) ",\"events\":["
+               "{\"kv\":{\"key\":\"azI=\",\"create_revision\":\"7\",\"mod_revision\":"
+               "\"7\",\"version\":\"1\",\"value\":\"eQ==\"}},"
+               "{\"kv\":{\"key\":\"aw==\",\"create_revision\":\"2\",\"mod_revision\":"
+               "\"8\",\"version\":\"5\",\"value\":\"NA==\"},\"prev_kv\":{\"key\":\"aw==\","
+               "\"create_revision\":\"2\",\"mod_revision\":\"5\",\"version\":\"4\","
+               "\"value\":\"Mw==\"}}]}");
+    json_decref(msgs);
+    /* One revision later than the compaction is plain history. */
+    request(f->s, "{\"create_request\":{\"key\":\"%s\",\"start_revision\":8}}", b64("k"));
+    msgs = drain(f, f->s);
+    struct seen seen = {0};
+    collect(msgs, 1, &seen);
+    assert_int_equal(seen.n, 1);
+    assert_int_equal(seen.revs[0], 8);
+    json_decref(msgs);
+}
+
 static void test_cancel_stops_events_and_unknown_ids_are_ignored(void **state)
 {
     struct fixture *f = *state;
@@ -1014,6 +1054,7 @@ int main(void)
         T(test_start_revision_in_the_future_waits_for_it),
         T(test_negative_start_revision_reads_from_the_first_revision),
         T(test_compacted_start_revision_is_created_then_canceled),
+        T(test_watch_from_the_compact_revision_gets_the_puts_that_survived),
         T(test_cancel_stops_events_and_unknown_ids_are_ignored),
         T(test_progress_request_reports_the_current_revision),
         T(test_progress_request_waits_for_catching_up_watchers),
