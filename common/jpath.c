@@ -125,7 +125,8 @@ static int parse_path(const char *path, struct parsed *p, struct err *err)
         } else if (path[pos] == '[') {
             rv = parse_bracket(path, &pos, p, err);
         } else {
-            rv = bad_path(err, path, pos, "unexpected ']'");
+            rv = bad_path(err, path, pos,
+                          path[pos] == ']' ? "unexpected ']'" : "expected '.' or '['");
         }
     }
     if (rv < 0) {
