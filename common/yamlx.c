@@ -920,7 +920,8 @@ static int read_key(struct loader *l, char **key, size_t *klen, size_t *nodes)
         scalar_from_event(ev, &sc);
         int rv = scalar_to_key(l, &sc, mark, key, klen);
         if (rv == 0 && ev->data.scalar.anchor != NULL) {
-            struct anchor *a = &l->anchors[anchor_begin(l, (const char *)ev->data.scalar.anchor)];
+            size_t idx = anchor_begin(l, (const char *)ev->data.scalar.anchor);
+            struct anchor *a = &l->anchors[idx];
             a->done = a->is_scalar = true;
             a->nodes = 1;
             a->sc = sc;
@@ -1064,7 +1065,8 @@ static int read_node(struct loader *l, json_t **out, size_t *nodes)
         scalar_from_event(ev, &sc);
         int rv = scalar_to_json(l, &sc, mark, out);
         if (rv == 0 && ev->data.scalar.anchor != NULL) {
-            struct anchor *a = &l->anchors[anchor_begin(l, (const char *)ev->data.scalar.anchor)];
+            size_t idx = anchor_begin(l, (const char *)ev->data.scalar.anchor);
+            struct anchor *a = &l->anchors[idx];
             a->done = a->is_scalar = true;
             a->nodes = 1;
             a->sc = sc;
