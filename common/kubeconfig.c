@@ -109,18 +109,49 @@ json_t *kubeconfig_find(const json_t *config, const char *list, const char *name
     return found;
 }
 
-/* client-go's ResolveLocalPaths: relative paths become absolute against the file's folder. */
+/* Go's filepath.Clean of an absolute path: no ".", "..", or repeated slashes. Owned result. */
+static char *clean_abs_path(const char *path)
+{
+    size_t n = strlen(path);
+    char *out = xmalloc(n + 2);
+    size_t o = 0;
+    for (const char *p = path; *p != '\0';) {
+        while (*p == '/') {
+            p++;
+        }
+        const char *end = strchrnul(p, '/');
+        size_t len = (size_t)(end - p);
+        if (len == 2 && p[0] == '.' && p[1] == '.') {
+            while (o > 0 && out[o - 1] != '/') {
+                o--;
+            }
+            if (o > 0) {
+                o--;
+            }
+        } else if (len > 0 && !(len == 1 && p[0] == '.')) {
+            out[o++] = '/';
+            memcpy(out + o, p, len);
+            o += len;
+        }
+        p = end;
+    }
+    if (o == 0) {
+        out[o++] = '/';
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* client-go's ResolveLocalPaths: relative paths become absolute against the folder of the
+ * file (filepath.Abs, which does not follow symlinks, then filepath.Join). */
 static void resolve_local_paths(json_t *cfg, const char *file)
 {
-    cleanup_free char *abs = realpath(file, NULL);
-    cleanup_free char *dir = xstrdup(abs != NULL ? abs : file);
+    cleanup_free char *cwd = getcwd(NULL, 0);
+    cleanup_free char *joined =
+        file[0] == '/' || cwd == NULL ? xstrdup(file) : xasprintf("%s/%s", cwd, file);
+    cleanup_free char *dir = clean_abs_path(joined);
     char *slash = strrchr(dir, '/');
-    if (slash == NULL) {
-        free(dir);
-        dir = xstrdup(".");
-    } else {
-        slash[slash == dir ? 1 : 0] = '\0';
-    }
+    slash[slash == dir ? 1 : 0] = '\0';
     for (size_t i = 0; i < sizeof path_fields / sizeof path_fields[0]; i++) {
         const char *inner = strcmp(path_fields[i].list, "clusters") == 0 ? "cluster" : "user";
         json_t *arr = json_object_get(cfg, path_fields[i].list);
@@ -132,8 +163,9 @@ static void resolve_local_paths(json_t *cfg, const char *file)
             if (p == NULL || p[0] == '\0' || p[0] == '/') {
                 continue;
             }
-            const char *sep = dir[strlen(dir) - 1] == '/' ? "" : "/";
-            json_object_set_new(obj, path_fields[i].field, json_sprintf("%s%s%s", dir, sep, p));
+            cleanup_free char *full = xasprintf("%s/%s", dir, p);
+            cleanup_free char *clean = clean_abs_path(full);
+            json_object_set_new(obj, path_fields[i].field, json_string(clean));
         }
     }
 }
@@ -200,6 +232,35 @@ static int merge_file(json_t *merged, const char *path, struct err *err)
     return 0;
 }
 
+static int compare_names(const void *a, const void *b)
+{
+    const char *x = json_string_value(json_object_get(*(json_t *const *)a, "name"));
+    const char *y = json_string_value(json_object_get(*(json_t *const *)b, "name"));
+    return strcmp(x != NULL ? x : "", y != NULL ? y : "");
+}
+
+/* client-go keeps the lists as maps, so the merged config lists them by name. */
+static void sort_lists(json_t *cfg)
+{
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        json_t *arr = json_object_get(cfg, lists[i].list);
+        size_t n = json_array_size(arr);
+        if (n < 2) {
+            continue;
+        }
+        json_t **items = xcalloc(n, sizeof *items);
+        for (size_t k = 0; k < n; k++) {
+            items[k] = json_incref(json_array_get(arr, k));
+        }
+        qsort(items, n, sizeof *items, compare_names);
+        json_array_clear(arr);
+        for (size_t k = 0; k < n; k++) {
+            json_array_append_new(arr, items[k]);
+        }
+        free(items);
+    }
+}
+
 int kubeconfig_load_paths(const char *explicit_path, const char *env_kubeconfig, const char *home,
                           json_t **out, struct err *err)
 {
@@ -236,6 +297,7 @@ int kubeconfig_load_paths(const char *explicit_path, const char *env_kubeconfig,
     if (rv < 0) {
         return rv;
     }
+    sort_lists(merged);
     *out = steal_ptr(&merged);
     return 0;
 }

@@ -456,7 +456,7 @@ static void format_real(double v, char *out, size_t size)
         return;
     }
     if (isfinite(v) && v == floor(v) && fabs(v) < 1e21) {
-        char d[32], text[32];
+        char d[32], text[64];
         int exp = shortest_digits(fabs(v), false, d, sizeof d);
         snprintf(text, sizeof text, "%s%.*s", d, exp + 1 - (int)strlen(d), "000000000000000000000");
         const char *limit = v < 0 ? "9223372036854775808" : "18446744073709551615";

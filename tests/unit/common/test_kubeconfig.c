@@ -160,7 +160,7 @@ static void test_relative_paths_resolve_against_their_files_folder(void **state)
     char want[512];
     snprintf(want, sizeof want, "%s/sub/ca.crt", real);
     assert_string_equal(kc.ca_file, want);
-    snprintf(want, sizeof want, "%s/sub/../certs/c.crt", real);
+    snprintf(want, sizeof want, "%s/certs/c.crt", real);
     assert_string_equal(kc.client_cert_file, want);
     assert_string_equal(kc.client_key_file, "/abs/c.key");
     /* No token, so tokenFile is read (and trimmed, as client-go's token source does). */
@@ -190,7 +190,9 @@ static void test_kubeconfig_list_merges_with_the_first_file_winning(void **state
     assert_int_equal(kubeconfig_load_paths(NULL, env, NULL, &cfg, &err), 0);
     assert_string_equal(json_string_value(json_object_get(cfg, "current-context")), "ctx");
     assert_int_equal(json_array_size(json_object_get(cfg, "clusters")), 2);
-    assert_non_null(kubeconfig_find(cfg, "clusters", "only-b"));
+    /* Listed by name, as client-go's maps come out of `kubectl config view`. */
+    json_t *first = json_array_get(json_object_get(cfg, "clusters"), 0);
+    assert_string_equal(json_string_value(json_object_get(first, "name")), "only-b");
     struct kubeconfig kc;
     assert_int_equal(kubeconfig_resolve(cfg, NULL, &kc, &err), 0);
     /* The whole "shared" entry comes from a: fields are not merged across files. */
