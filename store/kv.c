@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "b64.h"
 #include "cleanup.h"
 #include "mvcc.h"
 #include "xalloc.h"
@@ -101,130 +102,12 @@ static void arena_free(struct arena *a)
     }
 }
 
-/* ---- base64 (standard alphabet, padded; decoding reports errors as Go's encoding/base64) ---- */
-
-static const char B64_ALPHABET[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static int b64_value(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z') {
-        return c - 'A';
-    }
-    if (c >= 'a' && c <= 'z') {
-        return c - 'a' + 26;
-    }
-    if (c >= '0' && c <= '9') {
-        return c - '0' + 52;
-    }
-    if (c == '+') {
-        return 62;
-    }
-    if (c == '/') {
-        return 63;
-    }
-    return -1;
-}
-
-/* Decodes s into out (room for n/4*3+3 bytes). Returns -1 with *bad_at set on bad input. */
-static int b64_decode(const char *s, size_t n, uint8_t *out, size_t *out_len, size_t *bad_at)
-{
-    size_t si = 0, o = 0;
-    for (;;) {
-        int d[4] = {0, 0, 0, 0};
-        int dlen = 4;
-        bool trailing = false;
-        size_t trailing_at = 0;
-        for (int j = 0; j < 4; j++) {
-            if (si == n) {
-                if (j == 0) {
-                    *out_len = o;
-                    return 0;
-                }
-                *bad_at = si - (size_t)j;
-                return -1;
-            }
-            unsigned char c = (unsigned char)s[si++];
-            int v = b64_value(c);
-            if (v >= 0) {
-                d[j] = v;
-                continue;
-            }
-            if (c == '\n' || c == '\r') {
-                j--;
-                continue;
-            }
-            if (c != '=' || j < 2) {
-                *bad_at = si - 1;
-                return -1;
-            }
-            if (j == 2) {
-                while (si < n && (s[si] == '\n' || s[si] == '\r')) {
-                    si++;
-                }
-                if (si == n) {
-                    *bad_at = n;
-                    return -1;
-                }
-                if (s[si] != '=') {
-                    *bad_at = si - 1;
-                    return -1;
-                }
-                si++;
-            }
-            while (si < n && (s[si] == '\n' || s[si] == '\r')) {
-                si++;
-            }
-            if (si < n) {
-                trailing = true;
-                trailing_at = si;
-            }
-            dlen = j;
-            break;
-        }
-        uint32_t val =
-            (uint32_t)d[0] << 18 | (uint32_t)d[1] << 12 | (uint32_t)d[2] << 6 | (uint32_t)d[3];
-        uint8_t b[3] = {(uint8_t)(val >> 16), (uint8_t)(val >> 8), (uint8_t)val};
-        for (int i = 0; i < dlen - 1; i++) {
-            out[o++] = b[i];
-        }
-        if (trailing) {
-            *bad_at = trailing_at;
-            return -1;
-        }
-        if (dlen < 4) {
-            *out_len = o;
-            return 0;
-        }
-    }
-}
-
-static size_t b64_encode(const uint8_t *p, size_t n, char *out)
-{
-    size_t o = 0, i = 0;
-    for (; i + 3 <= n; i += 3) {
-        uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-        out[o++] = B64_ALPHABET[v >> 18];
-        out[o++] = B64_ALPHABET[(v >> 12) & 63];
-        out[o++] = B64_ALPHABET[(v >> 6) & 63];
-        out[o++] = B64_ALPHABET[v & 63];
-    }
-    if (i < n) {
-        uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0);
-        out[o++] = B64_ALPHABET[v >> 18];
-        out[o++] = B64_ALPHABET[(v >> 12) & 63];
-        out[o++] = i + 1 < n ? B64_ALPHABET[(v >> 6) & 63] : '=';
-        out[o++] = '=';
-    }
-    return o;
-}
-
 static json_t *b64_json(const uint8_t *p, size_t n)
 {
     char stack[512];
-    size_t need = (n + 2) / 3 * 4;
+    size_t need = b64_encoded_len(n);
     char *buf = need <= sizeof stack ? stack : xmalloc(need);
-    size_t len = b64_encode(p, n, buf);
+    size_t len = b64_encode_into(p, n, buf);
     json_t *j = json_stringn_nocheck(buf, len);
     if (buf != stack) {
         free(buf);
@@ -283,14 +166,15 @@ static int get_bytes(struct arena *a, const json_t *obj, const char *name, struc
         return FAIL_INVALID(err, "json: cannot unmarshal %s into Go value of type []uint8",
                             go_type(v));
     }
-    const char *s = json_string_value(v);
-    size_t n = json_string_length(v);
-    uint8_t *buf = arena_alloc(a, n / 4 * 3 + 3);
-    size_t bad_at = 0;
-    if (b64_decode(s, n, buf, &out->n, &bad_at) != 0) {
-        return FAIL_INVALID(err, "illegal base64 data at input byte %zu", bad_at);
+    uint8_t *buf = NULL;
+    struct err e;
+    if (b64_decode(json_string_value(v), json_string_length(v), &buf, &out->n, &e) != 0) {
+        return FAIL_INVALID(err, "%s", e.msg);
     }
-    out->p = buf;
+    uint8_t *copy = arena_alloc(a, out->n + 1);
+    memcpy(copy, buf, out->n);
+    free(buf);
+    out->p = copy;
     return 0;
 }
 

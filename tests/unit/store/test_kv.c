@@ -959,7 +959,7 @@ static void assert_same_state(struct kv_store *a, struct kv_store *b)
     json_decref(la);
     json_decref(lb);
     for (int i = 0; i < 4; i++) {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "m%d", i);
         const json_t *x = kv_meta_get(a, name), *y = kv_meta_get(b, name);
         assert_true((x == NULL && y == NULL) || json_equal(x, y));
