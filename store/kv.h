@@ -33,7 +33,8 @@ enum kv_cmd {
 
 /* An event as a watcher sees it: a put or a delete of one key at one revision. Pointers borrow
  * from the store and stay valid only during the callback. prev is the key's previous version
- * (NULL when the key did not exist). For a delete, kv->value is empty. */
+ * (NULL when the key did not exist). For a delete, kv holds only key and mod_revision (value
+ * NULL/0, create_revision, version and lease 0), as etcd's watch shows it. */
 struct kv_kv {
     const uint8_t *key;
     size_t key_len;
@@ -70,26 +71,34 @@ int64_t kv_revision(const struct kv_store *kv);
 int64_t kv_compact_revision(const struct kv_store *kv);
 
 /* Validates a client request before it is proposed (bad base64, empty key, duplicate keys in a
- * txn, more than max_txn_ops operations, unknown enum names ...), with etcd's messages.
- * Returns 0 or -1 with err filled. Does not look at state. */
+ * txn, more than max_txn_ops operations, unknown enum names, JSON type errors ...), with etcd's
+ * messages (code 3, HTTP 400; too large lease TTL 11/400). Returns 0 or -1 with err filled.
+ * Does not look at state. A NULL request counts as {}. LEASE_GRANT accepts ID 0 here (the
+ * leader fills it in before proposing); kv_apply refuses it. */
 int kv_validate(enum kv_cmd cmd, const json_t *request, size_t max_txn_ops, struct kv_error *err);
 
 /* Applies one command. On success returns 0 and, when response is not NULL, stores a new
  * reference to the etcd response body WITHOUT "header" (the server adds it; nested txn responses
- * carry their own {"revision":..} headers as etcd does). A business failure (compacted, lease
- * not found, ignore_value on a missing key...) returns -1 with err filled and changes nothing.
- * Deterministic: every member applying the same commands reaches the same state. */
+ * carry their own {"revision":..} headers as etcd does). For every command the top-level
+ * header revision is kv_revision() right after the call. With response NULL no JSON is built
+ * (followers). A business failure (compacted, lease not found, ignore_value on a missing
+ * key...) returns -1 with err filled and changes nothing. kv_apply re-runs the stateless checks
+ * itself, except max_txn_ops (local configuration). Deterministic: every member applying the
+ * same commands reaches the same state. Events are delivered before it returns. */
 int kv_apply(struct kv_store *kv, enum kv_cmd cmd, const json_t *request, json_t **response,
              struct kv_error *err);
 
-/* A read: etcd RangeRequest on local state. Returns a new reference to the body without header,
- * or NULL with err filled (compacted / future revision). */
+/* A read: etcd RangeRequest on local state (validated here: base64, empty key, types). Returns a
+ * new reference to the body without header (its revision is kv_revision()), or NULL with err
+ * filled (invalid request, compacted / future revision). O(log n) seek; a count at the current
+ * revision is O(log n); a historical count walks the keys of the range. */
 json_t *kv_range(struct kv_store *kv, const json_t *request, struct kv_error *err);
 
 /* Watch catch-up: calls cb for every revision in [start_revision, current] that touched a key in
  * [key, range_end) (etcd range_end rules: empty = the single key, "\0" = to the end), in order.
- * Returns 0, or -1 with err filled when start_revision <= the compacted revision (then
- * *compact_revision says which). */
+ * Returns 0, or -1 with err filled (11/400 compacted) when start_revision <= the compacted
+ * revision (then *compact_revision, when not NULL, says which). start_revision <= 0 gives no
+ * events and returns 0: resolve etcd's "0 = current + 1" before calling. */
 int kv_history(struct kv_store *kv, int64_t start_revision, const uint8_t *key, size_t key_len,
                const uint8_t *range_end, size_t range_end_len, kv_events_cb cb, void *data,
                int64_t *compact_revision, struct kv_error *err);
@@ -106,17 +115,22 @@ int64_t kv_lease_granted_ttl(const struct kv_store *kv, int64_t id, json_t **key
 const json_t *kv_meta_get(const struct kv_store *kv, const char *name);
 
 /* Snapshots of the whole state (history since compaction, leases, metadata) for raft snapshots
- * and backups. kv_snapshot_save returns a malloc'd buffer (free()) in *buf, its size in *len.
- * kv_snapshot_load replaces the state; returns 0 or -1 with err filled on a corrupt buffer
- * (checksummed), leaving the state unchanged. */
+ * and backups. kv_snapshot_save returns a malloc'd buffer (free()) in *buf, its size in *len;
+ * equal states give equal bytes. kv_snapshot_load replaces the state (the events listener
+ * stays; resync watchers yourself); returns 0 or -1 with err filled (13/500 "snapshot: ...") on
+ * a corrupt, truncated or unknown-version buffer (checksummed), leaving the state unchanged.
+ * Format (kv.c): "C8SKVSN1", u32 version, varint-coded keys/versions, leases, metadata JSON,
+ * 64-bit checksum. */
 int kv_snapshot_save(const struct kv_store *kv, void **buf, size_t *len);
 int kv_snapshot_load(struct kv_store *kv, const void *buf, size_t len, struct kv_error *err);
 
-/* A hash of the key space at the current revision (for /v3/maintenance/hash and for tests that
- * compare members). */
+/* A hash of the key space: revision, compact revision and every retained version of every key
+ * (not leases or metadata). Equal on members with equal state (for /v3/maintenance/hash and
+ * tests that compare members); not etcd's value. */
 uint32_t kv_hash(const struct kv_store *kv);
 
-/* Number of keys and approximate bytes held (for maintenance/status dbSize and metrics). */
+/* Number of live keys at the current revision, and approximate bytes held (keys, every retained
+ * version, leases) for maintenance/status dbSize and metrics. */
 size_t kv_key_count(const struct kv_store *kv);
 size_t kv_size_bytes(const struct kv_store *kv);
 
