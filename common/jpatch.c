@@ -331,7 +331,7 @@ static bool container_add(json_t *con, const char *key, json_t *val, char *msg)
     long long idx;
     char inner[MSG_SIZE];
     if (!go_atoi(key, &idx, inner, sizeof inner)) {
-        snprintf(msg, MSG_SIZE, "value was not a proper array index: '%s': %s", key, inner);
+        snprintf(msg, MSG_SIZE, "value was not a proper array index: '%.64s': %.120s", key, inner);
         json_decref(val);
         return false;
     }
@@ -471,8 +471,8 @@ static int op_replace(json_t **doc, const json_t *op, struct err *err)
     if (json_is_object(con)) {
         json_object_set_new(con, key, op_value(op));
     } else {
-        long long idx;
-        size_t at;
+        long long idx = 0;
+        size_t at = 0;
         /* container_get validated the index. */
         go_atoi(key, &idx, msg, sizeof msg);
         resolve_index(idx, json_array_size(con), &at);

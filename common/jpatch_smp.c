@@ -248,8 +248,14 @@ static const char *scalar_text(const json_t *v, char *buf)
 
 /* ==== errors with upstream's texts ============================================================ */
 
+static json_t *no_value(int ignored)
+{
+    (void)ignored;
+    return NULL;
+}
+
 /* err_set for functions returning a json_t *: evaluates to NULL. */
-#define fail(s, code, ...) (err_set((s)->err, (code), __VA_ARGS__), (json_t *)NULL)
+#define fail(s, code, ...) no_value(err_set((s)->err, (code), __VA_ARGS__))
 
 static json_t *bad_arg_type(struct smp *s, const char *expected, const json_t *actual)
 {
@@ -272,7 +278,7 @@ static json_t *bad_format(struct smp *s, const char *what)
 
 static void path_push(struct smp *s, const char *key)
 {
-    /* Deeper paths than any Kubernetes type are looked up as their last level. */
+    /* merge_map and diff_maps refuse to go deeper, so the array never overflows. */
     if (s->depth < MAX_PATH_DEPTH) {
         s->path[s->depth] = xstrdup(key);
     }
@@ -923,12 +929,12 @@ static int merge_element_orders(struct smp *s, json_t *orig, json_t *patch,
             merged =
                 merge_slice_field(s, olist, plist, meta.strategy, meta.merge_key, false, o, &view);
             path_pop(s);
-            if (merged == NULL) {
-                goto out;
-            }
             if (view != NULL) {
                 json_decref(live);
                 live = view;
+            }
+            if (merged == NULL) {
+                goto out;
             }
         }
         json_t *in, *rest;
@@ -1146,6 +1152,10 @@ static json_t *merge_map(struct smp *s, json_t *orig, json_t *patch, const struc
         char a[ERR_MSG_SIZE / 2], b[ERR_MSG_SIZE / 2];
         return fail(s, EINVAL, "unknown patch type: %s in map: %s", go_text(directive, a, sizeof a),
                     go_text(patch, b, sizeof b));
+    }
+    if (s->depth >= MAX_PATH_DEPTH) {
+        json_decref(orig);
+        return fail(s, EINVAL, "patch nests deeper than %d objects", MAX_PATH_DEPTH);
     }
     cleanup_json json_t *out = orig != NULL ? orig : json_object();
     if (apply_retain_keys(s, out, patch, o) < 0 || merge_element_orders(s, out, patch, o) < 0) {
@@ -1511,6 +1521,9 @@ static int diff_field(struct smp *s, json_t *patch, const char *key, const json_
 static json_t *diff_maps(struct smp *s, const json_t *orig, const json_t *mod,
                          const struct diff_opts *d)
 {
+    if (s->depth >= MAX_PATH_DEPTH) {
+        return fail(s, EINVAL, "object nests deeper than %d objects", MAX_PATH_DEPTH);
+    }
     cleanup_json json_t *patch = json_object();
     cleanup_json json_t *retain = json_array();
     const char *key;
