@@ -161,27 +161,6 @@ json_t *jpatch_merge_create(const json_t *original, const json_t *modified, stru
 
 /* ==== JSON patch ============================================================================== */
 
-/* The name Go's encoding/json gives a JSON value's kind in "cannot unmarshal X" messages. */
-static const char *go_json_kind(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        return "object";
-    case JSON_ARRAY:
-        return "array";
-    case JSON_STRING:
-        return "string";
-    case JSON_INTEGER:
-    case JSON_REAL:
-        return "number";
-    case JSON_TRUE:
-    case JSON_FALSE:
-        return "bool";
-    default:
-        return "null";
-    }
-}
-
 /* strconv.Atoi: optional sign, decimal digits (leading zeros allowed), in int range. Fills msg with
  * Go's error on failure. */
 static bool go_atoi(const char *s, long long *out, char *msg, size_t size)
@@ -383,7 +362,7 @@ static int op_string(const json_t *op, const char *name, const char **out, char 
     }
     if (!json_is_string(v)) {
         snprintf(msg, MSG_SIZE, "json: cannot unmarshal %s into Go value of type string",
-                 go_json_kind(v));
+                 jpath_type_name(v));
         return -EINVAL;
     }
     *out = json_string_value(v);
@@ -481,19 +460,46 @@ static int op_replace(json_t **doc, const json_t *op, struct err *err)
     return 0;
 }
 
+/* The "from" of a move or copy: its pointer, the container and the last token (owned). */
+static int resolve_from(json_t *doc, const json_t *op, const char *verb, const char **from,
+                        json_t **con, char **key, struct err *err)
+{
+    char msg[MSG_SIZE];
+    if (op_string(op, "from", from, msg) < 0) {
+        return err_set(err, C8S_EINVALID, "%s operation failed to decode from: %s", verb, msg);
+    }
+    *con = find_container(doc, *from, key);
+    if (*con == NULL) {
+        return err_set(err, C8S_EINVALID,
+                       "%s operation does not apply: doc is missing from path: %s: missing value",
+                       verb, *from);
+    }
+    return 0;
+}
+
+/* The destination container of a move or copy, and its last token (owned). */
+static int resolve_destination(json_t *doc, const char *verb, const char *path, json_t **con,
+                               char **key, struct err *err)
+{
+    *con = find_container(doc, path, key);
+    if (*con == NULL) {
+        return err_set(
+            err, C8S_EINVALID,
+            "%s operation does not apply: doc is missing destination path: %s: missing value", verb,
+            path);
+    }
+    return 0;
+}
+
 static int op_move(json_t *doc, const json_t *op, struct err *err)
 {
     char msg[MSG_SIZE];
     const char *from, *path;
-    if (op_string(op, "from", &from, msg) < 0) {
-        return err_set(err, C8S_EINVALID, "move operation failed to decode from: %s", msg);
-    }
     cleanup_free char *key = NULL;
-    json_t *con = find_container(doc, from, &key);
-    if (con == NULL) {
-        return err_set(err, C8S_EINVALID,
-                       "move operation does not apply: doc is missing from path: %s: missing value",
-                       from);
+    json_t *con;
+    int rv = resolve_from(doc, op, "move", &from, &con, &key, err);
+    if (rv < 0) {
+        return rv;
     }
     json_t *val;
     if (!container_get(con, key, &val, msg)) {
@@ -510,13 +516,11 @@ static int op_move(json_t *doc, const json_t *op, struct err *err)
         return err_set(err, C8S_EINVALID, "move operation failed to decode path: %s", msg);
     }
     cleanup_free char *dest_key = NULL;
-    json_t *dest = find_container(doc, path, &dest_key);
-    if (dest == NULL) {
+    json_t *dest;
+    rv = resolve_destination(doc, "move", path, &dest, &dest_key, err);
+    if (rv < 0) {
         json_decref(moving);
-        return err_set(
-            err, C8S_EINVALID,
-            "move operation does not apply: doc is missing destination path: %s: missing value",
-            path);
+        return rv;
     }
     if (!container_add(dest, dest_key, moving, msg)) {
         return err_set(err, C8S_EINVALID, "error in move for path: '%s': %s", path, msg);
@@ -562,15 +566,11 @@ static int op_copy(json_t *doc, const json_t *op, struct err *err)
 {
     char msg[MSG_SIZE];
     const char *from, *path;
-    if (op_string(op, "from", &from, msg) < 0) {
-        return err_set(err, C8S_EINVALID, "copy operation failed to decode from: %s", msg);
-    }
     cleanup_free char *key = NULL;
-    json_t *con = find_container(doc, from, &key);
-    if (con == NULL) {
-        return err_set(err, C8S_EINVALID,
-                       "copy operation does not apply: doc is missing from path: %s: missing value",
-                       from);
+    json_t *con;
+    int rv = resolve_from(doc, op, "copy", &from, &con, &key, err);
+    if (rv < 0) {
+        return rv;
     }
     json_t *val;
     if (!container_get(con, key, &val, msg)) {
@@ -580,12 +580,10 @@ static int op_copy(json_t *doc, const json_t *op, struct err *err)
         return err_set(err, C8S_EINVALID, "copy operation failed to decode path: missing value");
     }
     cleanup_free char *dest_key = NULL;
-    json_t *dest = find_container(doc, path, &dest_key);
-    if (dest == NULL) {
-        return err_set(
-            err, C8S_EINVALID,
-            "copy operation does not apply: doc is missing destination path: %s: missing value",
-            path);
+    json_t *dest;
+    rv = resolve_destination(doc, "copy", path, &dest, &dest_key, err);
+    if (rv < 0) {
+        return rv;
     }
     /* As evanphx, copying a missing object member copies null. */
     json_t *copy = val != NULL ? json_deep_copy(val) : json_null();
@@ -599,7 +597,7 @@ json_t *jpatch_json_apply(const json_t *doc, const json_t *patch, struct err *er
 {
     if (!json_is_array(patch) && !json_is_null(patch)) {
         err_set(err, EINVAL, "json: cannot unmarshal %s into Go value of type jsonpatch.Patch",
-                patch == NULL ? "null" : go_json_kind(patch));
+                jpath_type_name(patch));
         return NULL;
     }
     size_t nops = json_array_size(patch);
@@ -609,7 +607,7 @@ json_t *jpatch_json_apply(const json_t *doc, const json_t *patch, struct err *er
         if (!json_is_object(op) && !json_is_null(op)) {
             err_set(err, EINVAL,
                     "json: cannot unmarshal %s into Go value of type jsonpatch.Operation",
-                    go_json_kind(op));
+                    jpath_type_name(op));
             return NULL;
         }
     }
@@ -620,7 +618,7 @@ json_t *jpatch_json_apply(const json_t *doc, const json_t *patch, struct err *er
     }
     if (!json_is_object(doc) && !json_is_array(doc)) {
         err_set(err, EINVAL, "json: cannot unmarshal %s into Go value of type jsonpatch.partialDoc",
-                doc == NULL ? "null" : go_json_kind(doc));
+                jpath_type_name(doc));
         return NULL;
     }
     json_t *out = json_deep_copy(doc);

@@ -326,6 +326,26 @@ int jpath_del(json_t *root, const char *path, struct err *err)
     return rv;
 }
 
+const char *jpath_type_name(const json_t *v)
+{
+    switch (v == NULL ? JSON_NULL : json_typeof(v)) {
+    case JSON_OBJECT:
+        return "object";
+    case JSON_ARRAY:
+        return "array";
+    case JSON_STRING:
+        return "string";
+    case JSON_INTEGER:
+    case JSON_REAL:
+        return "number";
+    case JSON_TRUE:
+    case JSON_FALSE:
+        return "bool";
+    default:
+        return "null";
+    }
+}
+
 static bool numbers_equal(const json_t *a, const json_t *b)
 {
     if (json_is_integer(a) && json_is_integer(b)) {

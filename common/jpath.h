@@ -66,6 +66,10 @@ int jpath_del(json_t *root, const char *path, struct err *err);
  * and a number's spelling carries no meaning. Either argument may be NULL (equal only to NULL). */
 bool jpath_equal(const json_t *a, const json_t *b);
 
+/* The JSON kind of v as Go's encoding/json names it in "cannot unmarshal X" messages: "object",
+ * "array", "string", "number", "bool" or "null" (also for NULL). Static, never NULL. */
+const char *jpath_type_name(const json_t *v);
+
 /* A real that holds a whole number in int64's range, as that integer: returns true and sets *out.
  * Integers return true as themselves; everything else false. */
 bool jpath_number_as_int(const json_t *v, int64_t *out);

@@ -180,6 +180,17 @@ static void test_equal_ignores_key_order_and_number_spelling(void **state)
     json_decref(d);
 }
 
+static void test_type_names_follow_go_encoding_json(void **state)
+{
+    struct fixture *f = *state;
+    assert_string_equal(jpath_type_name(f->pod), "object");
+    assert_string_equal(jpath_type_name(jpath_get(f->pod, "spec.containers")), "array");
+    assert_string_equal(jpath_type_name(jpath_get(f->pod, "kind")), "string");
+    assert_string_equal(jpath_type_name(jpath_get(f->pod, "spec.half")), "number");
+    assert_string_equal(jpath_type_name(jpath_get(f->pod, "spec.hostNetwork")), "bool");
+    assert_string_equal(jpath_type_name(NULL), "null");
+}
+
 /* ---- Failure ---- */
 
 static void assert_bad_path(json_t *root, const char *path, const char *message)
@@ -257,6 +268,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_del_removes_keys_and_elements_and_tolerates_absence,
                                         set_up, tear_down),
         cmocka_unit_test(test_equal_ignores_key_order_and_number_spelling),
+        cmocka_unit_test_setup_teardown(test_type_names_follow_go_encoding_json, set_up, tear_down),
         cmocka_unit_test_setup_teardown(test_malformed_paths_are_rejected_with_offsets, set_up,
                                         tear_down),
         cmocka_unit_test_setup_teardown(test_set_through_a_scalar_fails_and_changes_nothing, set_up,
