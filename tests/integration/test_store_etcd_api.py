@@ -123,7 +123,13 @@ class DiffApi:
         """
         if body is None and method == "POST":
             body = {}
-        got = self.subject.request(method, path, body)
+        cases = type(self.test)
+        try:
+            got = self.subject.request(method, path, body)
+        except TimeoutError:
+            cases.consecutive_timeouts += 1
+            raise
+        cases.consecutive_timeouts = 0
         if not self.reference:
             return got
         want = self.reference.request(method, path, translate_request(body, self.to_reference))
@@ -259,12 +265,17 @@ class StoreApiCases:
     SUBJECT = ETCD
     MEMBERS = 1
 
-    # Set when the subject could not start once: later cases fail at once instead of waiting again.
+    # Set when the subject could not start once, or timed out in several cases in a row: later
+    # cases then fail at once instead of waiting again (a hung server costs seconds per request).
     startup_failure = None
+    consecutive_timeouts = 0
 
     def setUp(self):
         if type(self).startup_failure:
             self.fail(f"{self.SUBJECT} did not start in an earlier case: {type(self).startup_failure}")
+        if type(self).consecutive_timeouts >= 3:
+            self.fail(f"{self.SUBJECT} timed out in the last {type(self).consecutive_timeouts} "
+                      "requests of earlier cases; not trying again")
         self.clusters = []
         subject = Cluster(self.SUBJECT, self.MEMBERS)
         self.clusters.append(subject)
@@ -290,6 +301,10 @@ class StoreApiCases:
         for s in self.streams:
             s.close()
         self._capture_and_close()
+
+    def current_logs(self):
+        """The tail of every member's log (the runner prints it when a case fails)."""
+        return "\n".join(c.logs() for c in getattr(self, "clusters", []))
 
     def _capture_and_close(self):
         self.captured_logs = "\n".join(c.logs() for c in self.clusters)
@@ -1057,8 +1072,15 @@ class ThreeMemberCases:
     def tearDownClass(cls):
         cls.cluster.close()
 
-    def tearDown(self):
-        self.captured_logs = self.cluster.logs()
+    def setUp(self):
+        # A case that killed a member and failed before restarting it must not break the next one.
+        for m in self.cluster.members:
+            if not m.is_running():
+                m.restart()
+        self.cluster.wait_leader()
+
+    def current_logs(self):
+        return self.cluster.logs()
 
     def test_member_list_names_every_member(self):
         """member/list names the three members with their URLs, the same from every member."""

@@ -142,7 +142,16 @@ class Cluster:
         for m in self.members:
             m.wait_healthy(timeout)
         self.wait_leader(timeout)
+        if self.kind == ETCD:
+            # etcd publishes each member's name and client URLs through raft shortly after the
+            # election; until then member/list shows them empty.
+            wait_for(self._members_published, timeout, what="etcd members published")
         return self
+
+    def _members_published(self):
+        listed = self.client.call("/v3/cluster/member/list", {}).get("members", [])
+        return len(listed) == len(self.members) and all(m.get("name") and m.get("clientURLs")
+                                                        for m in listed)
 
     @property
     def client(self):
@@ -180,7 +189,7 @@ class Cluster:
         leader = self.leader()
         return [m for m in self.running_members() if m is not leader]
 
-    def logs(self, lines=60):
+    def logs(self, lines=40):
         """The last lines of every member's log, for failure reports."""
         parts = []
         for m in self.members:

@@ -60,7 +60,7 @@ class Reply:
 class Client:
     """Unary calls to one member's client URL (http://127.0.0.1:PORT)."""
 
-    def __init__(self, url, timeout=10.0):
+    def __init__(self, url, timeout=5.0):
         assert url.startswith("http://"), url
         hostport = url[len("http://"):].rstrip("/")
         self.host, port = hostport.rsplit(":", 1)
