@@ -2,15 +2,14 @@
 """etcd v3 JSON API compatibility: one suite run against real etcd 3.4 and against c8s-store.
 
 On etcd alone, the explicit assertions prove the expectations (etcd 3.4.23 behaviour). On c8s-store,
-every request also goes to a fresh etcd in lockstep and the answers must match exactly (status and JSON
-body, after dropping cluster_id/member_id/raft_term and mapping lease IDs; header.revision is kept).
+every request also goes to a fresh etcd in lockstep and the answers must match exactly (status
+and JSON body, after dropping cluster_id/member_id/raft_term and mapping lease IDs; header.revision
+is kept).
 """
 
-import copy
 import json
 import os
 import sys
-import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
@@ -118,7 +117,8 @@ class DiffApi:
     def post(self, path, body=None, compare="exact", ignore=(), method="POST"):
         """Sends one request; returns the subject's Reply after comparing with the reference.
 
-        compare: "exact" (normalised JSON or text), "shape" (keys and types), "status" (HTTP status).
+        compare: "exact" (normalised JSON or text), "shape" (keys and types), "status" (HTTP
+        status only).
         ignore: JSON keys dropped at any depth before comparing (time-dependent fields).
         """
         if body is None and method == "POST":
@@ -156,7 +156,8 @@ class DiffApi:
         if compare == "shape":
             mine, theirs = shape(mine), shape(theirs)
         if mine != theirs:
-            self.test.fail(f"{what}: answers differ\n  c8s-store: {json.dumps(mine, sort_keys=True)}"
+            self.test.fail(f"{what}: answers differ"
+                           f"\n  c8s-store: {json.dumps(mine, sort_keys=True)}"
                            f"\n  etcd:      {json.dumps(theirs, sort_keys=True)}")
 
     def ok(self, path, body=None, **kw):
@@ -225,7 +226,8 @@ class DiffStream:
         mine = canonical_watch(self.received, self.api.to_reference)
         theirs = canonical_watch(self.reference_received, {})
         if mine != theirs:
-            self.api.test.fail(f"{self.path}: streams differ\n  c8s-store: {mine}\n  etcd:      {theirs}")
+            self.api.test.fail(f"{self.path}: streams differ"
+                               f"\n  c8s-store: {mine}\n  etcd:      {theirs}")
 
     def close(self):
         self.subject.close()
@@ -260,7 +262,7 @@ def put_req(key, value, **opts):
 # --- the suite --------------------------------------------------------------------------------
 
 class StoreApiCases:
-    """The cases; a subclass chooses the subject kind (etcd alone, or c8s-store diffed with etcd)."""
+    """The cases; a subclass picks the subject (etcd alone, or c8s-store diffed with etcd)."""
 
     SUBJECT = ETCD
     MEMBERS = 1
@@ -272,7 +274,8 @@ class StoreApiCases:
 
     def setUp(self):
         if type(self).startup_failure:
-            self.fail(f"{self.SUBJECT} did not start in an earlier case: {type(self).startup_failure}")
+            self.fail(f"{self.SUBJECT} did not start in an earlier case: "
+                      f"{type(self).startup_failure}")
         if type(self).consecutive_timeouts >= 3:
             self.fail(f"{self.SUBJECT} timed out in the last {type(self).consecutive_timeouts} "
                       "requests of earlier cases; not trying again")
@@ -369,10 +372,11 @@ class StoreApiCases:
         self.api.ok("/v3/kv/deleterange", {"key": b64("k")})
         self.put("k", "3")
         kv = self.rng("k")["kvs"][0]
-        self.assertEqual((kv["version"], kv["create_revision"], kv["mod_revision"]), ("1", "5", "5"))
+        self.assertEqual((kv["version"], kv["create_revision"], kv["mod_revision"]),
+                         ("1", "5", "5"))
 
     def test_put_errors_and_ignore_flags(self):
-        """Empty key, unknown lease, ignore_value/ignore_lease on a missing key, numeric int64 input."""
+        """Empty key, unknown lease, ignore_value/ignore_lease, int64 fields given as numbers."""
         self.api.error("/v3/kv/put", {"key": "", "value": b64("v")}, 400, 3,
                        "etcdserver: key is not provided")
         self.api.error("/v3/kv/put", put_req("k", "v", lease="12345"), 404, 5,
@@ -538,8 +542,8 @@ class StoreApiCases:
         nothing = self.api.ok("/v3/kv/deleterange", {"key": b64("e"), "prev_kv": True})
         self.assertEqual(set(nothing), {"header"})
         self.assertEqual(self.rev(nothing), 6, "deleting nothing does not bump the revision")
-        many = self.api.ok("/v3/kv/deleterange", {"key": b64("d/"), "range_end": b64(prefix_end("d/")),
-                                                   "prev_kv": True})
+        many = self.api.ok("/v3/kv/deleterange", {"key": b64("d/"), "prev_kv": True,
+                                                   "range_end": b64(prefix_end("d/"))})
         self.assertEqual(many["deleted"], "3")
         self.assertEqual([unb64(kv["key"]) for kv in many["prev_kvs"]], [b"d/a", b"d/b", b"d/c"])
         self.assertEqual(self.rev(many), 7, "one delete of many keys is one revision")
@@ -565,7 +569,7 @@ class StoreApiCases:
 
     # Txn ---------------------------------------------------------------------------------------
     def test_txn_compare_matrix(self):
-        """VALUE/VERSION/CREATE/MOD/LEASE x EQUAL/NOT_EQUAL/GREATER/LESS, on present and missing keys."""
+        """VALUE/VERSION/CREATE/MOD/LEASE x EQUAL/NOT_EQUAL/GREATER/LESS, present and missing."""
         lease = self.api.ok("/v3/lease/grant", {"TTL": "60"})["ID"]
         self.put("t/k", "m")                 # rev 2: create 2
         self.put("t/k", "m", lease=lease)    # rev 3: version 2, mod 3, lease
@@ -584,7 +588,8 @@ class StoreApiCases:
                 for operand in operands[name]:
                     for key, kv in ((b"t/k", state), (b"t/none", missing)):
                         wire = b64(operand) if name == "value" else str(operand)
-                        cmp = {"key": b64(key), "target": target, "result": result, json_field: wire}
+                        cmp = {"key": b64(key), "target": target, "result": result,
+                               json_field: wire}
                         answer = self.txn([cmp], [{"request_range": {"key": b64("t/k")}}])
                         if kv[name] is None:
                             want = False  # a VALUE compare on a missing key always fails
@@ -607,7 +612,7 @@ class StoreApiCases:
         self.assertNotIn("succeeded", self.txn(several), "all compares must hold")
 
     def test_txn_defaults_and_empty(self):
-        """target defaults to VERSION and result to EQUAL; an empty txn succeeds without a revision."""
+        """target defaults to VERSION, result to EQUAL; an empty txn succeeds, no new revision."""
         self.put("k", "v")
         empty = self.api.ok("/v3/kv/txn", {})
         self.assertEqual((empty.get("succeeded"), self.rev(empty)), (True, 2))
@@ -758,7 +763,8 @@ class StoreApiCases:
         self.api.error("/v3/lease/grant", {"TTL": "30", "ID": "4242"}, 412, 9,
                        "etcdserver: lease already exists")
         short = self.api.ok("/v3/lease/grant", {"TTL": "1", "ID": "77"})
-        self.assertEqual(short["TTL"], "2", "TTLs below etcd's minimum (1.5 election timeouts) rise")
+        self.assertEqual(short["TTL"], "2",
+                         "TTLs below etcd's minimum (1.5 election timeouts) are raised")
         listed = self.api.ok("/v3/lease/leases", {})
         self.assertEqual(sorted(int(x["ID"]) for x in listed["leases"]),
                          sorted([int(lease), 4242, 77]))
@@ -898,11 +904,13 @@ class StoreApiCases:
         at_compaction.drain()
 
     def test_watch_cancel_request_and_explicit_watch_id(self):
-        """A client watch_id is echoed; cancel_request answers canceled; later writes are not sent."""
-        w = self.watch({"key": b64("k"), "watch_id": "7"}, extra=[{"cancel_request": {"watch_id": "7"}}])
+        """A client watch_id is echoed; cancel_request answers canceled; no later events."""
+        w = self.watch({"key": b64("k"), "watch_id": "7"},
+                       extra=[{"cancel_request": {"watch_id": "7"}}])
         results = w.until(lambda rs: any(r.get("canceled") for r in rs))
-        self.assertEqual([(r.get("watch_id"), r.get("created"), r.get("canceled")) for r in results],
-                         [("7", True, None), ("7", None, True)])
+        self.assertEqual(
+            [(r.get("watch_id"), r.get("created"), r.get("canceled")) for r in results],
+            [("7", True, None), ("7", None, True)])
         self.put("k", "after-cancel")
         self.assertEqual(watch_events(w.drain()), [])
         two = self.watch({"key": b64("a")},
@@ -1098,7 +1106,7 @@ class ThreeMemberCases:
         self.assertIn(leaders.pop(), ids)
 
     def test_write_on_follower_is_read_everywhere(self):
-        """A put sent to a follower is linearizably readable on every member at the same revision."""
+        """A put sent to a follower is linearizably readable on every member, same revision."""
         follower = self.cluster.followers()[0]
         put = follower.client.put("3m/key", "from-follower")
         rev = put["header"]["revision"]

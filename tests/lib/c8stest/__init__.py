@@ -14,6 +14,6 @@ from .proc import (DeadlineExceeded, Process, WaitAborted, free_port, make_temp_
 __all__ = [
     "C8S_STORE", "ETCD", "Cluster", "Member", "binary_for", "c8s_store_binary", "etcd_binary",
     "ApiError", "Client", "JsonStream", "Reply", "StreamClosed", "b64", "prefix_end", "unb64",
-    "watch_events", "DeadlineExceeded", "Process", "WaitAborted", "free_port", "make_temp_dir", "remove_temp_dir",
-    "stop_all_processes", "wait_for",
+    "watch_events", "DeadlineExceeded", "Process", "WaitAborted", "free_port", "make_temp_dir",
+    "remove_temp_dir", "stop_all_processes", "wait_for",
 ]

@@ -1,8 +1,8 @@
 """Launchers for 1- or 3-member clusters of real etcd (Debian's etcd-server) or c8s-store.
 
 Both take the same etcd flags (--name --data-dir --listen-client-urls --advertise-client-urls
---listen-peer-urls --initial-advertise-peer-urls --initial-cluster --initial-cluster-state), listen on
-127.0.0.1 only, keep their data and logs in one temp dir, and are ended by PID.
+--listen-peer-urls --initial-advertise-peer-urls --initial-cluster --initial-cluster-state), listen
+on 127.0.0.1 only, keep their data and logs in one temp dir, and are ended by PID.
 """
 
 import os
@@ -64,7 +64,7 @@ class Member:
                 *self.cluster.extra_args]
 
     def start(self):
-        """Starts the process (a restart reuses the data dir with --initial-cluster-state existing)."""
+        """Starts the process (a restart keeps the data dir, --initial-cluster-state existing)."""
         self.process = Process(f"{self.cluster.kind}/{self.name}", self.argv(), self.log_path)
         self.process.start()
         self.started_once = True
@@ -108,8 +108,8 @@ class Member:
 class Cluster:
     """A cluster of size members of kind ETCD or C8S_STORE on 127.0.0.1.
 
-    start() launches every member and waits until each answers /health; close() stops them by PID and
-    removes the temp dir. Usable as a context manager.
+    start() launches every member and waits until each answers /health; close() stops them by
+    PID and removes the temp dir. Usable as a context manager.
     """
 
     def __init__(self, kind, size=1, extra_args=(), binary=None):
@@ -117,7 +117,8 @@ class Cluster:
         self.kind = kind
         self.binary = binary or binary_for(kind)
         if not self.binary:
-            raise FileNotFoundError(f"no {kind} binary (C8S_BIN_DIR={os.environ.get('C8S_BIN_DIR')})")
+            bin_dir = os.environ.get("C8S_BIN_DIR")
+            raise FileNotFoundError(f"no {kind} binary (C8S_BIN_DIR={bin_dir})")
         self.extra_args = list(extra_args)
         self.base_dir = make_temp_dir(f"c8stest-{kind}-")
         self.members = [Member(self, i, f"m{i}") for i in range(size)]

@@ -38,7 +38,7 @@ def prefix_end(prefix):
 
 
 class Reply:
-    """One HTTP answer: status, headers (lower-case names), raw body and body parsed as JSON (or None)."""
+    """One HTTP answer: status, headers (lower-case names), raw body, and JSON body (or None)."""
 
     def __init__(self, status, headers, raw):
         self.status = status
@@ -69,7 +69,7 @@ class Client:
         self.timeout = timeout
 
     def request(self, method, path, body=None, headers=None, timeout=None):
-        """Sends one request; body may be a dict/list (sent as JSON), str or bytes. Returns a Reply."""
+        """Sends one request (body: dict/list sent as JSON, str or bytes); returns a Reply."""
         if isinstance(body, (dict, list)):
             body = json.dumps(body).encode()
         elif isinstance(body, str):
@@ -99,7 +99,7 @@ class Client:
         return self.call("/v3/kv/put", dict(key=b64(key), value=b64(value), **opts))
 
     def get(self, key, **opts):
-        """The kvs list of a single-key or range read (opts as in RangeRequest, bytes encoded here)."""
+        """The kvs of a key or range read (opts as in RangeRequest; range_end may be bytes)."""
         for name in ("range_end",):
             if name in opts and not isinstance(opts[name], str):
                 opts[name] = b64(opts[name])
@@ -122,7 +122,7 @@ class Client:
         return reply.status == 200 and reply.json is not None and reply.json.get("health") == "true"
 
     def stream(self, path, messages, timeout=None):
-        """Opens a streaming call whose request body is the given messages (one JSON object a line)."""
+        """Opens a streaming call whose request body is messages (one JSON object a line)."""
         return JsonStream(self.host, self.port, path, messages, timeout or self.timeout)
 
     def watch(self, create_request, extra=()):

@@ -1,7 +1,7 @@
 """A minimal unittest runner for c8s integration tests.
 
-Prints one line per test, the captured server logs of failed tests, and closes with the plain summary
-line "N passed, M failed, K skipped" that CI reads; exits 1 when anything failed.
+Prints one line per test, the captured server logs of failed tests, and closes with the plain
+summary line "N passed, M failed, K skipped" that CI reads; exits 1 when anything failed.
 """
 
 import argparse
@@ -48,7 +48,7 @@ class _Result(unittest.TextTestResult):
 
 
 def main(module="__main__", argv=None):
-    """Runs the TestCase classes of module (filtered by -k substrings) and exits with the outcome."""
+    """Runs module's TestCase classes (filtered by -k substrings); exits with the outcome."""
     parser = argparse.ArgumentParser()
     parser.add_argument("-k", action="append", default=[], help="run tests whose id contains this")
     parser.add_argument("-q", action="store_true", help="one dot per test instead of one line")
