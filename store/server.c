@@ -217,11 +217,23 @@ static void watch_header(void *data, json_t *header)
     json_object_set_new(header, "raft_term", json_u64(srv->raft ? raft_node_term(srv->raft) : 0));
 }
 
+static void on_mhd_timer(uv_timer_t *timer);
+
+/* MHD needs a run after a resume (its header says so); in external mode nothing wakes the
+ * epoll fd for it, so ask the loop for one right away. */
+static void schedule_mhd_run(struct store_server *srv)
+{
+    if (!srv->closing) {
+        uv_timer_start(&srv->mhd_timer, on_mhd_timer, 0, 0);
+    }
+}
+
 static void resume(struct request *r)
 {
     if (r->suspended) {
         r->suspended = false;
         MHD_resume_connection(r->conn);
+        schedule_mhd_run(r->srv);
     }
 }
 
@@ -501,7 +513,9 @@ static void on_write_applied(void *data, int status, json_t *response,
     }
     /* The header revision is the one right after this apply, as etcd reports it. */
     json_t *out = json_object();
-    json_t *header = make_header(srv, false);
+    json_t *header = json_object();
+    json_object_set_new(header, "cluster_id", json_u64(srv->cfg.cluster_id));
+    json_object_set_new(header, "member_id", json_u64(srv->cfg.member_id));
     json_object_set_new(header, "revision", json_u64((uint64_t)revision));
     json_object_set_new(header, "raft_term", json_u64(raft_node_term(srv->raft)));
     json_object_set_new(out, "header", header);
@@ -984,6 +998,7 @@ static void on_stream_ready(void *data)
     if (r->stream_suspended) {
         r->stream_suspended = false;
         MHD_resume_connection(r->conn);
+        schedule_mhd_run(r->srv);
     }
 }
 
@@ -1350,8 +1365,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     free(r);
     *con_cls = NULL;
 }
-
-static void on_mhd_timer(uv_timer_t *timer);
 
 /* Runs every daemon's pending work, then re-arms the timer MHD asks for. */
 static void run_mhd(struct store_server *srv)
