@@ -251,7 +251,10 @@ int raft_node_propose(struct raft_node *node, enum kv_cmd cmd, const json_t *req
         return -RAFT_MALFORMED;
     }
     size_t body_len = strlen(body);
-    struct raft_buffer buf = {.len = ENTRY_HEADER_SIZE + body_len};
+    /* libraft 0.15's disk format pads entries to 8 bytes and mis-reads unpadded ones when a
+     * member reloads its log after a crash (an ASan overflow seen here); pad with spaces, which
+     * JSON parsing ignores. */
+    struct raft_buffer buf = {.len = (ENTRY_HEADER_SIZE + body_len + 7) & ~(size_t)7};
     buf.base = raft_malloc(buf.len);
     if (buf.base == NULL) {
         free(body);
@@ -271,6 +274,7 @@ int raft_node_propose(struct raft_node *node, enum kv_cmd cmd, const json_t *req
     put_u64(bytes + 2, node->id);
     put_u64(bytes + 10, p->request_id);
     memcpy(bytes + ENTRY_HEADER_SIZE, body, body_len);
+    memset(bytes + ENTRY_HEADER_SIZE + body_len, ' ', buf.len - ENTRY_HEADER_SIZE - body_len);
     free(body);
 
     p->next = node->proposals;

@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <microhttpd.h>
 #include <raft.h>
 
 #include "b64.h"
 #include "cleanup.h"
+#include "gojson.h"
 #include "http_client.h"
 #include "log.h"
 #include "member.h"
@@ -107,7 +109,8 @@ struct request {
     char *body;
     size_t len, cap;
     bool too_large;
-    json_t *parsed; /* the request object, kept until the answer (raft borrows it) */
+    size_t total_len; /* bytes received, kept or not */
+    json_t *parsed;   /* the request object, kept until the answer (raft borrows it) */
     enum kv_cmd cmd;
     uint64_t deadline_ms;
     uint64_t started_ms;
@@ -469,15 +472,9 @@ static int parse_body(struct request *r)
         if (r->parsed != NULL) {
             snprintf(msg, sizeof msg, "json: cannot unmarshal %s into Go value",
                      json_is_array(r->parsed) ? "array" : "value");
-        } else {
-            size_t pos = jerr.position > 0 ? (size_t)jerr.position - 1 : 0;
-            char c = pos < r->len ? r->body[pos] : '\0';
-            if (c == '\0' || pos >= r->len) {
-                snprintf(msg, sizeof msg, "unexpected EOF");
-            } else {
-                snprintf(msg, sizeof msg, "invalid character '%c' looking for beginning of value",
-                         c);
-            }
+        } else if (gojson_first_value_error(r->body, r->len, msg, sizeof msg)) {
+            /* Go accepts what jansson refused (e.g. a NUL in a string): say so plainly. */
+            snprintf(msg, sizeof msg, "invalid JSON: %s", jerr.text);
         }
         json_decref(r->parsed);
         r->parsed = NULL;
@@ -485,6 +482,88 @@ static int parse_body(struct request *r)
         return -1;
     }
     return 0;
+}
+
+/* ---- Request size limits ---- */
+
+/* etcd's gRPC server takes messages up to --max-request-bytes plus 512 KiB of overhead, then
+ * etcd itself refuses requests over --max-request-bytes. Sizes are protobuf sizes. */
+#define GRPC_OVERHEAD_BYTES (512 * 1024)
+
+static size_t grpc_limit(const struct store_server *srv)
+{
+    return srv->cfg.max_request_bytes + GRPC_OVERHEAD_BYTES;
+}
+
+/* The largest body kept: base64 makes the JSON 4/3 of the protobuf size. */
+static size_t body_limit(const struct store_server *srv)
+{
+    return grpc_limit(srv) / 3 * 4 + 64 * 1024;
+}
+
+static size_t varint_len(uint64_t v)
+{
+    size_t n = 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        n++;
+    }
+    return n;
+}
+
+/* A bytes field's protobuf size from its base64 text (0 when empty: proto3 omits it). */
+static size_t bytes_field_len(const json_t *request, const char *name)
+{
+    const char *text = json_string_value(json_object_get(request, name));
+    size_t len = text ? strlen(text) : 0;
+    if (len == 0) {
+        return 0;
+    }
+    size_t raw = len / 4 * 3 - (text[len - 1] == '=') - (len > 1 && text[len - 2] == '=');
+    return 1 + varint_len(raw) + raw;
+}
+
+/* The protobuf size of the request: exact for puts, the decoded body size for the rest. */
+static size_t request_proto_size(const struct request *r)
+{
+    if (r->route->kind != ROUTE_PUT || r->parsed == NULL) {
+        return r->len / 4 * 3;
+    }
+    size_t n = bytes_field_len(r->parsed, "key") + bytes_field_len(r->parsed, "value");
+    json_t *l = json_object_get(r->parsed, "lease");
+    int64_t lease = json_is_string(l) ? strtoll(json_string_value(l), NULL, 10)
+                                      : (int64_t)json_integer_value(l);
+    if (lease != 0) {
+        n += 1 + varint_len((uint64_t)lease);
+    }
+    const char *flags[] = {"prev_kv", "ignore_value", "ignore_lease"};
+    for (size_t i = 0; i < 3; i++) {
+        n += json_is_true(json_object_get(r->parsed, flags[i])) ? 2 : 0;
+    }
+    return n;
+}
+
+static void answer_too_large(struct request *r, size_t size)
+{
+    char msg[160];
+    snprintf(msg, sizeof msg, "grpc: received message larger than max (%zu vs. %zu)", size,
+             grpc_limit(r->srv));
+    answer_error(r, 429, 8, msg);
+}
+
+/* Answers and returns true when the request is over a limit. */
+static bool refuse_oversized(struct request *r)
+{
+    size_t size = request_proto_size(r);
+    if (size > grpc_limit(r->srv)) {
+        answer_too_large(r, size);
+        return true;
+    }
+    if (size > r->srv->cfg.max_request_bytes) {
+        answer_error(r, 400, 3, "etcdserver: request is too large");
+        return true;
+    }
+    return false;
 }
 
 /* ---- Dispatch ---- */
@@ -632,10 +711,14 @@ static void serve_lease_grant(struct request *r)
         ttl = min_lease_ttl(srv);
     }
     if (id == 0) {
-        /* Unique across leaders: time in ms, a sequence, and a bit of the member id. */
+        /* etcd's ID generator: the member's low 16 bits, then wall-clock ms << 8 plus a
+         * counter, masked positive; unique across leaders and restarts. */
+        if (srv->next_lease_seq == 0) {
+            srv->next_lease_seq = (uint64_t)time(NULL) * 1000 << 8;
+        }
         do {
-            id = (int64_t)(((uint64_t)uv_now(srv->loop) << 20 ^ (srv->next_lease_seq++ << 4) ^
-                            (srv->cfg.member_id & 0xf)) &
+            uint64_t suffix = srv->next_lease_seq++ & UINT64_C(0xffffffffffff);
+            id = (int64_t)(((srv->cfg.member_id & 0xffff) << 48 | suffix) &
                            UINT64_C(0x7fffffffffffffff));
         } while (id == 0 || kv_lease_exists(srv->kv, id));
     }
@@ -1032,7 +1115,11 @@ static void serve_watch(struct request *r)
         json_error_t jerr;
         json_t *obj = json_loadb(r->body + offset, r->len - offset, JSON_DISABLE_EOF_CHECK, &jerr);
         if (obj == NULL) {
-            answer_error(r, 400, 2, "invalid character looking for beginning of value");
+            char msg[300];
+            if (gojson_first_value_error(r->body + offset, r->len - offset, msg, sizeof msg)) {
+                snprintf(msg, sizeof msg, "invalid JSON: %s", jerr.text);
+            }
+            answer_error(r, 500, 2, msg);
             return;
         }
         offset += (size_t)jerr.position;
@@ -1040,7 +1127,7 @@ static void serve_watch(struct request *r)
         int rc = watch_stream_handle(r->stream, obj, &e);
         json_decref(obj);
         if (rc != 0) {
-            answer_error(r, 400, 2, e.message);
+            answer_error(r, 500, 2, e.message);
             return;
         }
     }
@@ -1116,7 +1203,7 @@ static void dispatch(struct request *r)
     struct store_server *srv = r->srv;
     if (r->parsed == NULL && r->route->kind != ROUTE_WATCH &&
         r->route->kind != ROUTE_LEASE_KEEPALIVE && !r->route->is_get) {
-        if (parse_body(r) != 0) {
+        if (parse_body(r) != 0 || refuse_oversized(r)) {
             return;
         }
     }
@@ -1185,9 +1272,17 @@ static void dispatch(struct request *r)
             serve_lease_timetolive(r);
         }
         break;
-    case ROUTE_LEASE_LEASES:
-        answer_with_header(r, json_pack("{s:o}", "leases", kv_lease_list(srv->kv)), true);
+    case ROUTE_LEASE_LEASES: {
+        /* etcd lists IDs only. */
+        json_t *leases = kv_lease_list(srv->kv);
+        size_t i;
+        json_t *item;
+        json_array_foreach (leases, i, item) {
+            json_object_del(item, "TTL");
+        }
+        answer_with_header(r, json_pack("{s:o}", "leases", leases), true);
         break;
+    }
     case ROUTE_STATUS:
         serve_status(r);
         break;
@@ -1195,7 +1290,8 @@ static void dispatch(struct request *r)
         answer_with_header(r, json_pack("{s:I}", "hash", (json_int_t)kv_hash(srv->kv)), true);
         break;
     case ROUTE_ALARM:
-        answer_with_header(r, NULL, true);
+        /* No alarms are ever raised; etcd's gateway answers an empty object. */
+        answer_json(r, 200, json_object());
         break;
     case ROUTE_SNAPSHOT:
         serve_snapshot(r);
@@ -1295,7 +1391,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (r->state == REQ_READING && *upload_size > 0) {
-        if (r->len + *upload_size > srv->cfg.max_request_bytes + 4096) {
+        r->total_len += *upload_size;
+        if (r->len + *upload_size > body_limit(srv)) {
             r->too_large = true; /* keep reading to answer, but keep nothing */
         } else {
             if (r->len + *upload_size > r->cap) {
@@ -1311,17 +1408,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (r->state == REQ_READING) {
         if (r->route == NULL) {
             r->state = REQ_DONE;
-            return answer_plain(conn, 404, "Not Found\n");
+            /* etcd: the gateway's mux under /v3/, Go's default mux elsewhere. */
+            return answer_plain(
+                conn, 404, strncmp(url, "/v3/", 4) == 0 ? "Not Found\n" : "404 page not found\n");
         }
         if (!r->method_ok) {
             r->state = REQ_DONE;
             return answer_plain(conn, 405, "Method Not Allowed\n");
         }
         if (r->too_large) {
-            char msg[160];
-            snprintf(msg, sizeof msg, "grpc: received message larger than max (%zu vs. %zu)",
-                     r->len, srv->cfg.max_request_bytes);
-            answer_error(r, 429, 8, msg);
+            answer_too_large(r, r->total_len / 4 * 3);
         } else if (srv->raft == NULL) {
             answer_error(r, 503, 14, "etcdserver: not started");
         } else {
