@@ -23,6 +23,17 @@
 /* etcd's clientv3.InvalidWatchID: the id of replies that belong to no watcher. */
 #define WATCH_INVALID_ID (-1)
 
+/* Delivery invariant. Each watcher keeps next_rev: every matching event below it has been queued
+ * on its stream, none at or above it. Live events (kv's events callback, one call per revision)
+ * go to synced watchers only, and only when revision >= next_rev, which then moves past it. When
+ * the stream already holds max_buffered unread bytes, the watcher turns unsynced instead, with
+ * next_rev at the revision it did not get; later, once the reader has drained the stream to half
+ * the bound (watch_stream_read, watch_hub_tick), kv_history replays from next_rev in batches cut
+ * at revision boundaries, stopping again at the bound, and the watcher is synced once a replay
+ * reaches the current revision. Everything runs on the loop thread, so no event can slip between
+ * the replay and the switch back to live delivery. Hence each event is queued exactly once, in
+ * revision order, and unread output stays within about 1.5 x the bound plus one revision. */
+
 struct watcher {
     struct watcher *next; /* the stream's list, in creation order */
     int64_t id;
