@@ -466,12 +466,22 @@ static int parse_body(struct request *r)
         return 0;
     }
     json_error_t jerr;
-    r->parsed = json_loadb(r->body, r->len, JSON_DISABLE_EOF_CHECK, &jerr);
+    r->parsed = json_loadb(r->body, r->len, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &jerr);
+    if (json_is_null(r->parsed)) {
+        json_decref(r->parsed);
+        r->parsed = json_object();
+        return 0;
+    }
     if (r->parsed == NULL || !json_is_object(r->parsed)) {
         char msg[300];
         if (r->parsed != NULL) {
-            snprintf(msg, sizeof msg, "json: cannot unmarshal %s into Go value",
-                     json_is_array(r->parsed) ? "array" : "value");
+            const char *kind = json_is_array(r->parsed)     ? "array"
+                               : json_is_string(r->parsed)  ? "string"
+                               : json_is_boolean(r->parsed) ? "bool"
+                                                            : "number";
+            snprintf(msg, sizeof msg,
+                     "json: cannot unmarshal %s into Go value of type map[string]json.RawMessage",
+                     kind);
         } else if (gojson_first_value_error(r->body, r->len, msg, sizeof msg)) {
             /* Go accepts what jansson refused (e.g. a NUL in a string): say so plainly. */
             snprintf(msg, sizeof msg, "invalid JSON: %s", jerr.text);
@@ -1370,6 +1380,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->srv = srv;
         r->conn = conn;
         r->started_ms = now_ms(srv);
+        /* etcd 3.4 still serves the /v3beta/ spelling of every /v3/ path. */
+        char alias[128];
+        if (strncmp(url, "/v3beta/", 8) == 0) {
+            snprintf(alias, sizeof alias, "/v3/%s", url + 8);
+            url = alias;
+        }
         for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
             if (strcmp(url, routes[i].path) == 0) {
                 r->route = &routes[i];
@@ -1409,8 +1425,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (r->route == NULL) {
             r->state = REQ_DONE;
             /* etcd: the gateway's mux under /v3/, Go's default mux elsewhere. */
-            return answer_plain(
-                conn, 404, strncmp(url, "/v3/", 4) == 0 ? "Not Found\n" : "404 page not found\n");
+            return answer_plain(conn, 404,
+                                (strncmp(url, "/v3/", 4) == 0 || strncmp(url, "/v3beta/", 8) == 0)
+                                    ? "Not Found\n"
+                                    : "404 page not found\n");
         }
         if (!r->method_ok) {
             r->state = REQ_DONE;

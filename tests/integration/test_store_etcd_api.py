@@ -39,6 +39,9 @@ def normalize(obj, lease_map=None):
                 out[key] = {k: v for k, v in value.items() if k not in HEADER_NOISE}
             elif key in LEASE_FIELDS and isinstance(value, (str, int)):
                 out[key] = lease_map.get(str(value), value)
+            elif key == "keys" and isinstance(value, list):
+                # etcd lists a lease's keys in Go map order, which is random.
+                out[key] = sorted(value)
             else:
                 out[key] = normalize(value, lease_map)
         return out

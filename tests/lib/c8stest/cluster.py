@@ -143,10 +143,9 @@ class Cluster:
         for m in self.members:
             m.wait_healthy(timeout)
         self.wait_leader(timeout)
-        if self.kind == ETCD:
-            # etcd publishes each member's name and client URLs through raft shortly after the
-            # election; until then member/list shows them empty.
-            wait_for(self._members_published, timeout, what="etcd members published")
+        # Both publish each member's name and client URLs through raft shortly after the
+        # election; until then member/list shows them empty.
+        wait_for(self._members_published, timeout, what=f"{self.kind} members published")
         return self
 
     def _members_published(self):
