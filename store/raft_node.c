@@ -90,6 +90,9 @@ struct raft_node {
     void *close_data;
     bool closing;
     bool started;
+    /* Seeded from a backup: snapshot thresholds to restore after the first snapshot. */
+    bool seed_snapshot_pending;
+    unsigned snapshot_threshold;
 };
 
 const char *raft_node_strerror(int code)
@@ -185,6 +188,15 @@ static int fsm_snapshot(struct raft_fsm *fsm, struct raft_buffer *bufs[], unsign
     (*bufs)[0].base = data;
     (*bufs)[0].len = len;
     *n_bufs = 1;
+    if (node->seed_snapshot_pending) {
+        node->seed_snapshot_pending = false;
+        if (node->snapshot_threshold > 0) {
+            raft_set_snapshot_threshold(&node->raft, node->snapshot_threshold);
+            raft_set_snapshot_trailing(&node->raft, node->snapshot_threshold / 2 + 1);
+        }
+        LOG_I("the restored state is now in a raft snapshot", "revision=%lld",
+              (long long)kv_revision(node->kv));
+    }
     LOG_V(2, "raft snapshot taken", "bytes=%zu revision=%lld", len,
           (long long)kv_revision(node->kv));
     return 0;
@@ -609,7 +621,12 @@ struct raft_node *raft_node_start(const struct raft_node_config *cfg, raft_node_
     raft_set_pre_vote(&node->raft, true);
     raft_set_election_timeout(&node->raft, cfg->election_timeout_ms);
     raft_set_heartbeat_timeout(&node->raft, cfg->heartbeat_ms);
-    if (cfg->snapshot_threshold > 0) {
+    node->snapshot_threshold = cfg->snapshot_threshold;
+    if (cfg->seeded) {
+        node->seed_snapshot_pending = true;
+        raft_set_snapshot_threshold(&node->raft, 1);
+        raft_set_snapshot_trailing(&node->raft, 0);
+    } else if (cfg->snapshot_threshold > 0) {
         raft_set_snapshot_threshold(&node->raft, cfg->snapshot_threshold);
         raft_set_snapshot_trailing(&node->raft, cfg->snapshot_threshold / 2 + 1);
     }

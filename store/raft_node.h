@@ -35,6 +35,10 @@ struct raft_node_config {
     unsigned snapshot_threshold; /* entries between raft snapshots (etcd --snapshot-count) */
     /* Called after a raft snapshot replaced the kv state (a follower catching up by snapshot
      * install), so that watchers resynchronise. Optional. */
+    /* The state was seeded from a backup (snapshot restore): take a raft snapshot as soon as
+     * possible and drop the log before it, so that a member added later receives the seeded
+     * state by snapshot install rather than replaying a log that lacks it. */
+    bool seeded;
     void (*restored_cb)(void *data);
     void *restored_data;
 };

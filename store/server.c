@@ -173,6 +173,9 @@ struct store_server {
 
     struct http_multi *forwarder;
     bool publish_forwarding;
+    uint64_t leaderless_since_ms; /* 0 while a leader is known */
+    bool asking_membership;
+    size_t membership_probe; /* which peer to ask next */
 
     struct metrics_registry *metrics;
     struct metrics_counter *requests_total;
@@ -662,6 +665,7 @@ static bool needs_leader(struct request *r)
     case ROUTE_MEMBER_ADD:
     case ROUTE_MEMBER_REMOVE:
     case ROUTE_PUBLISH:
+    case ROUTE_SNAPSHOT: /* a backup holds every write acknowledged before it began */
         return true;
     default:
         return false;
@@ -1304,7 +1308,15 @@ static void dispatch(struct request *r)
         answer_json(r, 200, json_object());
         break;
     case ROUTE_SNAPSHOT:
-        serve_snapshot(r);
+        if (r->read_ready) {
+            serve_snapshot(r);
+        } else {
+            r->state = REQ_WAITING;
+            int rc = raft_node_read_index(srv->raft, on_read_ready, r);
+            if (rc != 0) {
+                answer_raft_failure(r, rc);
+            }
+        }
         break;
     case ROUTE_MEMBER_LIST:
         serve_member_list(r);
@@ -1599,6 +1611,15 @@ static void promote_spares(struct store_server *srv)
     }
 }
 
+static void stop_member(struct store_server *srv)
+{
+    if (srv->stop_cb != NULL) {
+        void (*cb)(void *) = srv->stop_cb;
+        srv->stop_cb = NULL;
+        cb(srv->stop_data);
+    }
+}
+
 static void check_removed(struct store_server *srv)
 {
     uint64_t ids[MEMBER_MAX];
@@ -1615,10 +1636,73 @@ static void check_removed(struct store_server *srv)
     }
     LOG_W("this member was removed from the cluster; stopping", "member=%llx",
           (unsigned long long)srv->cfg.member_id);
-    if (srv->stop_cb != NULL) {
-        void (*cb)(void *) = srv->stop_cb;
-        srv->stop_cb = NULL;
-        cb(srv->stop_data);
+    stop_member(srv);
+}
+
+static void on_membership_answer(void *data, int rv, struct http_response *resp,
+                                 const struct err *err)
+{
+    struct store_server *srv = data;
+    srv->asking_membership = false;
+    if (rv != 0 || resp->status != 200) {
+        return;
+    }
+    cleanup_json json_t *answer = json_loadb(resp->body, resp->body_len, 0, NULL);
+    json_t *members = json_object_get(answer, "members");
+    if (json_array_size(members) == 0) {
+        return;
+    }
+    char self[24];
+    u64_text(srv->cfg.member_id, self, sizeof self);
+    size_t i;
+    json_t *m;
+    json_array_foreach (members, i, m) {
+        if (strcmp(json_string_value(json_object_get(m, "ID")) ?: "", self) == 0) {
+            return;
+        }
+    }
+    LOG_W("the cluster no longer lists this member (removed); stopping", "member=%llx",
+          (unsigned long long)srv->cfg.member_id);
+    stop_member(srv);
+}
+
+/* A removed member never hears of its removal: the leader stops replicating to it at once. So
+ * a member that has had no leader for a while asks a peer whether it is still listed, and stops
+ * when it is not (etcd's peers answer a removed member with an error that stops it). */
+static void check_removed_remotely(struct store_server *srv, uint64_t now)
+{
+    if (raft_node_leader_id(srv->raft) != 0) {
+        srv->leaderless_since_ms = 0;
+        return;
+    }
+    if (srv->leaderless_since_ms == 0) {
+        srv->leaderless_since_ms = now;
+        return;
+    }
+    if (srv->asking_membership ||
+        now - srv->leaderless_since_ms < 3 * srv->cfg.election_timeout_ms) {
+        return;
+    }
+    uint64_t ids[MEMBER_MAX];
+    int roles[MEMBER_MAX];
+    const char *addresses[MEMBER_MAX];
+    size_t n = raft_node_members(srv->raft, ids, roles, addresses, MEMBER_MAX);
+    for (size_t tries = 0; tries < n; tries++) {
+        uint64_t id = ids[srv->membership_probe++ % n];
+        char name[48];
+        snprintf(name, sizeof name, "member/%llx", (unsigned long long)id);
+        const char *base = json_string_value(
+            json_array_get(json_object_get(kv_meta_get(srv->kv, name), "clientURLs"), 0));
+        if (id == srv->cfg.member_id || base == NULL) {
+            continue;
+        }
+        char url[512];
+        snprintf(url, sizeof url, "%s/v3/cluster/member/list", base);
+        struct http_request req = {.method = "POST", .path = url, .body = "{}", .body_len = 2};
+        if (http_multi_send(srv->forwarder, &req, on_membership_answer, srv, NULL) == 0) {
+            srv->asking_membership = true;
+        }
+        return;
     }
 }
 
@@ -1652,6 +1736,7 @@ static void on_tick(uv_timer_t *timer)
     }
     publish_through_leader(srv);
     check_removed(srv);
+    check_removed_remotely(srv, now);
     watch_hub_tick(srv->hub, now);
 }
 

@@ -17,6 +17,7 @@
 #include "member.h"
 #include "raft_node.h"
 #include "server.h"
+#include "snapshot_cli.h"
 #include "xalloc.h"
 
 struct store_options {
@@ -72,6 +73,31 @@ static void on_signal(uv_signal_t *handle, int signum)
     stop(handle->data);
 }
 
+/* A data dir made by `snapshot restore` holds the backup to start from. Returns 1 when loaded,
+ * 0 when there is none, -1 when it is unreadable or corrupt (the member must not start). */
+static int load_seed(const char *data_dir, struct kv_store *kv)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", data_dir, SNAPSHOT_SEED_FILE);
+    void *data = NULL;
+    size_t len = 0;
+    struct err err = {0};
+    int rc = snapshot_read_file(path, &data, &len, &err);
+    if (rc == -ENOENT) {
+        return 0;
+    }
+    struct kv_error kerr = {0};
+    if (rc != 0 || kv_snapshot_load(kv, data, len, &kerr) != 0) {
+        fprintf(stderr, "c8s-store: %s\n", rc != 0 ? err.msg : kerr.message);
+        free(data);
+        return -1;
+    }
+    free(data);
+    LOG_I("starting from a restored backup", "file=%s revision=%lld", path,
+          (long long)kv_revision(kv));
+    return 1;
+}
+
 static int run(const struct store_options *o)
 {
     struct err err = {0};
@@ -124,6 +150,12 @@ static int run(const struct store_options *o)
     struct store_process p = {0};
     uv_loop_init(&p.loop);
     p.kv = kv_new();
+    int seeded = load_seed(o->data_dir, p.kv);
+    if (seeded < 0) {
+        kv_free(p.kv);
+        uv_loop_close(&p.loop);
+        return 1;
+    }
     struct store_server_config scfg = {
         .loop = &p.loop,
         .kv = p.kv,
@@ -161,6 +193,7 @@ static int run(const struct store_options *o)
         .election_timeout_ms = (unsigned)o->election_timeout,
         .heartbeat_ms = (unsigned)o->heartbeat_interval,
         .snapshot_threshold = (unsigned)o->snapshot_count,
+        .seeded = seeded > 0,
         .restored_cb = store_server_on_restored,
         .restored_data = p.server,
     };
@@ -199,6 +232,9 @@ static int run(const struct store_options *o)
 int store_main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
+    if (argc > 1 && strcmp(argv[1], "snapshot") == 0) {
+        return snapshot_cli_main(argc, argv);
+    }
     json_object_seed(0);
     struct store_options o = {
         .name = "default",
