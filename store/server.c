@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <gnutls/gnutls.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +126,7 @@ struct request {
     bool read_ready; /* a read barrier completed: serve from local state */
 
     bool forwarded_to_us; /* came from a follower: never forward it again */
+    bool unauthenticated; /* no valid client certificate under --client-cert-auth */
     bool forwarding;
 
     struct request *prev, *next;           /* all live requests */
@@ -173,6 +175,8 @@ struct store_server {
 
     struct http_multi *forwarder;
     bool publish_forwarding;
+    char *cert_pem, *key_pem, *ca_pem; /* TLS material, alive as long as the daemons */
+    bool tls_daemon[MAX_LISTENERS];
     uint64_t leaderless_since_ms; /* 0 while a leader is known */
     bool asking_membership;
     size_t membership_probe; /* which peer to ask next */
@@ -1381,6 +1385,24 @@ static enum MHD_Result answer_plain(struct MHD_Connection *conn, unsigned status
     return rc;
 }
 
+/* With --client-cert-auth, libmicrohttpd only asks for a certificate during the handshake, so
+ * every request checks that one was given and that it chains to --trusted-ca-file. */
+static bool client_cert_ok(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+    if (info == NULL || info->tls_session == NULL) {
+        return false;
+    }
+    gnutls_session_t session = (gnutls_session_t)info->tls_session;
+    unsigned int count = 0;
+    if (gnutls_certificate_get_peers(session, &count) == NULL || count == 0) {
+        return false;
+    }
+    unsigned int status = 0;
+    return gnutls_certificate_verify_peers2(session, &status) == GNUTLS_E_SUCCESS && status == 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
@@ -1410,6 +1432,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         r->forwarded_to_us =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-C8s-Forwarded") != NULL;
+        r->unauthenticated = srv->cfg.client_cert_auth && !client_cert_ok(conn);
         r->next = srv->requests;
         if (srv->requests != NULL) {
             srv->requests->prev = r;
@@ -1441,6 +1464,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                 (strncmp(url, "/v3/", 4) == 0 || strncmp(url, "/v3beta/", 8) == 0)
                                     ? "Not Found\n"
                                     : "404 page not found\n");
+        }
+        if (r->unauthenticated) {
+            r->state = REQ_DONE;
+            LOG_V(2, "refused a client without a valid certificate", NULL);
+            return answer_plain(conn, 401, "client certificate required\n");
         }
         if (!r->method_ok) {
             r->state = REQ_DONE;
@@ -1760,6 +1788,32 @@ void store_server_on_restored(void *data)
 
 /* ---- Setup and teardown ---- */
 
+static int read_pem(const char *path, const char *flag, char **out, struct err *err)
+{
+    if (path == NULL) {
+        return err_set(err, EINVAL, "%s is required with TLS", flag);
+    }
+    cleanup_file FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return err_set(err, errno, "%s %s: %s", flag, path, strerror(errno));
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        fwrite(chunk, 1, n, mem);
+    }
+    fclose(mem);
+    if (strstr(text, "-----BEGIN") == NULL) {
+        free(text);
+        return err_set(err, EINVAL, "%s %s: not a PEM file", flag, path);
+    }
+    *out = text;
+    return 0;
+}
+
 static bool is_loopback(const char *host)
 {
     if (strcmp(host, "localhost") == 0 || strcmp(host, "::1") == 0) {
@@ -1775,10 +1829,18 @@ static int listen_on(struct store_server *srv, const char *url_text, struct err 
     if (member_url_parse(url_text, &url, err) != 0) {
         return err_wrap(err, "--listen-client-urls");
     }
-    if (strcmp(url.scheme, "http") != 0 || !is_loopback(url.host)) {
+    bool tls = strcmp(url.scheme, "https") == 0;
+    /* Only the API server may reach the store: off loopback that takes TLS with client
+     * certificates signed by the trusted CA. */
+    if (!is_loopback(url.host) && !(tls && srv->cfg.client_cert_auth)) {
         return err_set(err, EINVAL,
-                       "--listen-client-urls %s: without TLS c8s-store listens on loopback only",
+                       "--listen-client-urls %s: off loopback c8s-store needs https with "
+                       "--client-cert-auth and --trusted-ca-file",
                        url_text);
+    }
+    if (tls && (srv->cert_pem == NULL || srv->key_pem == NULL)) {
+        return err_set(err, EINVAL,
+                       "--listen-client-urls %s: https needs --cert-file and --key-file", url_text);
     }
     if (srv->daemon_count == MAX_LISTENERS) {
         return err_set(err, EINVAL, "--listen-client-urls: at most %d URLs", MAX_LISTENERS);
@@ -1794,11 +1856,23 @@ static int listen_on(struct store_server *srv, const char *url_text, struct err 
     if (ai->ai_family == AF_INET6) {
         flags |= MHD_USE_IPv6;
     }
+    struct MHD_OptionItem tls_options[4] = {{MHD_OPTION_END, 0, NULL}};
+    if (tls) {
+        flags |= MHD_USE_TLS;
+        size_t k = 0;
+        tls_options[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, srv->key_pem};
+        tls_options[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, srv->cert_pem};
+        if (srv->cfg.client_cert_auth) {
+            tls_options[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_TRUST, 0, srv->ca_pem};
+        }
+        tls_options[k] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+    }
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, (uint16_t)url.port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)10000, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)0,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_ARRAY, tls_options,
+        MHD_OPTION_END);
     freeaddrinfo(ai);
     if (d == NULL) {
         return err_set(err, EADDRINUSE, "listen on %s: address in use or not available", url_text);
@@ -1806,6 +1880,7 @@ static int listen_on(struct store_server *srv, const char *url_text, struct err 
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_EPOLL_FD);
     size_t i = srv->daemon_count++;
     srv->daemons[i] = d;
+    srv->tls_daemon[i] = tls;
     uv_poll_init(srv->loop, &srv->polls[i], info->epoll_fd);
     srv->polls[i].data = srv;
     uv_poll_start(&srv->polls[i], UV_READABLE, on_mhd_poll);
@@ -1838,10 +1913,23 @@ struct store_server *store_server_new(const struct store_server_config *cfg, str
     srv->leader_changes = metrics_counter_new(srv->metrics, "etcd_server_leader_changes_seen_total",
                                               "The number of leader changes seen.", NULL);
 
+    if (cfg->cert_file != NULL || cfg->key_file != NULL || cfg->client_cert_auth) {
+        if (read_pem(cfg->cert_file, "--cert-file", &srv->cert_pem, err) != 0 ||
+            read_pem(cfg->key_file, "--key-file", &srv->key_pem, err) != 0 ||
+            (cfg->client_cert_auth &&
+             read_pem(cfg->trusted_ca_file, "--trusted-ca-file", &srv->ca_pem, err) != 0)) {
+            store_server_free(srv);
+            return NULL;
+        }
+    }
+    /* Forwarding goes to the leader's client URL with this member's certificate. */
     struct http_config forward_cfg = {
         .timeout_ms = (int64_t)cfg->request_timeout_ms,
         .connect_timeout_ms = 1000,
         .user_agent = "c8s-store",
+        .ca_file = cfg->trusted_ca_file,
+        .cert_file = cfg->cert_file,
+        .key_file = cfg->key_file,
     };
     srv->forwarder = http_multi_new(srv->loop, &forward_cfg, err);
     if (srv->forwarder == NULL) {
@@ -1918,6 +2006,9 @@ void store_server_free(struct store_server *srv)
     metrics_registry_free(srv->metrics);
     json_decref(srv->publish_request);
     free(srv->leases);
+    free(srv->cert_pem);
+    free(srv->key_pem);
+    free(srv->ca_pem);
     free(srv->name);
     free(srv->cluster_token);
     free(srv->advertise_client_urls);

@@ -32,12 +32,20 @@ struct store_server_config {
     unsigned heartbeat_ms;
     uint64_t request_timeout_ms; /* how long a request may wait for a leader */
     uint64_t progress_notify_ms; /* watch progress notifications (0: off) */
+    /* TLS for https:// client URLs (etcd's flags). With client_cert_auth every request must
+     * carry a certificate signed by trusted_ca_file; the same certificate is this member's
+     * client certificate when it forwards to the leader. */
+    const char *cert_file;
+    const char *key_file;
+    const char *trusted_ca_file;
+    bool client_cert_auth;
 };
 
 struct store_server;
 
 /* Binds the client listeners. Returns NULL with err filled (bad URL, address in use, a
- * non-loopback address without TLS). */
+ * non-loopback address without TLS and client certificate authentication, unreadable
+ * certificate files). */
 struct store_server *store_server_new(const struct store_server_config *cfg, struct err *err);
 
 /* Hands the raft node to the server (created after the server, since raft's callbacks go to

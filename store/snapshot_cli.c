@@ -56,9 +56,20 @@ static int on_snapshot_line(const char *line, size_t len, void *data)
     return 0;
 }
 
-static int save_from(const char *endpoint, const char *path, struct err *err)
+struct tls_files {
+    const char *cacert, *cert, *key;
+};
+
+static int save_from(const char *endpoint, const char *path, const struct tls_files *tls,
+                     struct err *err)
 {
-    struct http_config cfg = {.base_url = endpoint, .connect_timeout_ms = 3000};
+    struct http_config cfg = {
+        .base_url = endpoint,
+        .connect_timeout_ms = 3000,
+        .ca_file = tls->cacert,
+        .cert_file = tls->cert,
+        .key_file = tls->key,
+    };
     struct http_client *client = http_client_new(&cfg, err);
     if (client == NULL) {
         return -1;
@@ -100,13 +111,13 @@ static int save_from(const char *endpoint, const char *path, struct err *err)
     return 0;
 }
 
-static int snapshot_save(const char *path, const char *endpoints)
+static int snapshot_save(const char *path, const char *endpoints, const struct tls_files *tls)
 {
     cleanup_free char *list = xstrdup(endpoints);
     char *save = NULL;
     struct err err = {0};
     for (char *e = strtok_r(list, ",", &save); e != NULL; e = strtok_r(NULL, ",", &save)) {
-        if (save_from(e, path, &err) == 0) {
+        if (save_from(e, path, tls, &err) == 0) {
             printf("Snapshot saved at %s\n", path);
             return 0;
         }
@@ -231,6 +242,7 @@ int snapshot_cli_main(int argc, char **argv)
     const char *initial_cluster = "default=http://localhost:2380";
     const char *token = "etcd-cluster";
     const char *peer_urls = "http://localhost:2380";
+    struct tls_files tls = {0};
     struct flagset fs;
     flags_init(&fs, "c8s-store snapshot", "c8s-store snapshot save|restore|status FILE [flags]");
     flags_string(&fs, "endpoints", 0, &endpoints,
@@ -243,6 +255,11 @@ int snapshot_cli_main(int argc, char **argv)
                  "Initial cluster token for the etcd cluster during restore bootstrap.");
     flags_string(&fs, "initial-advertise-peer-urls", 0, &peer_urls,
                  "List of this member's peer URLs to advertise to the rest of the cluster.");
+    flags_string(&fs, "cacert", 0, &tls.cacert,
+                 "Verify certificates of TLS-enabled secure servers using this CA bundle (save).");
+    flags_string(&fs, "cert", 0, &tls.cert,
+                 "Identify secure client using this TLS certificate file (save).");
+    flags_string(&fs, "key", 0, &tls.key, "Identify secure client using this TLS key file (save).");
     flags_parse_or_exit(&fs, argc, argv);
     int rc = 2;
     /* fs.args[0] is "snapshot". */
@@ -250,7 +267,7 @@ int snapshot_cli_main(int argc, char **argv)
         usage(stderr);
     } else if (strcmp(fs.args[1], "save") == 0) {
         struct err err = {0};
-        rc = http_global_init(&err) == 0 ? snapshot_save(fs.args[2], endpoints) : 1;
+        rc = http_global_init(&err) == 0 ? snapshot_save(fs.args[2], endpoints, &tls) : 1;
     } else if (strcmp(fs.args[1], "restore") == 0) {
         char default_dir[300];
         if (data_dir == NULL) {

@@ -37,6 +37,10 @@ struct store_options {
     int max_txn_ops;
     int64_t progress_notify_interval;
     int verbosity;
+    const char *cert_file;
+    const char *key_file;
+    const char *trusted_ca_file;
+    bool client_cert_auth;
 };
 
 struct store_process {
@@ -172,6 +176,10 @@ static int run(const struct store_options *o)
         .heartbeat_ms = (unsigned)o->heartbeat_interval,
         .request_timeout_ms = 5000 + 2 * (uint64_t)o->election_timeout,
         .progress_notify_ms = (uint64_t)(o->progress_notify_interval / DURATION_MS),
+        .cert_file = o->cert_file,
+        .key_file = o->key_file,
+        .trusted_ca_file = o->trusted_ca_file,
+        .client_cert_auth = o->client_cert_auth,
     };
     p.server = store_server_new(&scfg, &err);
     if (p.server == NULL) {
@@ -287,6 +295,12 @@ int store_main(int argc, char **argv)
     flags_duration(&fs, "experimental-watch-progress-notify-interval", 0,
                    &o.progress_notify_interval,
                    "Duration of periodic watch progress notifications.");
+    flags_string(&fs, "cert-file", 0, &o.cert_file, "Path to the client server TLS cert file.");
+    flags_string(&fs, "key-file", 0, &o.key_file, "Path to the client server TLS key file.");
+    flags_bool(&fs, "client-cert-auth", 0, &o.client_cert_auth,
+               "Enable client cert authentication.");
+    flags_string(&fs, "trusted-ca-file", 0, &o.trusted_ca_file,
+                 "Path to the client server TLS trusted CA cert file.");
     flags_int(&fs, "v", 'v', &o.verbosity, "number for the log level verbosity");
     flags_parse_or_exit(&fs, argc, argv);
     if (fs.nargs > 0) {
@@ -299,6 +313,12 @@ int store_main(int argc, char **argv)
     if (o.data_dir == NULL) {
         default_dir = xasprintf("%s.etcd", o.name);
         o.data_dir = default_dir;
+    }
+    if (o.client_cert_auth && o.trusted_ca_file == NULL) {
+        fprintf(stderr, "c8s-store: --client-cert-auth needs --trusted-ca-file\n");
+        flags_free(&fs);
+        free(default_dir);
+        return 2;
     }
     if (o.election_timeout < 5 * o.heartbeat_interval) {
         fprintf(stderr,
