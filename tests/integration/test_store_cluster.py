@@ -303,6 +303,37 @@ class StoreClusterTest(unittest.TestCase):
         finally:
             restored.close()
 
+    def test_leader_change_never_expires_a_lease_early(self):
+        """A lease's keys outlive a leader crash for at least the TTL (the new leader restarts
+        the countdown), then vanish together in one revision."""
+        cluster = self.start_cluster()
+        leader = cluster.leader()
+        granted = leader.client.call("/v3/lease/grant", {"TTL": "4"})
+        granted_at = time.monotonic()
+        lease = granted["ID"]
+        for key in ("lease/a", "lease/b"):
+            leader.client.put(key, "x", lease=lease)
+        leader.kill9()
+        survivor = cluster.running_members()[0]
+        watch = survivor.client.watch({"key": b64("lease/"), "range_end": b64(prefix_end("lease/"))})
+        watch.next_result(timeout=10.0)
+        while time.monotonic() - granted_at < 3.5:
+            # Linearizable: a follower may not have applied the last acknowledged put yet.
+            self.assertEqual(len(survivor.client.get("lease/", range_end=prefix_end("lease/"))),
+                             2, "a lease expired before its TTL")
+            time.sleep(0.1)
+        # The survivor may still deliver the last put (committed by the new leader) first.
+        events = []
+        deadline = time.monotonic() + 15.0
+        while not events and time.monotonic() < deadline:
+            events = [e for e in watch.next_result(timeout=15.0).get("events", [])
+                      if e.get("type") == "DELETE"]
+        watch.close()
+        self.assertEqual([e.get("type") for e in events], ["DELETE", "DELETE"])
+        self.assertEqual(len({e["kv"]["mod_revision"] for e in events}), 1)
+        wait_for(lambda: survivor.client.get("lease/", range_end=prefix_end("lease/")) == [],
+                 10.0, what="the lease's keys deleted")
+
     def test_corrupt_backup_is_refused(self):
         """A truncated backup is refused by status and restore, and nothing is created."""
         cluster = self.start_cluster(size=1)
