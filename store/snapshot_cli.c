@@ -21,7 +21,7 @@
 struct save_state {
     FILE *out;
     size_t written;
-    char error[256];
+    char error[ERR_MSG_SIZE + 64];
 };
 
 /* Each line is {"result":{"blob":"<base64>","remaining_bytes":"N",...}}. */
