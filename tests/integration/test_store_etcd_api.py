@@ -574,6 +574,11 @@ class StoreApiCases:
     def test_txn_compare_matrix(self):
         """VALUE/VERSION/CREATE/MOD/LEASE x EQUAL/NOT_EQUAL/GREATER/LESS, present and missing."""
         lease = self.api.ok("/v3/lease/grant", {"TTL": "60"})["ID"]
+        if self.api.differential:
+            # The operand lease+1 must be the same neighbour on both sides, or GREATER/LESS
+            # would compare unrelated IDs.
+            reference = self.api.to_reference[lease]
+            self.api.to_reference[str(int(lease) + 1)] = str(int(reference) + 1)
         self.put("t/k", "m")                 # rev 2: create 2
         self.put("t/k", "m", lease=lease)    # rev 3: version 2, mod 3, lease
         state = {"value": b"m", "version": 2, "create": 2, "mod": 3, "lease": int(lease)}
