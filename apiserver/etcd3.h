@@ -1,0 +1,132 @@
+/* The API server's storage client: etcd's v3 JSON API as k8s.io/apiserver's storage/etcd3 uses
+ * it (keys /registry/<resource>/<namespace>/<name>, create/update/delete as transactions guarded
+ * on mod_revision, paged ranges, watches from a revision, compaction coordinated through
+ * compact_rev_key). --etcd-servers may name c8s-store members or a real etcd; both are tested.
+ * Thread-safe: each calling thread gets its own connection (curl handles never cross threads);
+ * a request that cannot reach one endpoint moves on to the next. */
+#ifndef C8S_APISERVER_ETCD3_H
+#define C8S_APISERVER_ETCD3_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct etcd3_config {
+    const char *endpoints; /* comma-separated, e.g. "https://127.0.0.1:2379,https://..." */
+    const char *ca_file;   /* --etcd-cafile */
+    const char *cert_file; /* --etcd-certfile */
+    const char *key_file;  /* --etcd-keyfile */
+    int64_t timeout_ms;    /* per request; 0 means 10 s */
+};
+
+/* One key-value. key and value are owned (NUL-terminated for convenience; lengths exclude it). */
+struct etcd3_kv {
+    char *key;
+    size_t key_len;
+    char *value;
+    size_t value_len;
+    int64_t create_revision;
+    int64_t mod_revision;
+    int64_t version;
+    int64_t lease;
+};
+
+struct etcd3_list {
+    struct etcd3_kv *kvs; /* owned array */
+    size_t count;         /* entries in kvs */
+    bool more;            /* the range had more keys than the limit */
+    int64_t total;        /* every key in the range (etcd's count), for remainingItemCount */
+    int64_t revision;     /* the store revision the list was read at (header.revision) */
+};
+
+struct etcd3;
+
+/* Returns a client, or NULL with err filled (no endpoint, unreadable TLS files). Connects lazily. */
+struct etcd3 *etcd3_new(const struct etcd3_config *cfg, struct err *err);
+void etcd3_free(struct etcd3 *c);
+
+void etcd3_kv_free(struct etcd3_kv *kv);     /* frees the fields, zeroes the struct */
+void etcd3_list_free(struct etcd3_list *l);
+
+/* Errors common to every call: -ETIMEDOUT / -ECONNREFUSED / -EAGAIN when no endpoint answers
+ * (the apiserver maps them to 504/503), -C8S_EGONE when a revision was compacted (410),
+ * -C8S_ETOOLARGE for a revision in the future, -EINVAL for a request etcd refused. */
+
+/* A linearizable read of one key. Returns 0 with *out filled, -ENOENT when absent (then
+ * *revision still holds the store revision). revision may be NULL. */
+int etcd3_get(struct etcd3 *c, const char *key, struct etcd3_kv *out, int64_t *revision,
+              struct err *err) C8S_MUST_USE;
+
+/* A range over [start, end) (end NULL: the prefix range of start, i.e. start with its last byte
+ * + 1), at most limit keys (0: all), at revision (0: current, linearizable). */
+int etcd3_list(struct etcd3 *c, const char *start, const char *end, int64_t limit,
+               int64_t revision, struct etcd3_list *out, struct err *err) C8S_MUST_USE;
+
+/* Number of keys under prefix (count_only). */
+int etcd3_count(struct etcd3 *c, const char *prefix, int64_t *count, struct err *err) C8S_MUST_USE;
+
+/* Creates key only if it does not exist (txn: mod_revision == 0). Returns 0 with the new
+ * revision, or -EEXIST. lease 0 means none. */
+int etcd3_create(struct etcd3 *c, const char *key, const char *value, size_t len, int64_t lease,
+                 int64_t *revision, struct err *err) C8S_MUST_USE;
+
+/* Replaces key only if its mod_revision is still expected_revision (GuaranteedUpdate's txn:
+ * success put, failure range). Returns 0 with the new revision; -C8S_ECONFLICT with *current
+ * filled from the failure branch when the key changed; -ENOENT when it is gone. current may be
+ * NULL. */
+int etcd3_update(struct etcd3 *c, const char *key, const char *value, size_t len,
+                 int64_t expected_revision, int64_t lease, int64_t *revision,
+                 struct etcd3_kv *current, struct err *err) C8S_MUST_USE;
+
+/* Deletes key if its mod_revision is expected_revision (0: whatever it is). Returns 0 with the
+ * deletion revision and *deleted (the value before deletion; may be NULL); -C8S_ECONFLICT with
+ * *deleted holding the current value; -ENOENT when absent. */
+int etcd3_delete(struct etcd3 *c, const char *key, int64_t expected_revision, int64_t *revision,
+                 struct etcd3_kv *deleted, struct err *err) C8S_MUST_USE;
+
+/* A lease of ttl seconds (for Events' TTL); returns its ID. */
+int etcd3_lease_grant(struct etcd3 *c, int64_t ttl, int64_t *id, struct err *err) C8S_MUST_USE;
+
+/* One compaction round as kube-apiserver runs it every --etcd-compaction-interval: a txn on
+ * compact_rev_key (version == *last_version) records the current revision; whoever wins
+ * compacts to the revision recorded the round before (*last_revision), so one interval of history
+ * always survives and several apiservers compact once. Updates *last_version/*last_revision. */
+int etcd3_compact_round(struct etcd3 *c, int64_t *last_version, int64_t *last_revision,
+                        struct err *err) C8S_MUST_USE;
+
+/* ---- Watch ---- */
+
+enum etcd3_event_type { ETCD3_PUT, ETCD3_DELETE };
+
+struct etcd3_event {
+    enum etcd3_event_type type;
+    struct etcd3_kv kv;      /* for a delete: key and mod_revision (the deletion revision) */
+    struct etcd3_kv prev_kv; /* the value before (prev_kv); zeroed when there was none */
+};
+
+/* Called on the watch's own thread with the events of one or more revisions, in order; borrowed
+ * for the call. Also called with count 0 and progress_revision > 0 for a progress notification.
+ * Return 0 to go on, non-zero to end the watch. */
+typedef int (*etcd3_watch_cb)(void *data, const struct etcd3_event *events, size_t count,
+                              int64_t progress_revision);
+
+/* Called once when the watch ends for good: code -C8S_EGONE (start revision compacted: relist)
+ * or 0 after etcd3_watch_stop or a callback that asked to end. */
+typedef void (*etcd3_watch_end_cb)(void *data, int code, const struct err *err);
+
+struct etcd3_watch;
+
+/* Watches the prefix range of prefix from start_revision (the first revision delivered), with
+ * prev_kv and progress notifications, on a thread of its own. When the stream breaks it
+ * reconnects (to any endpoint, capped backoff) from the revision after the last one delivered,
+ * so no event is lost or repeated. */
+struct etcd3_watch *etcd3_watch_start(struct etcd3 *c, const char *prefix, int64_t start_revision,
+                                      etcd3_watch_cb cb, etcd3_watch_end_cb end_cb, void *data,
+                                      struct err *err);
+
+/* Stops the watch and joins its thread (end_cb runs before this returns). Not from a callback. */
+void etcd3_watch_stop(struct etcd3_watch *w);
+
+#endif
