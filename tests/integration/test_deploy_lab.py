@@ -1,0 +1,407 @@
+#!/usr/bin/env python3
+"""deploy/lab as a user runs it: `up` makes the PKI and starts 3 c8s-store members that serve HTTPS
+with client-certificate authentication, `status` reports them, `down` ends every process by PID and
+removes the state. Each lab here has its own state dir (C8S_LAB_DIR) and ports (C8S_LAB_PORT_BASE)
+and uses $C8S_BIN_DIR's c8s-store (C8S_LAB_BIN_DIR: no install, no build).
+"""
+
+import http.client
+import json
+import os
+import random
+import re
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+
+from c8stest import b64, c8s_store_binary, make_temp_dir, unb64, wait_for  # noqa: E402
+from c8stest.runner import main  # noqa: E402
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+LAB = os.path.join(REPO, "deploy", "lab")
+MEMBERS = ["store-0", "store-1", "store-2"]
+_used_bases = set()
+
+
+def ports_of(base):
+    return [base + 10 * i + j for i in range(len(MEMBERS)) for j in (0, 1)]
+
+
+def port_is_free(port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        s.bind(("127.0.0.1", port))
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+
+def free_port_base():
+    """A base below Linux's ephemeral range whose 6 lab ports are free now."""
+    rng = random.Random()
+    for _ in range(500):
+        base = rng.randrange(20000, 32000, 10) + 7
+        if base in _used_bases:
+            continue
+        if all(port_is_free(p) for p in ports_of(base)):
+            _used_bases.add(base)
+            return base
+    raise RuntimeError("no free port range for a lab")
+
+
+def pid_is_alive(pid):
+    """True while pid exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("State:"):
+                    return line.split()[1] != "Z"
+    except OSError:
+        return False
+    return False
+
+
+def cmdline(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().split(b"\0")
+    except OSError:
+        return []
+
+
+class Lab:
+    """One lab: a state dir, a port base, and `deploy/lab` runs against them."""
+
+    def __init__(self):
+        self.dir = os.path.join(make_temp_dir("c8stest-lab-"), "lab")
+        self.base = free_port_base()
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("C8S_LAB_")}
+        self.env.update(C8S_LAB_DIR=self.dir, C8S_LAB_PORT_BASE=str(self.base),
+                        C8S_LAB_BIN_DIR=os.path.dirname(c8s_store_binary()),
+                        C8S_LAB_TIMEOUT="60")
+        self.pki = os.path.join(self.dir, "pki")
+        self.run_dir = os.path.join(self.dir, "run")
+        self.last_output = ""
+
+    def run(self, *args, check=True, timeout=300):
+        """Runs deploy/lab ARGS; returns (exit code, stdout+stderr)."""
+        proc = subprocess.run(["bash", LAB, *args], env=self.env, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
+        out = proc.stdout.decode("utf-8", "replace")
+        self.last_output = f"$ deploy/lab {' '.join(args)}  (exit {proc.returncode})\n{out}"
+        if check and proc.returncode != 0:
+            raise AssertionError(f"deploy/lab {' '.join(args)} failed:\n{out}")
+        return proc.returncode, out
+
+    def pids(self):
+        """{name: pid} from the PID files."""
+        found = {}
+        if os.path.isdir(self.run_dir):
+            for entry in os.listdir(self.run_dir):
+                if entry.endswith(".pid"):
+                    with open(os.path.join(self.run_dir, entry)) as f:
+                        found[entry[:-4]] = int(f.readline())
+        return found
+
+    def client_port(self, member):
+        return self.base + 10 * MEMBERS.index(member)
+
+    def logs(self):
+        parts = [self.last_output]
+        log_dir = os.path.join(self.dir, "logs")
+        if os.path.isdir(log_dir):
+            for entry in sorted(os.listdir(log_dir)):
+                with open(os.path.join(log_dir, entry), "rb") as f:
+                    tail = f.read().decode("utf-8", "replace").splitlines()[-30:]
+                parts.append(f"----- {entry} -----\n" + "\n".join(tail))
+        return "\n".join(parts)
+
+    def kill_leftovers(self):
+        """Ends by PID any process a failed `down` left, if its command line names this lab."""
+        for pid in self.pids().values():
+            if pid_is_alive(pid) and any(self.dir.encode() in a for a in cmdline(pid)):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+
+    def close(self):
+        if os.path.isdir(self.dir):
+            try:
+                self.run("down", check=False, timeout=60)
+            finally:
+                self.kill_leftovers()
+
+    # HTTPS to a member ------------------------------------------------------------------------
+
+    def context(self, cert=None):
+        ctx = ssl.create_default_context(cafile=os.path.join(self.pki, "etcd", "ca.crt"))
+        if cert:
+            ctx.load_cert_chain(os.path.join(self.pki, cert + ".crt"),
+                                os.path.join(self.pki, cert + ".key"))
+        return ctx
+
+    def call(self, member, path, body, cert="apiserver-etcd-client"):
+        """POSTs body as JSON over HTTPS with a client certificate; returns (status, json)."""
+        conn = http.client.HTTPSConnection("127.0.0.1", self.client_port(member), timeout=10,
+                                           context=self.context(cert))
+        try:
+            conn.request("POST", path, body=json.dumps(body),
+                         headers={"Content-Type": "application/json"})
+            resp = conn.getresponse()
+            raw = resp.read()
+        finally:
+            conn.close()
+        try:
+            return resp.status, json.loads(raw)
+        except ValueError:
+            return resp.status, raw.decode("utf-8", "replace")
+
+
+def parse_status(text):
+    """{member: (pid, state)} and the leader from `deploy/lab status` output."""
+    members = {}
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) >= 4 and fields[0] == "c8s-store":
+            members[fields[1]] = (fields[2], fields[3])
+    match = re.search(r"^store leader: (\S+)$", text, re.M)
+    return members, match.group(1) if match else None
+
+
+def openssl_text(path):
+    """The certificate as text, with subject= and issuer= lines in /O=.../CN=... form."""
+    return subprocess.run(["openssl", "x509", "-in", path, "-noout", "-subject", "-issuer",
+                           "-nameopt", "compat", "-text"],
+                          check=True, stdout=subprocess.PIPE).stdout.decode()
+
+
+def tls_refused(fn):
+    """True when fn() fails the TLS handshake or is answered 401/403 without etcd data."""
+    try:
+        status, body = fn()
+    except (ssl.SSLError, ConnectionError, OSError):
+        return True
+    return status in (401, 403) and not (isinstance(body, dict) and "header" in body)
+
+
+@unittest.skipUnless(c8s_store_binary(), "SKIP-NOTE: C8S_BIN_DIR has no c8s-store")
+class LabUp(unittest.TestCase):
+    """One lab brought up for every test of this class, taken down at the end."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.lab = Lab()
+        try:
+            cls.up_code, cls.up_output = cls.lab.run("up", check=False)
+        except Exception:
+            cls.lab.close()
+            raise
+        cls.tls = "TLS with client certificates" in cls.up_output
+        # Later tests restart members: note now which processes up's status named.
+        cls.up_pids_alive = {m: p.isdigit() and pid_is_alive(int(p))
+                             for m, (p, _) in parse_status(cls.up_output)[0].items()}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.lab.close()
+
+    def current_logs(self):
+        return self.lab.logs()
+
+    def setUp(self):
+        self.assertEqual(self.up_code, 0, f"deploy/lab up failed:\n{self.up_output}")
+
+    def test_up_starts_three_healthy_members_and_prints_how_to_use_them(self):
+        members, leader = parse_status(self.up_output)
+        self.assertEqual(sorted(members), MEMBERS)
+        self.assertEqual({m: s for m, (_, s) in members.items()},
+                         {m: "healthy" for m in MEMBERS})
+        self.assertEqual(self.up_pids_alive, {m: True for m in MEMBERS})
+        self.assertIn(leader, MEMBERS)
+        self.assertIn("/v3/kv/range", self.up_output)
+        self.assertIn(f"127.0.0.1:{self.lab.base}", self.up_output)
+
+    def test_status_reports_every_member_healthy_and_the_leader_they_agree_on(self):
+        code, out = self.lab.run("status")
+        self.assertEqual(code, 0)
+        members, leader = parse_status(out)
+        self.assertEqual({m: s for m, (_, s) in members.items()},
+                         {m: "healthy" for m in MEMBERS})
+        self.assertEqual({m: int(p) for m, (p, _) in members.items()}, self.lab.pids())
+        status = self.lab.call(leader, "/v3/maintenance/status", {})[1]
+        self.assertEqual(status["leader"], status["header"]["member_id"])
+
+    def test_members_serve_https_and_refuse_clients_without_a_trusted_certificate(self):
+        if not self.tls:
+            self.skipTest("SKIP-NOTE: c8s-store has no TLS flags: the lab serves plain http")
+        for member in MEMBERS:
+            self.assertTrue(tls_refused(lambda: self.lab.call(member, "/v3/kv/range",
+                                                              {"key": b64("a")}, cert=None)),
+                            f"{member} answered a client without a certificate")
+            # admin is signed by the Kubernetes CA, not etcd/ca: the store must not trust it.
+            self.assertTrue(tls_refused(lambda: self.lab.call(member, "/v3/kv/range",
+                                                              {"key": b64("a")}, cert="admin")),
+                            f"{member} answered a certificate from another CA")
+        # Plain http on an https port gets no data either.
+        conn = http.client.HTTPConnection("127.0.0.1", self.lab.base, timeout=5)
+        try:
+            conn.request("POST", "/v3/kv/range", body=json.dumps({"key": b64("a")}))
+            self.assertNotEqual(conn.getresponse().status, 200)
+        except (OSError, http.client.HTTPException):
+            pass
+        finally:
+            conn.close()
+
+    def test_put_on_one_member_and_range_on_another_with_the_etcd_client_certificate(self):
+        status, put = self.lab.call("store-1", "/v3/kv/put",
+                                    {"key": b64("/registry/lab/a"), "value": b64("one")})
+        self.assertEqual(status, 200, put)
+        revision = int(put["header"]["revision"])
+        status, got = self.lab.call("store-2", "/v3/kv/range", {"key": b64("/registry/lab/a")})
+        self.assertEqual(status, 200, got)
+        self.assertGreaterEqual(int(got["header"]["revision"]), revision)
+        self.assertEqual([unb64(kv["value"]) for kv in got["kvs"]], [b"one"])
+        # The health-check client is trusted too (kubeadm's etcd liveness probe identity).
+        status, got = self.lab.call("store-0", "/v3/kv/range", {"key": b64("/registry/lab/a")},
+                                    cert="etcd/healthcheck-client")
+        self.assertEqual((status, got["count"]), (200, "1"))
+
+    def test_pki_follows_kubeadm_and_keys_are_private(self):
+        if not self.tls:
+            self.skipTest("SKIP-NOTE: c8s-store has no TLS flags: the lab made no certificates")
+        pki = self.lab.pki
+        for root, _, files in os.walk(pki):
+            for f in files:
+                if f.endswith(".key"):
+                    mode = os.stat(os.path.join(root, f)).st_mode & 0o777
+                    self.assertEqual(mode, 0o600, os.path.join(root, f))
+        server = openssl_text(os.path.join(pki, "etcd", "server-store-0.crt"))
+        self.assertIn("subject=/CN=store-0", server)
+        self.assertIn("issuer=/CN=etcd-ca", server)
+        self.assertIn("TLS Web Server Authentication, TLS Web Client Authentication", server)
+        self.assertIn("DNS:localhost", server)
+        self.assertIn("IP Address:127.0.0.1", server)
+        client = openssl_text(os.path.join(pki, "apiserver-etcd-client.crt"))
+        self.assertIn("subject=/CN=kube-apiserver-etcd-client", client)
+        self.assertIn("issuer=/CN=etcd-ca", client)
+        self.assertNotIn("TLS Web Server Authentication", client)
+        admin = openssl_text(os.path.join(pki, "admin.crt"))
+        self.assertIn("subject=/O=system:masters/CN=kubernetes-admin", admin)
+        self.assertIn("issuer=/CN=kubernetes", admin)
+        apiserver = openssl_text(os.path.join(pki, "apiserver.crt"))
+        for san in ("DNS:kubernetes.default.svc.cluster.local", "IP Address:10.96.0.1"):
+            self.assertIn(san, apiserver)
+
+    def test_up_again_keeps_certificates_and_restarts_a_killed_member(self):
+        self.lab.call("store-0", "/v3/kv/put", {"key": b64("/lab/kept"), "value": b64("v")})
+        pids = self.lab.pids()
+        cert = os.path.join(self.lab.pki, "etcd", "server-store-2.crt")
+        before = open(cert, "rb").read() if self.tls else None
+        os.kill(pids["store-2"], signal.SIGKILL)
+        wait_for(lambda: not pid_is_alive(pids["store-2"]), 10, what="store-2 killed")
+        code, out = self.lab.run("status", check=False)
+        self.assertEqual(code, 1, out)
+        self.assertEqual(parse_status(out)[0]["store-2"], ("-", "stopped"))
+
+        code, out = self.lab.run("up")
+        self.assertNotIn("pki: made", out)
+        members, _ = parse_status(out)
+        self.assertEqual({m: s for m, (_, s) in members.items()},
+                         {m: "healthy" for m in MEMBERS})
+        after = self.lab.pids()
+        self.assertEqual(after["store-0"], pids["store-0"])
+        self.assertNotEqual(after["store-2"], pids["store-2"])
+        if self.tls:
+            self.assertEqual(open(cert, "rb").read(), before)
+        # The restarted member rejoined with its data dir and catches up.
+        def has_key():
+            status, got = self.lab.call("store-2", "/v3/kv/range",
+                                        {"key": b64("/lab/kept"), "serializable": True})
+            return status == 200 and got.get("count") == "1"
+        wait_for(has_key, 20, what="store-2 caught up")
+
+
+@unittest.skipUnless(c8s_store_binary(), "SKIP-NOTE: C8S_BIN_DIR has no c8s-store")
+class LabLifecycle(unittest.TestCase):
+
+    def setUp(self):
+        self.lab = Lab()
+        # LabUp covers kubeadm's RSA-2048 keys; these labs use P-256, which is faster to make.
+        self.lab.env["PKI_KEY_ALG"] = "ecdsa"
+
+    def tearDown(self):
+        self.lab.close()
+
+    def current_logs(self):
+        return self.lab.logs()
+
+    def test_status_of_a_lab_that_is_not_up_exits_3(self):
+        code, out = self.lab.run("status", check=False)
+        self.assertEqual(code, 3, out)
+        self.assertIn("not up", out)
+        self.assertFalse(os.path.exists(self.lab.dir))
+
+    def test_down_stops_every_process_by_pid_and_removes_the_state_unless_pki_is_kept(self):
+        self.lab.run("up")
+        pids = self.lab.pids()
+        self.assertEqual(sorted(pids), MEMBERS)
+        tls = os.path.exists(os.path.join(self.lab.pki, "etcd", "ca.crt"))
+
+        code, out = self.lab.run("down", "--keep-pki")
+        for name, pid in pids.items():
+            wait_for(lambda: not pid_is_alive(pid), 10, what=f"{name} (pid {pid}) ended")
+        self.assertTrue(all(port_is_free(p) for p in ports_of(self.lab.base)))
+        left = sorted(os.listdir(self.lab.dir))
+        self.assertEqual(left, ["pki"] if tls else [], out)
+        ca = open(os.path.join(self.lab.pki, "etcd", "ca.crt"), "rb").read() if tls else None
+
+        code, out = self.lab.run("up")
+        self.assertNotIn("pki: made", out)
+        if tls:
+            self.assertEqual(open(os.path.join(self.lab.pki, "etcd", "ca.crt"), "rb").read(), ca)
+        pids = self.lab.pids()
+        self.assertTrue(all(pid_is_alive(p) for p in pids.values()))
+
+        self.lab.run("down")
+        for name, pid in pids.items():
+            wait_for(lambda: not pid_is_alive(pid), 10, what=f"{name} (pid {pid}) ended")
+        self.assertFalse(os.path.exists(self.lab.dir))
+        code, out = self.lab.run("status", check=False)
+        self.assertEqual(code, 3, out)
+
+    def test_up_fails_clearly_when_a_member_port_is_taken_and_starts_nothing(self):
+        taken = self.lab.base + 10  # store-1's client port
+        holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        holder.bind(("127.0.0.1", taken))
+        holder.listen(1)
+        try:
+            code, out = self.lab.run("up", check=False)
+        finally:
+            holder.close()
+        self.assertNotEqual(code, 0, out)
+        self.assertIn(f"127.0.0.1:{taken} (store-1 client port) is in use", out)
+        self.assertIn("C8S_LAB_PORT_BASE", out)
+        self.assertEqual(self.lab.pids(), {})
+        self.assertFalse(os.path.exists(self.lab.dir), out)
+
+    def test_up_rejects_a_bin_dir_without_c8s_store(self):
+        self.lab.env["C8S_LAB_BIN_DIR"] = make_temp_dir("c8stest-empty-bin-")
+        code, out = self.lab.run("up", check=False)
+        self.assertNotEqual(code, 0)
+        self.assertIn("no executable c8s-store", out)
+        self.assertFalse(os.path.exists(self.lab.dir))
+
+
+if __name__ == "__main__":
+    main()
