@@ -37,7 +37,7 @@ struct keymap *keymap_new(void)
 {
     struct keymap *m = xcalloc(1, sizeof *m);
     m->nbuckets = KEYMAP_INITIAL_BUCKETS;
-    m->buckets = xcalloc(m->nbuckets, sizeof *m->buckets);
+    m->buckets = xcalloc(m->nbuckets, sizeof(struct keymap_node *));
     return m;
 }
 
@@ -80,7 +80,7 @@ void *keymap_get(const struct keymap *m, const char *key)
 static void grow(struct keymap *m)
 {
     size_t nbuckets = m->nbuckets * 2;
-    struct keymap_node **buckets = xcalloc(nbuckets, sizeof *buckets);
+    struct keymap_node **buckets = xcalloc(nbuckets, sizeof(struct keymap_node *));
     for (size_t i = 0; i < m->nbuckets; i++) {
         struct keymap_node *n = m->buckets[i];
         while (n != NULL) {

@@ -291,7 +291,7 @@ struct ratelimiter *ratelimiter_max_of_new(struct ratelimiter *const *limiters, 
     struct max_of *m = xcalloc(1, sizeof *m);
     m->base.ops = &max_of_ops;
     m->n = n > 0 ? n : 0;
-    m->limiters = xcalloc((size_t)m->n + 1, sizeof *m->limiters);
+    m->limiters = xcalloc((size_t)m->n + 1, sizeof(struct ratelimiter *));
     for (int i = 0; i < m->n; i++) {
         m->limiters[i] = limiters[i];
     }

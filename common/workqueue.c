@@ -170,7 +170,7 @@ static void heap_push(struct workqueue *q, struct wq_entry *e)
 {
     if (q->nwaiting == q->capwaiting) {
         q->capwaiting = q->capwaiting == 0 ? 16 : q->capwaiting * 2;
-        q->waiting = xrealloc(q->waiting, q->capwaiting * sizeof *q->waiting);
+        q->waiting = xrealloc(q->waiting, q->capwaiting * sizeof(struct wq_entry *));
     }
     heap_set(q, q->nwaiting++, e);
     heap_up(q, e->heap_pos);

@@ -495,7 +495,7 @@ static void *stress_worker(void *p)
     struct stress *s = p;
     char *key;
     while ((key = wq_get(s->q)) != NULL) {
-        int i = atoi(key + 1);
+        int i = (int)strtol(key + 1, NULL, 10);
         if (atomic_fetch_add(&s->busy[i], 1) != 0) {
             atomic_fetch_add(&s->overlaps, 1);
         }
