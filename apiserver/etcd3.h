@@ -92,7 +92,7 @@ int etcd3_lease_grant(struct etcd3 *c, int64_t ttl, int64_t *id, struct err *err
 /* One compaction round as kube-apiserver runs it every --etcd-compaction-interval: a txn on
  * compact_rev_key (version == *last_version) records the current revision; whoever wins
  * compacts to the revision recorded the round before (*last_revision), so one interval of history
- * always survives and several apiservers compact once. Updates *last_version/*last_revision. */
+ * always survives and several apiservers compact once. Updates *last_version and *last_revision. */
 int etcd3_compact_round(struct etcd3 *c, int64_t *last_version, int64_t *last_revision,
                         struct err *err) C8S_MUST_USE;
 
