@@ -170,7 +170,10 @@ pki_sign() {
     key=$(pki_path "$name" key)
     ca_crt=$(pki_path "$ca" crt)
     ca_key=$(pki_path "$ca" key)
-    [ -s "$ca_crt" ] && [ -s "$ca_key" ] || { pki_die "CA $ca does not exist (pki_ca first)"; return 1; }
+    if [ ! -s "$ca_crt" ] || [ ! -s "$ca_key" ]; then
+        pki_die "CA $ca does not exist (pki_ca first)"
+        return 1
+    fi
     mkdir -p "$(dirname "$crt")"
     pki_new_key "$key" || return 1
     ext=$(mktemp) || return 1

@@ -44,6 +44,7 @@ proc_start() {
     printf '=== %s start: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >>"$log"
     # The inner shell writes its own PID, then becomes the program (exec keeps the PID), so the
     # PID file names the program itself whether or not setsid had to fork.
+    # shellcheck disable=SC2016 # expanded by the inner shell
     setsid bash -c 'printf "%s\n%s\n" "$$" "$1" >"$2"; shift 2; exec nohup "$@"' \
         proc "$marker" "$pidfile.tmp" "$@" </dev/null >>"$log" 2>&1 &
     local deadline=$((SECONDS + 5))

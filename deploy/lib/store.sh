@@ -38,22 +38,27 @@ store_peer_url() {
     printf 'http://127.0.0.1:%s' "$(store_peer_port "$1")"
 }
 
-store_client_urls() {
-    local name urls=()
-    while read -r name; do
-        urls+=("$(store_client_url "$name")")
-    done < <(store_names)
-    local IFS=,
-    printf '%s' "${urls[*]}"
-}
-
-store_initial_cluster() {
+# store_join FUNCTION: FUNCTION NAME for every member, joined with commas.
+store_join() {
     local name parts=()
     while read -r name; do
-        parts+=("$name=$(store_peer_url "$name")")
+        parts+=("$("$1" "$name")")
     done < <(store_names)
     local IFS=,
     printf '%s' "${parts[*]}"
+}
+
+store_client_urls() {
+    store_join store_client_url
+}
+
+store_initial_cluster_entry() {
+    printf '%s=%s' "$1" "$(store_peer_url "$1")"
+}
+
+# etcd's --initial-cluster: name=peer-url for every member.
+store_initial_cluster() {
+    store_join store_initial_cluster_entry
 }
 
 # store_binary_has_tls BIN: true when BIN takes etcd's client TLS flags.

@@ -5,6 +5,7 @@ removes the state. Each lab here has its own state dir (C8S_LAB_DIR) and ports (
 and uses $C8S_BIN_DIR's c8s-store (C8S_LAB_BIN_DIR: no install, no build).
 """
 
+import atexit
 import http.client
 import json
 import os
@@ -27,6 +28,29 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), 
 LAB = os.path.join(REPO, "deploy", "lab")
 MEMBERS = ["store-0", "store-1", "store-2"]
 _used_bases = set()
+_labs = []  # every Lab made here, whose detached processes are ended at exit or on a signal
+
+
+def _end_every_lab():
+    for lab in _labs:
+        lab.kill_leftovers()
+
+
+def _on_signal(signum, frame):
+    _end_every_lab()
+    previous = _previous_handlers.get(signum)
+    if callable(previous):
+        previous(signum, frame)
+    os._exit(128 + signum)
+
+
+# The lab detaches its processes (setsid), so c8stest's parent-death signal does not reach them:
+# end them by PID here too, before c8stest's own handlers run.
+atexit.register(_end_every_lab)
+_previous_handlers = {}
+for _sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+    _previous_handlers[_sig] = signal.getsignal(_sig)
+    signal.signal(_sig, _on_signal)
 
 
 def ports_of(base):
@@ -91,12 +115,23 @@ class Lab:
         self.pki = os.path.join(self.dir, "pki")
         self.run_dir = os.path.join(self.dir, "run")
         self.last_output = ""
+        self.script = None  # the deploy/lab process running now
+        _labs.append(self)
 
     def run(self, *args, check=True, timeout=300):
         """Runs deploy/lab ARGS; returns (exit code, stdout+stderr)."""
-        proc = subprocess.run(["bash", LAB, *args], env=self.env, stdin=subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
-        out = proc.stdout.decode("utf-8", "replace")
+        self.script = subprocess.Popen(["bash", LAB, *args], env=self.env,
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                       stderr=subprocess.STDOUT)
+        with self.script as proc:
+            try:
+                raw, _ = proc.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                raw, _ = proc.communicate()
+                raise AssertionError(f"deploy/lab {' '.join(args)} did not end in {timeout}s:\n"
+                                     + raw.decode("utf-8", "replace"))
+        out = raw.decode("utf-8", "replace")
         self.last_output = f"$ deploy/lab {' '.join(args)}  (exit {proc.returncode})\n{out}"
         if check and proc.returncode != 0:
             raise AssertionError(f"deploy/lab {' '.join(args)} failed:\n{out}")
@@ -126,7 +161,11 @@ class Lab:
         return "\n".join(parts)
 
     def kill_leftovers(self):
-        """Ends by PID any process a failed `down` left, if its command line names this lab."""
+        """Ends by PID any process a failed `down` left, if its command line names this lab (and
+        first a deploy/lab run still going, so that it starts nothing more)."""
+        if self.script is not None and self.script.poll() is None:
+            self.script.kill()
+            self.script.wait()
         for pid in self.pids().values():
             if pid_is_alive(pid) and any(self.dir.encode() in a for a in cmdline(pid)):
                 try:
