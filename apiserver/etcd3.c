@@ -909,7 +909,7 @@ static void watch_stream(struct etcd3_watch *w, size_t e)
     w->created = false;
     w->delivered = false;
     int rv = http_stream(w->http, &req, watch_line, w, &resp, &err);
-    if (rv < 0) {
+    if (rv < 0 && rv != -ECANCELED) {
         LOG_V(2, "etcd watch stream broke", "key=%s endpoint=%s error=\"%s\"", w->key,
               w->c->endpoints[e], err.msg);
     } else if (resp.status != 200) {
