@@ -155,7 +155,12 @@ pki_ca() {
         -addext "basicConstraints=critical,CA:TRUE" \
         -addext "keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign" \
         -addext "subjectKeyIdentifier=hash" 2>"$crt.err" ||
-        { cat "$crt.err" >&2; rm -f "$crt.err" "$crt.tmp"; pki_die "cannot make CA $name"; return 1; }
+        {
+            cat "$crt.err" >&2
+            rm -f "$crt.err" "$crt.tmp"
+            pki_die "cannot make CA $name"
+            return 1
+        }
     rm -f "$crt.err"
     mv -f "$crt.tmp" "$crt"
     echo "pki: made CA $name (CN=$cn)" >&2
@@ -248,7 +253,10 @@ pki_key_pair() {
         return 0
     fi
     pki_new_key "$key" || return 1
-    openssl pkey -in "$key" -pubout -out "$pub" 2>/dev/null || { pki_die "cannot write $pub"; return 1; }
+    if ! openssl pkey -in "$key" -pubout -out "$pub" 2>/dev/null; then
+        pki_die "cannot write $pub"
+        return 1
+    fi
     echo "pki: made key pair $1" >&2
 }
 
@@ -301,7 +309,7 @@ pki_kubernetes_certs() {
 pki_node_certs() {
     local node=$1 extra=${2:-}
     pki_client_cert "kubelet-$node" "system:node:$node" system:nodes ca || return 1
-    pki_server_cert "kubelet-$node-serving" "$node" "$node,localhost,127.0.0.1${extra:+,$extra}" ca ||
-        return 1
+    local sans="$node,localhost,127.0.0.1${extra:+,$extra}"
+    pki_server_cert "kubelet-$node-serving" "$node" "$sans" ca || return 1
     pki_client_cert kube-proxy system:kube-proxy system:node-proxier ca
 }

@@ -102,6 +102,29 @@ def cmdline(pid):
         return []
 
 
+def pids_naming(text):
+    """PIDs of live processes whose command line holds text (e.g. a lab dir)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and pid_is_alive(int(entry)) and \
+                any(text.encode() in a for a in cmdline(int(entry))):
+            found.append(int(entry))
+    return found
+
+
+FAKE_STORE = """#!/usr/bin/env python3
+# A stand-in c8s-store: lists the TLS flags, fails as store-1, and otherwise waits.
+import sys, time
+if sys.argv[1:2] == ["--help"]:
+    print("--cert-file --key-file --client-cert-auth --trusted-ca-file")
+    sys.exit(0)
+if "store-1" in sys.argv:
+    print("fake: cannot start", file=sys.stderr)
+    sys.exit(1)
+time.sleep(120)
+"""
+
+
 class Lab:
     """One lab: a state dir, a port base, and `deploy/lab` runs against them."""
 
@@ -190,9 +213,14 @@ class Lab:
         return ctx
 
     def call(self, member, path, body, cert="apiserver-etcd-client"):
-        """POSTs body as JSON over HTTPS with a client certificate; returns (status, json)."""
-        conn = http.client.HTTPSConnection("127.0.0.1", self.client_port(member), timeout=10,
-                                           context=self.context(cert))
+        """POSTs body as JSON over HTTPS with a client certificate (plain http when the lab
+        made no PKI: a c8s-store without TLS flags); returns (status, json)."""
+        port = self.client_port(member)
+        if os.path.exists(os.path.join(self.pki, "etcd", "ca.crt")):
+            conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=10,
+                                               context=self.context(cert))
+        else:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         try:
             conn.request("POST", path, body=json.dumps(body),
                          headers={"Content-Type": "application/json"})
@@ -414,6 +442,7 @@ class LabLifecycle(unittest.TestCase):
         self.lab.run("down")
         for name, pid in pids.items():
             wait_for(lambda: not pid_is_alive(pid), 10, what=f"{name} (pid {pid}) ended")
+        self.assertEqual(pids_naming(self.lab.dir), [])
         self.assertFalse(os.path.exists(self.lab.dir))
         code, out = self.lab.run("status", check=False)
         self.assertEqual(code, 3, out)
@@ -433,6 +462,23 @@ class LabLifecycle(unittest.TestCase):
         self.assertIn("C8S_LAB_PORT_BASE", out)
         self.assertEqual(self.lab.pids(), {})
         self.assertFalse(os.path.exists(self.lab.dir), out)
+
+    def test_up_names_a_member_that_exits_shows_its_log_and_stops_the_others(self):
+        bin_dir = make_temp_dir("c8stest-fake-bin-")
+        fake = os.path.join(bin_dir, "c8s-store")
+        with open(fake, "w") as f:
+            f.write(FAKE_STORE)
+        os.chmod(fake, 0o755)
+        self.lab.env.update(C8S_LAB_BIN_DIR=bin_dir, C8S_LAB_TIMEOUT="20")
+        code, out = self.lab.run("up", check=False)
+        self.assertNotEqual(code, 0, out)
+        self.assertIn("store-1 exited", out)
+        self.assertIn("fake: cannot start", out)
+        self.assertIn("the store did not come up", out)
+        self.assertEqual(pids_naming(self.lab.dir), [], out)
+        code, out = self.lab.run("status", check=False)
+        self.assertEqual(code, 1, out)
+        self.assertIn("store leader: none", out)
 
     def test_up_rejects_a_bin_dir_without_c8s_store(self):
         self.lab.env["C8S_LAB_BIN_DIR"] = make_temp_dir("c8stest-empty-bin-")
