@@ -631,10 +631,15 @@ static int read_envelope(struct reader r, struct envelope *env, struct err *err)
 json_t *kproto_decode(const void *body, size_t len, struct err *err)
 {
     const uint8_t *p = body;
+    /* kube-apiserver's protobuf serializer says the same. */
+    if (len == 0) {
+        err_set(err, EINVAL, "empty data");
+        return NULL;
+    }
     if (len < sizeof(kproto_magic) || memcmp(p, kproto_magic, sizeof(kproto_magic)) != 0) {
         err_set(err, EINVAL,
-                "provided object is not a Kubernetes protobuf message: the prefix "
-                "\"k8s\\x00\" is missing");
+                "provided data does not appear to be a protobuf message, expected prefix "
+                "[107 56 115 0]");
         return NULL;
     }
     struct envelope env = {0};
