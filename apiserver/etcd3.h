@@ -43,11 +43,12 @@ struct etcd3_list {
 
 struct etcd3;
 
-/* Returns a client, or NULL with err filled (no endpoint, unreadable TLS files). Connects lazily. */
+/* Returns a client, or NULL with err filled (no endpoint, unreadable TLS files). Connects lazily.
+ */
 struct etcd3 *etcd3_new(const struct etcd3_config *cfg, struct err *err);
 void etcd3_free(struct etcd3 *c);
 
-void etcd3_kv_free(struct etcd3_kv *kv);     /* frees the fields, zeroes the struct */
+void etcd3_kv_free(struct etcd3_kv *kv); /* frees the fields, zeroes the struct */
 void etcd3_list_free(struct etcd3_list *l);
 
 /* Errors common to every call: -ETIMEDOUT / -ECONNREFUSED / -EAGAIN when no endpoint answers
@@ -61,8 +62,8 @@ int etcd3_get(struct etcd3 *c, const char *key, struct etcd3_kv *out, int64_t *r
 
 /* A range over [start, end) (end NULL: the prefix range of start, i.e. start with its last byte
  * + 1), at most limit keys (0: all), at revision (0: current, linearizable). */
-int etcd3_list(struct etcd3 *c, const char *start, const char *end, int64_t limit,
-               int64_t revision, struct etcd3_list *out, struct err *err) C8S_MUST_USE;
+int etcd3_list(struct etcd3 *c, const char *start, const char *end, int64_t limit, int64_t revision,
+               struct etcd3_list *out, struct err *err) C8S_MUST_USE;
 
 /* Number of keys under prefix (count_only). */
 int etcd3_count(struct etcd3 *c, const char *prefix, int64_t *count, struct err *err) C8S_MUST_USE;

@@ -1,0 +1,176 @@
+/* c8s-apiserver's wiring: storage client, bootstrap objects, HTTP server, the compaction loop
+ * (kube-apiserver's --etcd-compaction-interval), and a clean stop on SIGTERM/SIGINT. */
+#include "apiserver_main.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "duration.h"
+#include "etcd3.h"
+#include "flags.h"
+#include "http_client.h"
+#include "log.h"
+#include "rest.h"
+#include "server.h"
+
+struct compactor {
+    struct etcd3 *storage;
+    int64_t interval_ns;
+    pthread_mutex_t mu;
+    pthread_cond_t cond;
+    bool stop;
+};
+
+/* Every interval, one compaction round; the store keeps one interval of history. */
+static void *compactor_main(void *data)
+{
+    struct compactor *c = data;
+    int64_t last_version = 0, last_revision = 0;
+    pthread_mutex_lock(&c->mu);
+    while (!c->stop) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += c->interval_ns / DURATION_SECOND;
+        until.tv_nsec += c->interval_ns % DURATION_SECOND;
+        if (until.tv_nsec >= 1000000000) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000;
+        }
+        while (!c->stop && pthread_cond_timedwait(&c->cond, &c->mu, &until) != ETIMEDOUT) {
+        }
+        if (c->stop) {
+            break;
+        }
+        pthread_mutex_unlock(&c->mu);
+        struct err e = {0};
+        if (etcd3_compact_round(c->storage, &last_version, &last_revision, &e) != 0) {
+            LOG_W("compaction round failed", "error=\"%s\"", e.msg);
+        }
+        pthread_mutex_lock(&c->mu);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
+}
+
+int apiserver_main(int argc, char **argv)
+{
+    const char *etcd_servers = NULL;
+    const char *etcd_cafile = NULL;
+    const char *etcd_certfile = NULL;
+    const char *etcd_keyfile = NULL;
+    const char *bind_address = "127.0.0.1";
+    int insecure_port = 0;
+    int threads = 8;
+    int64_t compaction_interval = 5 * DURATION_MINUTE;
+    int verbosity = 0;
+
+    struct flagset fs;
+    flags_init(&fs, "c8s-apiserver", "c8s-apiserver [flags]");
+    flags_string(&fs, "etcd-servers", 0, &etcd_servers,
+                 "List of etcd servers to connect with (scheme://ip:port), comma separated.");
+    flags_string(&fs, "etcd-cafile", 0, &etcd_cafile,
+                 "SSL Certificate Authority file used to secure etcd communication.");
+    flags_string(&fs, "etcd-certfile", 0, &etcd_certfile,
+                 "SSL certification file used to secure etcd communication.");
+    flags_string(&fs, "etcd-keyfile", 0, &etcd_keyfile,
+                 "SSL key file used to secure etcd communication.");
+    flags_duration(&fs, "etcd-compaction-interval", 0, &compaction_interval,
+                   "The interval of compaction requests. If 0, the compaction request from "
+                   "apiserver is disabled.");
+    flags_string(&fs, "insecure-bind-address", 0, &bind_address,
+                 "The loopback address the plain-HTTP learning port listens on.");
+    flags_int(&fs, "insecure-port", 0, &insecure_port,
+              "Serve plain HTTP without authentication on this loopback port, for local "
+              "learning only (0 disables it).");
+    flags_int(&fs, "max-requests-inflight", 0, &threads,
+              "Worker threads serving requests (requests beyond wait for a free worker).");
+    flags_int(&fs, "v", 'v', &verbosity, "number for the log level verbosity");
+    flags_parse_or_exit(&fs, argc, argv);
+    log_init("c8s-apiserver", verbosity);
+    if (etcd_servers == NULL || etcd_servers[0] == '\0') {
+        fprintf(stderr, "c8s-apiserver: --etcd-servers must be specified\n");
+        flags_free(&fs);
+        return 2;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    json_object_seed(0);
+    struct err e = {0};
+    if (http_global_init(&e) != 0) {
+        fprintf(stderr, "c8s-apiserver: %s\n", e.msg);
+        flags_free(&fs);
+        return 1;
+    }
+    struct etcd3_config scfg = {.endpoints = etcd_servers,
+                                .ca_file = etcd_cafile,
+                                .cert_file = etcd_certfile,
+                                .key_file = etcd_keyfile};
+    struct etcd3 *storage = etcd3_new(&scfg, &e);
+    if (storage == NULL) {
+        fprintf(stderr, "c8s-apiserver: %s\n", e.msg);
+        flags_free(&fs);
+        return 1;
+    }
+    struct rest *bootstrap = rest_new(storage);
+    int rc = rest_bootstrap(bootstrap, &e);
+    rest_free(bootstrap);
+    if (rc != 0) {
+        fprintf(stderr, "c8s-apiserver: cannot reach storage: %s\n", e.msg);
+        etcd3_free(storage);
+        flags_free(&fs);
+        return 1;
+    }
+
+    /* Signals go to a sigwait below, not to the worker threads. */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+
+    struct apiserver_config acfg = {.bind_address = bind_address,
+                                    .insecure_port = insecure_port,
+                                    .threads = (unsigned)threads,
+                                    .storage = storage};
+    struct apiserver *server = apiserver_start(&acfg, &e);
+    if (server == NULL) {
+        fprintf(stderr, "c8s-apiserver: %s\n", e.msg);
+        etcd3_free(storage);
+        flags_free(&fs);
+        return 1;
+    }
+    struct compactor compactor = {.storage = storage, .interval_ns = compaction_interval};
+    pthread_mutex_init(&compactor.mu, NULL);
+    pthread_cond_init(&compactor.cond, NULL);
+    pthread_t compactor_thread;
+    bool compacting = compaction_interval > 0;
+    if (compacting) {
+        pthread_create(&compactor_thread, NULL, compactor_main, &compactor);
+    }
+    LOG_I("c8s-apiserver serving", "address=%s:%d etcd=%s", bind_address, insecure_port,
+          etcd_servers);
+
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    LOG_I("stopping", "signal=%d", sig);
+    if (compacting) {
+        pthread_mutex_lock(&compactor.mu);
+        compactor.stop = true;
+        pthread_cond_signal(&compactor.cond);
+        pthread_mutex_unlock(&compactor.mu);
+        pthread_join(compactor_thread, NULL);
+    }
+    apiserver_stop(server);
+    etcd3_free(storage);
+    pthread_mutex_destroy(&compactor.mu);
+    pthread_cond_destroy(&compactor.cond);
+    flags_free(&fs);
+    http_global_cleanup();
+    return 0;
+}

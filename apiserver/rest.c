@@ -1,0 +1,1340 @@
+/* Generic REST over etcd, following k8s.io/apiserver's registry/generic Store: BeforeCreate
+ * fills server-set metadata, updates are GuaranteedUpdate loops guarded on mod_revision,
+ * lists are ranges over the resource's key prefix with continue tokens. */
+#include "rest.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "b64.h"
+#include "cleanup.h"
+#include "jpatch.h"
+#include "k8stime.h"
+#include "log.h"
+#include "selector.h"
+#include "status.h"
+#include "validate.h"
+#include "xalloc.h"
+#include "yamlx.h"
+
+#define LIST_PAGE_MAX    10000
+#define UPDATE_RETRIES   16
+#define WATCH_BUFFER_MAX (64u * 1024 * 1024)
+
+struct rest {
+    struct etcd3 *storage;
+};
+
+struct rest *rest_new(struct etcd3 *storage)
+{
+    struct rest *r = xcalloc(1, sizeof *r);
+    r->storage = storage;
+    return r;
+}
+
+void rest_free(struct rest *r)
+{
+    free(r);
+}
+
+/* ---- Storage keys ---- */
+
+/* kube-apiserver's etcd key prefix of a resource (most are the plural; a few are historical). */
+static const char *storage_prefix(const struct resource *res)
+{
+    if (strcmp(res->plural, "services") == 0 && res->group[0] == '\0') {
+        return "services/specs";
+    }
+    if (strcmp(res->plural, "endpoints") == 0 && res->group[0] == '\0') {
+        return "services/endpoints";
+    }
+    if (strcmp(res->plural, "nodes") == 0 && res->group[0] == '\0') {
+        return "minions";
+    }
+    if (strcmp(res->plural, "ingresses") == 0) {
+        return "ingress";
+    }
+    return res->plural;
+}
+
+static char *object_key(const struct resource *res, const char *ns, const char *name)
+{
+    if (res->namespaced) {
+        return xasprintf("/registry/%s/%s/%s", storage_prefix(res), ns, name);
+    }
+    return xasprintf("/registry/%s/%s", storage_prefix(res), name);
+}
+
+/* The list prefix: every namespace, or one. Ends with "/". */
+static char *list_prefix(const struct resource *res, const char *ns)
+{
+    if (res->namespaced && ns != NULL && ns[0] != '\0') {
+        return xasprintf("/registry/%s/%s/", storage_prefix(res), ns);
+    }
+    return xasprintf("/registry/%s/", storage_prefix(res));
+}
+
+/* ---- Object helpers ---- */
+
+static json_t *meta_of(json_t *obj)
+{
+    json_t *m = json_object_get(obj, "metadata");
+    if (!json_is_object(m)) {
+        m = json_object();
+        json_object_set_new(obj, "metadata", m);
+    }
+    return m;
+}
+
+static const char *meta_str(const json_t *obj, const char *field)
+{
+    return json_string_value(json_object_get(json_object_get(obj, "metadata"), field));
+}
+
+static void set_resource_version(json_t *obj, int64_t rev)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%" PRId64, rev);
+    json_object_set_new(meta_of(obj), "resourceVersion", json_string(buf));
+}
+
+/* The stored object with its resourceVersion, as a new reference (NULL when not JSON). */
+static json_t *decode_stored(const struct etcd3_kv *kv)
+{
+    json_t *obj = json_loadb(kv->value, kv->value_len, 0, NULL);
+    if (obj != NULL) {
+        set_resource_version(obj, kv->mod_revision);
+    }
+    return obj;
+}
+
+/* What is written: the object without resourceVersion (the store's revision is the truth). */
+static char *encode_for_storage(const json_t *obj)
+{
+    cleanup_json json_t *copy = json_deep_copy(obj);
+    json_object_del(meta_of(copy), "resourceVersion");
+    json_object_del(meta_of(copy), "selfLink");
+    return json_dumps(copy, JSON_COMPACT);
+}
+
+static char *random_uid(void)
+{
+    unsigned char b[16];
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (f == NULL || fread(b, 1, sizeof b, f) != sizeof b) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        for (size_t i = 0; i < sizeof b; i++) {
+            b[i] = (unsigned char)((uint64_t)ts.tv_nsec >> (i % 8) ^ (uint64_t)rand());
+        }
+    }
+    if (f != NULL) {
+        fclose(f);
+    }
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    return xasprintf("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+                     b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+                     b[13], b[14], b[15]);
+}
+
+/* names.SimpleNameGenerator: generateName + 5 characters from a consonant-and-digit alphabet. */
+static char *generate_name(const char *base)
+{
+    static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+    unsigned char r[5] = {0};
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (f != NULL) {
+        if (fread(r, 1, sizeof r, f) != sizeof r) {
+            memset(r, 7, sizeof r);
+        }
+        fclose(f);
+    }
+    size_t len = strlen(base);
+    if (len > 58) {
+        len = 58; /* maxGeneratedNameLength = 63 - 5 */
+    }
+    char suffix[6];
+    for (size_t i = 0; i < 5; i++) {
+        suffix[i] = alphabet[r[i] % (sizeof alphabet - 1)];
+    }
+    suffix[5] = '\0';
+    return xasprintf("%.*s%s", (int)len, base, suffix);
+}
+
+static void now_rfc3339(char buf[K8STIME_STR_MAX])
+{
+    struct timespec now = k8stime_now();
+    now.tv_nsec = 0;
+    k8stime_format(&now, buf);
+}
+
+/* Resources whose strategies keep metadata.generation (those with a spec that controllers
+ * observe through status.observedGeneration). */
+static bool tracks_generation(const struct resource *res)
+{
+    static const char *const groups[] = {"apps", "batch", "autoscaling", "policy",
+                                         "networking.k8s.io"};
+    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
+        if (strcmp(res->group, groups[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool has_status(const struct resource *res)
+{
+    return resources_find_sub(res, "status") != NULL;
+}
+
+/* ---- Answers ---- */
+
+static json_t *answer(int *code, int value, json_t *body)
+{
+    *code = value;
+    return body;
+}
+
+static json_t *answer_status(int *code, json_t *status)
+{
+    *code = status_code(status);
+    return status;
+}
+
+/* Maps a storage failure to its Status. */
+static json_t *storage_failure(int *code, int rc, const struct err *e, const struct resource *res,
+                               const char *name)
+{
+    switch (-rc) {
+    case ENOENT:
+        return answer_status(code, status_not_found(res->group, res->plural, name));
+    case EEXIST:
+        return answer_status(code, status_already_exists(res->group, res->plural, name));
+    case C8S_ECONFLICT:
+        return answer_status(code, status_conflict(res->group, res->plural, name, NULL));
+    case C8S_EGONE:
+        return answer_status(code, status_gone(e->msg));
+    case ETIMEDOUT:
+        return answer_status(code, status_timeout(e->msg));
+    default:
+        LOG_W("storage request failed", "resource=%s name=%s error=\"%s\"", res->plural,
+              name ? name : "", e->msg);
+        return answer_status(code, status_internal(e->msg));
+    }
+}
+
+/* ---- Body decoding ---- */
+
+static json_t *decode_body(const struct rest_call *call, json_t **error, int *code)
+{
+    if (call->body == NULL || call->body_len == 0) {
+        *error = answer_status(code, status_bad_request("the body of the request is empty"));
+        return NULL;
+    }
+    struct err e = {0};
+    json_t *obj = NULL;
+    const char *type = call->content_type ? call->content_type : "application/json";
+    if (strncmp(type, "application/yaml", 16) == 0 ||
+        strncmp(type, "application/apply-patch+yaml", 28) == 0) {
+        obj = yamlx_load(call->body, call->body_len, &e);
+    } else {
+        json_error_t jerr;
+        obj = json_loadb(call->body, call->body_len, 0, &jerr);
+        if (obj == NULL) {
+            snprintf(e.msg, sizeof e.msg, "%s", jerr.text);
+        }
+    }
+    if (obj == NULL || !json_is_object(obj)) {
+        json_decref(obj);
+        char *msg = xasprintf("couldn't get version/kind; json parse error: %s", e.msg);
+        *error = answer_status(code, status_bad_request(msg));
+        free(msg);
+        return NULL;
+    }
+    return obj;
+}
+
+/* The body's apiVersion/kind must be the resource's (or absent). */
+static json_t *check_kind(const struct rest_call *call, const json_t *obj, int *code)
+{
+    const struct resource *res = call->resource;
+    const char *kind = json_string_value(json_object_get(obj, "kind"));
+    const char *api_version = json_string_value(json_object_get(obj, "apiVersion"));
+    char gv[128];
+    resources_group_version(res->group, res->version, gv, sizeof gv);
+    if ((kind != NULL && strcmp(kind, res->kind) != 0) ||
+        (api_version != NULL && strcmp(api_version, gv) != 0)) {
+        char *msg = xasprintf("%s in version \"%s\" cannot be handled as a %s: no kind \"%s\" is "
+                              "registered for version \"%s\"",
+                              kind ? kind : "", res->version, res->kind, kind ? kind : "",
+                              api_version ? api_version : "");
+        json_t *s = status_bad_request(msg);
+        free(msg);
+        return answer_status(code, s);
+    }
+    return NULL;
+}
+
+/* ---- Namespaces (NamespaceLifecycle admission) ---- */
+
+static json_t *check_namespace(struct rest *r, const char *ns, int *code)
+{
+    const struct resource *nsres = resources_find("", "v1", "namespaces");
+    cleanup_free char *key = object_key(nsres, NULL, ns);
+    struct etcd3_kv kv = {0};
+    struct err e = {0};
+    int rc = etcd3_get(r->storage, key, &kv, NULL, &e);
+    if (rc == -ENOENT) {
+        return answer_status(code, status_not_found("", "namespaces", ns));
+    }
+    if (rc != 0) {
+        return storage_failure(code, rc, &e, nsres, ns);
+    }
+    cleanup_json json_t *obj = decode_stored(&kv);
+    etcd3_kv_free(&kv);
+    const char *phase = json_string_value(json_object_get(json_object_get(obj, "status"), "phase"));
+    if (phase != NULL && strcmp(phase, "Terminating") == 0) {
+        char *detail = xasprintf("unable to create new content in namespace %s because it is "
+                                 "being terminated",
+                                 ns);
+        json_t *s = status_forbidden("", "namespaces", ns, detail);
+        free(detail);
+        return answer_status(code, s);
+    }
+    return NULL;
+}
+
+/* ---- Validation shared by create and update ---- */
+
+static size_t validate_name_for(const struct resource *res, const char *name,
+                                struct validate_errs *out)
+{
+    if (strcmp(res->plural, "namespaces") == 0) {
+        return validate_name_dns_label(name, false, out);
+    }
+    if (strcmp(res->plural, "services") == 0 && res->group[0] == '\0') {
+        return validate_name_dns1035_label(name, false, out);
+    }
+    if (strcmp(res->group, "rbac.authorization.k8s.io") == 0) {
+        return validate_path_segment_name(name, false, out);
+    }
+    return validate_name_dns_subdomain(name, false, out);
+}
+
+static json_t *validate_metadata(const struct resource *res, const json_t *obj, int *code)
+{
+    struct field_errors fe;
+    field_errors_init(&fe);
+    const char *name = meta_str(obj, "name");
+    struct validate_errs errs = VALIDATE_ERRS_INIT;
+    if (name == NULL || name[0] == '\0') {
+        field_errors_add(&fe, FIELD_REQUIRED, "metadata.name", NULL,
+                         "name or generateName is required");
+    } else if (validate_name_for(res, name, &errs) > 0) {
+        json_t *bad = json_string(name);
+        for (size_t i = 0; i < errs.n; i++) {
+            field_errors_add(&fe, FIELD_INVALID, "metadata.name", bad, errs.msg[i]);
+        }
+        json_decref(bad);
+    }
+    validate_errs_free(&errs);
+    json_t *labels = json_object_get(json_object_get(obj, "metadata"), "labels");
+    const char *key;
+    json_t *value;
+    json_object_foreach (labels, key, value) {
+        struct validate_errs le = VALIDATE_ERRS_INIT;
+        char field[300];
+        snprintf(field, sizeof field, "metadata.labels");
+        if (validate_qualified_name(key, &le) > 0) {
+            json_t *bad = json_string(key);
+            for (size_t i = 0; i < le.n; i++) {
+                field_errors_add(&fe, FIELD_INVALID, field, bad, le.msg[i]);
+            }
+            json_decref(bad);
+        }
+        validate_errs_free(&le);
+        const char *v = json_string_value(value);
+        if (v == NULL || validate_label_value(v, &le) > 0) {
+            for (size_t i = 0; i < le.n; i++) {
+                field_errors_add(&fe, FIELD_INVALID, field, value, le.msg[i]);
+            }
+        }
+        validate_errs_free(&le);
+    }
+    struct validate_errs ae = VALIDATE_ERRS_INIT;
+    json_t *annotations = json_object_get(json_object_get(obj, "metadata"), "annotations");
+    if (annotations != NULL && validate_annotations(annotations, "metadata.annotations", &ae) > 0) {
+        for (size_t i = 0; i < ae.n; i++) {
+            field_errors_add(&fe, FIELD_INVALID, "metadata.annotations", NULL, ae.msg[i]);
+        }
+    }
+    validate_errs_free(&ae);
+    json_t *result = NULL;
+    if (field_errors_count(&fe) > 0) {
+        result = answer_status(code, status_invalid(res->group, res->kind, name, &fe));
+    }
+    field_errors_free(&fe);
+    return result;
+}
+
+/* ---- get ---- */
+
+static json_t *do_get(struct rest *r, const struct rest_call *call, int *code)
+{
+    const struct resource *res = call->resource;
+    cleanup_free char *key = object_key(res, call->info->namespace_, call->info->name);
+    struct etcd3_kv kv = {0};
+    struct err e = {0};
+    int rc = etcd3_get(r->storage, key, &kv, NULL, &e);
+    if (rc != 0) {
+        return storage_failure(code, rc, &e, res, call->info->name);
+    }
+    json_t *obj = decode_stored(&kv);
+    etcd3_kv_free(&kv);
+    if (obj == NULL) {
+        return answer_status(code, status_internal("stored object is not JSON"));
+    }
+    return answer(code, 200, obj);
+}
+
+/* ---- list ---- */
+
+/* The field set a field selector sees (apiserver's per-type GetAttrs). */
+static json_t *field_set(const struct resource *res, const json_t *obj)
+{
+    json_t *f = json_object();
+    const char *name = meta_str(obj, "name");
+    const char *ns = meta_str(obj, "namespace");
+    json_object_set_new(f, "metadata.name", json_string(name ? name : ""));
+    if (res->namespaced) {
+        json_object_set_new(f, "metadata.namespace", json_string(ns ? ns : ""));
+    }
+    if (strcmp(res->plural, "pods") == 0) {
+        const json_t *spec = json_object_get(obj, "spec");
+        const json_t *status = json_object_get(obj, "status");
+        const char *node = json_string_value(json_object_get(spec, "nodeName"));
+        const char *phase = json_string_value(json_object_get(status, "phase"));
+        const char *restart = json_string_value(json_object_get(spec, "restartPolicy"));
+        const char *scheduler = json_string_value(json_object_get(spec, "schedulerName"));
+        const char *sa = json_string_value(json_object_get(spec, "serviceAccountName"));
+        const char *ip = json_string_value(json_object_get(status, "podIP"));
+        json_object_set_new(f, "spec.nodeName", json_string(node ? node : ""));
+        json_object_set_new(f, "spec.restartPolicy", json_string(restart ? restart : ""));
+        json_object_set_new(f, "spec.schedulerName", json_string(scheduler ? scheduler : ""));
+        json_object_set_new(f, "spec.serviceAccountName", json_string(sa ? sa : ""));
+        json_object_set_new(f, "status.phase", json_string(phase ? phase : ""));
+        json_object_set_new(f, "status.podIP", json_string(ip ? ip : ""));
+    } else if (strcmp(res->plural, "nodes") == 0) {
+        json_t *unsched = json_object_get(json_object_get(obj, "spec"), "unschedulable");
+        json_object_set_new(f, "spec.unschedulable",
+                            json_string(json_is_true(unsched) ? "true" : "false"));
+    } else if (strcmp(res->plural, "namespaces") == 0) {
+        const char *phase =
+            json_string_value(json_object_get(json_object_get(obj, "status"), "phase"));
+        json_object_set_new(f, "status.phase", json_string(phase ? phase : ""));
+    } else if (strcmp(res->plural, "secrets") == 0) {
+        const char *type = json_string_value(json_object_get(obj, "type"));
+        json_object_set_new(f, "type", json_string(type ? type : ""));
+    } else if (strcmp(res->plural, "events") == 0) {
+        const json_t *io = json_object_get(obj, "involvedObject");
+        const char *fields[] = {"kind",       "namespace",       "name",     "uid",
+                                "apiVersion", "resourceVersion", "fieldPath"};
+        for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+            char k[64];
+            snprintf(k, sizeof k, "involvedObject.%s", fields[i]);
+            const char *v = json_string_value(json_object_get(io, fields[i]));
+            json_object_set_new(f, k, json_string(v ? v : ""));
+        }
+        const char *reason = json_string_value(json_object_get(obj, "reason"));
+        const char *type = json_string_value(json_object_get(obj, "type"));
+        json_object_set_new(f, "reason", json_string(reason ? reason : ""));
+        json_object_set_new(f, "type", json_string(type ? type : ""));
+    }
+    return f;
+}
+
+struct selectors {
+    struct label_selector *labels;
+    struct field_selector *fields;
+};
+
+static void selectors_free(struct selectors *s)
+{
+    label_selector_free(s->labels);
+    field_selector_free(s->fields);
+}
+
+static json_t *parse_selectors(const struct rest_call *call, struct selectors *s, int *code)
+{
+    memset(s, 0, sizeof *s);
+    struct err e = {0};
+    const char *ls = call->query(call->query_ctx, "labelSelector");
+    const char *fs = call->query(call->query_ctx, "fieldSelector");
+    if (ls != NULL && (s->labels = label_selector_parse(ls, &e)) == NULL) {
+        return answer_status(code, status_bad_request(e.msg));
+    }
+    if (fs != NULL && (s->fields = field_selector_parse(fs, &e)) == NULL) {
+        selectors_free(s);
+        return answer_status(code, status_bad_request(e.msg));
+    }
+    return NULL;
+}
+
+static bool selected(const struct resource *res, const struct selectors *s, const json_t *obj)
+{
+    if (s->labels != NULL &&
+        !label_selector_matches(s->labels,
+                                json_object_get(json_object_get(obj, "metadata"), "labels"))) {
+        return false;
+    }
+    if (s->fields != NULL) {
+        cleanup_json json_t *f = field_set(res, obj);
+        if (!field_selector_matches(s->fields, f)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* continue = base64url(JSON {"v":"meta.k8s.io/v1","rv":R,"start":"<key after prefix>\0"}). */
+static char *encode_continue(int64_t rev, const char *start_after_prefix)
+{
+    cleanup_json json_t *token =
+        json_pack("{s:s,s:I,s:s%}", "v", "meta.k8s.io/v1", "rv", (json_int_t)rev, "start",
+                  start_after_prefix, strlen(start_after_prefix) + 1);
+    cleanup_free char *text = json_dumps(token, JSON_COMPACT);
+    char *b = b64_encode((const uint8_t *)text, strlen(text));
+    for (char *p = b; *p; p++) {
+        *p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
+    }
+    size_t n = strlen(b);
+    while (n > 0 && b[n - 1] == '=') {
+        b[--n] = '\0';
+    }
+    return b;
+}
+
+static int decode_continue(const char *token, int64_t *rev, char **start)
+{
+    size_t n = strlen(token);
+    cleanup_free char *std = xmalloc(n + 4);
+    for (size_t i = 0; i < n; i++) {
+        std[i] = token[i] == '-' ? '+' : token[i] == '_' ? '/' : token[i];
+    }
+    while (n % 4 != 0) {
+        std[n++] = '=';
+    }
+    std[n] = '\0';
+    cleanup_free uint8_t *raw = NULL;
+    size_t raw_len = 0;
+    if (b64_decode(std, n, &raw, &raw_len, NULL) != 0) {
+        return -EINVAL;
+    }
+    cleanup_json json_t *t = json_loadb((const char *)raw, raw_len, 0, NULL);
+    json_t *start_json = json_object_get(t, "start");
+    if (!json_is_integer(json_object_get(t, "rv")) || !json_is_string(start_json)) {
+        return -EINVAL;
+    }
+    *rev = json_integer_value(json_object_get(t, "rv"));
+    *start = xstrndup(json_string_value(start_json), json_string_length(start_json));
+    return 0;
+}
+
+static json_t *do_list(struct rest *r, const struct rest_call *call, int *code)
+{
+    const struct resource *res = call->resource;
+    struct selectors sel;
+    json_t *bad = parse_selectors(call, &sel, code);
+    if (bad != NULL) {
+        return bad;
+    }
+    cleanup_free char *prefix = list_prefix(res, call->info->namespace_);
+    const char *limit_text = call->query(call->query_ctx, "limit");
+    const char *cont = call->query(call->query_ctx, "continue");
+    const char *rv_text = call->query(call->query_ctx, "resourceVersion");
+    const char *rv_match = call->query(call->query_ctx, "resourceVersionMatch");
+    int64_t limit = limit_text ? strtoll(limit_text, NULL, 10) : 0;
+    int64_t revision = 0;
+    cleanup_free char *start = xstrdup(prefix);
+    if (cont != NULL && cont[0] != '\0') {
+        char *after = NULL;
+        if (decode_continue(cont, &revision, &after) != 0) {
+            selectors_free(&sel);
+            return answer_status(code,
+                                 status_bad_request("continue key is not valid: illegal base64"));
+        }
+        free(start);
+        start = xasprintf("%s%s\x01", prefix, after); /* the token names the last key sent */
+        free(after);
+    } else if (rv_text != NULL && rv_match != NULL && strcmp(rv_match, "Exact") == 0) {
+        revision = strtoll(rv_text, NULL, 10);
+    }
+    cleanup_free char *end = xstrdup(prefix);
+    end[strlen(end) - 1] = (char)(end[strlen(end) - 1] + 1); /* prefix end: '/' + 1 */
+
+    json_t *items = json_array();
+    int64_t list_rev = 0;
+    bool more = false;
+    int64_t remaining = 0;
+    cleanup_free char *next_start = NULL;
+    /* Page through the store until the limit is filled with selected objects. */
+    for (;;) {
+        /* With selectors, pages are read large and filtered here (the store cannot filter). */
+        int64_t page = 0;
+        if (limit > 0) {
+            page = sel.labels == NULL && sel.fields == NULL
+                       ? limit - (int64_t)json_array_size(items)
+                       : LIST_PAGE_MAX;
+        }
+        struct etcd3_list l = {0};
+        struct err e = {0};
+        int rc = etcd3_list(r->storage, start, end, page, revision, &l, &e);
+        if (rc != 0) {
+            json_decref(items);
+            selectors_free(&sel);
+            if (rc == -C8S_EGONE) {
+                return answer_status(
+                    code, status_gone("The provided continue parameter is too old to display a "
+                                      "consistent list result. You can start a new list without "
+                                      "the continue parameter, or use the continue token in this "
+                                      "response to retrieve the remainder of the results."));
+            }
+            return storage_failure(code, rc, &e, res, NULL);
+        }
+        list_rev = l.revision;
+        revision = l.revision; /* later pages read the same snapshot */
+        size_t i = 0;
+        for (; i < l.count; i++) {
+            json_t *obj = decode_stored(&l.kvs[i]);
+            if (obj == NULL) {
+                continue;
+            }
+            if (selected(res, &sel, obj)) {
+                json_array_append_new(items, obj);
+            } else {
+                json_decref(obj);
+            }
+            if (limit > 0 && (int64_t)json_array_size(items) >= limit) {
+                i++;
+                break;
+            }
+        }
+        bool stopped_early = i < l.count;
+        bool store_has_more = l.more || stopped_early;
+        if (limit > 0 && (int64_t)json_array_size(items) >= limit && store_has_more) {
+            const char *last = l.kvs[i - 1].key;
+            free(next_start);
+            next_start = xstrdup(last + strlen(prefix));
+            more = true;
+            if (sel.labels == NULL && sel.fields == NULL) {
+                remaining = l.total - (int64_t)i;
+            }
+            etcd3_list_free(&l);
+            break;
+        }
+        if (!l.more) {
+            etcd3_list_free(&l);
+            break;
+        }
+        /* The next page starts just after the last key: for C-string keys that is the key
+         * followed by "\x01" (etcd's "\x00" successor, which no stored key can contain). */
+        free(start);
+        start = xasprintf("%s\x01", l.kvs[l.count - 1].key);
+        etcd3_list_free(&l);
+    }
+    selectors_free(&sel);
+
+    char gv[128];
+    json_t *list_meta = json_object();
+    char rev_text[32];
+    snprintf(rev_text, sizeof rev_text, "%" PRId64, list_rev);
+    json_object_set_new(list_meta, "resourceVersion", json_string(rev_text));
+    if (more) {
+        char *token = encode_continue(list_rev, next_start);
+        json_object_set_new(list_meta, "continue", json_string(token));
+        free(token);
+        if (remaining > 0) {
+            json_object_set_new(list_meta, "remainingItemCount", json_integer(remaining));
+        }
+    }
+    char *kind = xasprintf("%sList", res->kind);
+    json_t *list = json_pack("{s:s,s:s,s:o,s:o}", "kind", kind, "apiVersion",
+                             resources_group_version(res->group, res->version, gv, sizeof gv),
+                             "metadata", list_meta, "items", items);
+    free(kind);
+    return answer(code, 200, list);
+}
+
+/* ---- create ---- */
+
+/* BeforeCreate: server-set metadata, status reset, the namespace from the path. */
+static json_t *prepare_create(const struct rest_call *call, json_t *obj, int *code)
+{
+    const struct resource *res = call->resource;
+    json_t *meta = meta_of(obj);
+    const char *body_ns = meta_str(obj, "namespace");
+    if (res->namespaced) {
+        if (body_ns != NULL && body_ns[0] != '\0' && strcmp(body_ns, call->info->namespace_) != 0) {
+            return answer_status(code,
+                                 status_bad_request("the namespace of the provided object does not "
+                                                    "match the namespace sent on the request"));
+        }
+        json_object_set_new(meta, "namespace", json_string(call->info->namespace_));
+    } else {
+        json_object_del(meta, "namespace");
+    }
+    const char *name = meta_str(obj, "name");
+    const char *generate = meta_str(obj, "generateName");
+    if ((name == NULL || name[0] == '\0') && generate != NULL && generate[0] != '\0') {
+        char *generated = generate_name(generate);
+        json_object_set_new(meta, "name", json_string(generated));
+        free(generated);
+    }
+    char *uid = random_uid();
+    json_object_set_new(meta, "uid", json_string(uid));
+    free(uid);
+    char ts[K8STIME_STR_MAX];
+    now_rfc3339(ts);
+    json_object_set_new(meta, "creationTimestamp", json_string(ts));
+    json_object_del(meta, "resourceVersion");
+    json_object_del(meta, "deletionTimestamp");
+    json_object_del(meta, "deletionGracePeriodSeconds");
+    if (tracks_generation(res)) {
+        json_object_set_new(meta, "generation", json_integer(1));
+    } else {
+        json_object_del(meta, "generation");
+    }
+    if (strcmp(res->plural, "namespaces") == 0 && res->group[0] == '\0') {
+        json_object_set_new(obj, "spec", json_pack("{s:[s]}", "finalizers", "kubernetes"));
+        json_object_set_new(obj, "status", json_pack("{s:s}", "phase", "Active"));
+        json_t *labels = json_object_get(meta, "labels");
+        if (!json_is_object(labels)) {
+            labels = json_object();
+            json_object_set_new(meta, "labels", labels);
+        }
+        json_object_set_new(labels, "kubernetes.io/metadata.name",
+                            json_string(meta_str(obj, "name")));
+    } else if (strcmp(res->plural, "pods") == 0 && res->group[0] == '\0') {
+        json_object_set_new(obj, "status", json_pack("{s:s}", "phase", "Pending"));
+    } else if (has_status(res)) {
+        json_object_set_new(obj, "status", json_object());
+    }
+    return NULL;
+}
+
+static json_t *do_create(struct rest *r, const struct rest_call *call, int *code)
+{
+    const struct resource *res = call->resource;
+    json_t *error = NULL;
+    cleanup_json json_t *obj = decode_body(call, &error, code);
+    if (obj == NULL) {
+        return error;
+    }
+    if ((error = check_kind(call, obj, code)) != NULL ||
+        (error = prepare_create(call, obj, code)) != NULL ||
+        (error = validate_metadata(res, obj, code)) != NULL) {
+        return error;
+    }
+    if (res->namespaced && (error = check_namespace(r, call->info->namespace_, code)) != NULL) {
+        return error;
+    }
+    if (json_object_get(obj, "kind") == NULL) {
+        char gv[128];
+        json_object_set_new(
+            obj, "apiVersion",
+            json_string(resources_group_version(res->group, res->version, gv, sizeof gv)));
+        json_object_set_new(obj, "kind", json_string(res->kind));
+    }
+    const char *dry_run = call->query(call->query_ctx, "dryRun");
+    const char *name = meta_str(obj, "name");
+    if (dry_run != NULL && strcmp(dry_run, "All") == 0) {
+        return answer(code, 201, json_incref(obj));
+    }
+    cleanup_free char *key = object_key(res, call->info->namespace_, name);
+    cleanup_free char *value = encode_for_storage(obj);
+    int64_t rev = 0;
+    struct err e = {0};
+    int rc = etcd3_create(r->storage, key, value, strlen(value), 0, &rev, &e);
+    if (rc != 0) {
+        return storage_failure(code, rc, &e, res, name);
+    }
+    set_resource_version(obj, rev);
+    return answer(code, 201, json_incref(obj));
+}
+
+/* ---- update and patch (GuaranteedUpdate) ---- */
+
+/* What an update may change: the main resource keeps the stored status, /status keeps the
+ * stored spec and metadata except labels and annotations; server-set metadata always stays. */
+static json_t *merge_update(const struct resource *res, const char *subresource,
+                            const json_t *current, json_t *desired)
+{
+    json_t *out = json_deep_copy(desired);
+    json_t *meta = meta_of(out);
+    const json_t *cur_meta = json_object_get(current, "metadata");
+    const char *keep[] = {"uid",
+                          "creationTimestamp",
+                          "namespace",
+                          "deletionTimestamp",
+                          "deletionGracePeriodSeconds",
+                          "generation"};
+    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+        json_t *v = json_object_get(cur_meta, keep[i]);
+        if (v != NULL) {
+            json_object_set(meta, keep[i], v);
+        } else {
+            json_object_del(meta, keep[i]);
+        }
+    }
+    bool status_only = subresource != NULL && strcmp(subresource, "status") == 0;
+    if (status_only) {
+        json_t *status = json_object_get(desired, "status");
+        json_decref(out);
+        out = json_deep_copy(current);
+        if (status != NULL) {
+            json_object_set(out, "status", status);
+        } else {
+            json_object_del(out, "status");
+        }
+        return out;
+    }
+    if (has_status(res)) {
+        json_t *status = json_object_get(current, "status");
+        if (status != NULL) {
+            json_object_set(out, "status", status);
+        } else {
+            json_object_del(out, "status");
+        }
+    }
+    if (strcmp(res->plural, "namespaces") == 0 && res->group[0] == '\0') {
+        json_object_set(out, "spec", json_object_get(current, "spec"));
+    }
+    /* A spec change is a new generation (strategies' PrepareForUpdate). */
+    if (tracks_generation(res) &&
+        !json_equal(json_object_get(current, "spec"), json_object_get(out, "spec"))) {
+        json_int_t gen = json_integer_value(json_object_get(cur_meta, "generation"));
+        json_object_set_new(meta, "generation", json_integer(gen + 1));
+    }
+    return out;
+}
+
+typedef json_t *(*mutate_fn)(const struct rest_call *call, const json_t *current, void *data,
+                             json_t **error, int *code);
+
+/* Reads, mutates and writes guarded on the read revision, retrying on conflicts unless the
+ * caller's object named a resourceVersion (then a conflict is the caller's 409). */
+static json_t *guaranteed_update(struct rest *r, const struct rest_call *call, mutate_fn mutate,
+                                 void *data, int *code)
+{
+    const struct resource *res = call->resource;
+    const char *name = call->info->name;
+    cleanup_free char *key = object_key(res, call->info->namespace_, name);
+    for (int attempt = 0; attempt < UPDATE_RETRIES; attempt++) {
+        struct etcd3_kv kv = {0};
+        struct err e = {0};
+        int rc = etcd3_get(r->storage, key, &kv, NULL, &e);
+        if (rc != 0) {
+            return storage_failure(code, rc, &e, res, name);
+        }
+        cleanup_json json_t *current = decode_stored(&kv);
+        int64_t current_rev = kv.mod_revision;
+        etcd3_kv_free(&kv);
+        json_t *error = NULL;
+        cleanup_json json_t *desired = mutate(call, current, data, &error, code);
+        if (desired == NULL) {
+            return error;
+        }
+        const char *want_rv = meta_str(desired, "resourceVersion");
+        if (want_rv != NULL && want_rv[0] != '\0' && strtoll(want_rv, NULL, 10) != current_rev) {
+            return answer_status(code, status_conflict(res->group, res->plural, name, NULL));
+        }
+        cleanup_json json_t *next = merge_update(res, call->info->subresource, current, desired);
+        if ((error = validate_metadata(res, next, code)) != NULL) {
+            return error;
+        }
+        /* An update that changes nothing is not written (GuaranteedUpdate skips it). */
+        json_object_del(meta_of(next), "resourceVersion");
+        json_object_del(meta_of(current), "resourceVersion");
+        if (json_equal(next, current)) {
+            set_resource_version(next, current_rev);
+            return answer(code, 200, json_incref(next));
+        }
+        cleanup_free char *value = encode_for_storage(next);
+        int64_t rev = 0;
+        rc = etcd3_update(r->storage, key, value, strlen(value), current_rev, 0, &rev, NULL, &e);
+        if (rc == -C8S_ECONFLICT) {
+            if (want_rv != NULL && want_rv[0] != '\0') {
+                return answer_status(code, status_conflict(res->group, res->plural, name, NULL));
+            }
+            continue;
+        }
+        if (rc != 0) {
+            return storage_failure(code, rc, &e, res, name);
+        }
+        set_resource_version(next, rev);
+        return answer(code, 200, json_incref(next));
+    }
+    return answer_status(code, status_conflict(res->group, res->plural, name, NULL));
+}
+
+static json_t *mutate_replace(const struct rest_call *call, const json_t *current, void *data,
+                              json_t **error, int *code)
+{
+    json_t *body = data;
+    const char *name = meta_str(body, "name");
+    if (name != NULL && strcmp(name, call->info->name) != 0) {
+        char *msg = xasprintf("the name of the object (%s) does not match the name on the URL (%s)",
+                              name, call->info->name);
+        *error = answer_status(code, status_bad_request(msg));
+        free(msg);
+        return NULL;
+    }
+    json_t *out = json_deep_copy(body);
+    json_object_set_new(meta_of(out), "name", json_string(call->info->name));
+    return out;
+}
+
+static json_t *do_update(struct rest *r, const struct rest_call *call, int *code)
+{
+    json_t *error = NULL;
+    cleanup_json json_t *body = decode_body(call, &error, code);
+    if (body == NULL) {
+        return error;
+    }
+    if ((error = check_kind(call, body, code)) != NULL) {
+        return error;
+    }
+    return guaranteed_update(r, call, mutate_replace, body, code);
+}
+
+/* Merge keys of the built-in types that patches meet most (the rest merge as JSON maps). */
+static const struct jpatch_smp_table_entry smp_table[] = {
+    {"metadata.finalizers", JPATCH_SMP_MERGE, NULL},
+    {"metadata.ownerReferences", JPATCH_SMP_MERGE, "uid"},
+    {"spec.containers", JPATCH_SMP_MERGE, "name"},
+    {"spec.initContainers", JPATCH_SMP_MERGE, "name"},
+    {"spec.containers.ports", JPATCH_SMP_MERGE, "containerPort"},
+    {"spec.containers.env", JPATCH_SMP_MERGE, "name"},
+    {"spec.containers.volumeMounts", JPATCH_SMP_MERGE, "mountPath"},
+    {"spec.volumes", JPATCH_SMP_MERGE | JPATCH_SMP_RETAIN_KEYS, "name"},
+    {"spec.tolerations", 0, NULL},
+    {"spec.template.spec.containers", JPATCH_SMP_MERGE, "name"},
+    {"spec.template.spec.initContainers", JPATCH_SMP_MERGE, "name"},
+    {"spec.template.spec.containers.ports", JPATCH_SMP_MERGE, "containerPort"},
+    {"spec.template.spec.containers.env", JPATCH_SMP_MERGE, "name"},
+    {"spec.template.spec.containers.volumeMounts", JPATCH_SMP_MERGE, "mountPath"},
+    {"spec.template.spec.volumes", JPATCH_SMP_MERGE | JPATCH_SMP_RETAIN_KEYS, "name"},
+    {"spec.jobTemplate.spec.template.spec.containers", JPATCH_SMP_MERGE, "name"},
+    {"spec.ports", JPATCH_SMP_MERGE, "port"},
+    {"spec.strategy", JPATCH_SMP_RETAIN_KEYS, NULL},
+    {"spec.taints", JPATCH_SMP_MERGE, "key"},
+    {"status.conditions", JPATCH_SMP_MERGE, "type"},
+    {"status.addresses", JPATCH_SMP_MERGE, "type"},
+    {NULL, 0, NULL},
+};
+
+static json_t *mutate_patch(const struct rest_call *call, const json_t *current, void *data,
+                            json_t **error, int *code)
+{
+    const json_t *patch = data;
+    const char *type = call->content_type ? call->content_type : "";
+    struct err e = {0};
+    json_t *out = NULL;
+    if (strncmp(type, "application/json-patch+json", 27) == 0) {
+        out = jpatch_json_apply(current, patch, &e);
+    } else if (strncmp(type, "application/merge-patch+json", 28) == 0) {
+        out = jpatch_merge_apply(current, patch, &e);
+    } else if (strncmp(type, "application/strategic-merge-patch+json", 38) == 0) {
+        struct jpatch_smp_schema schema = {jpatch_smp_table_lookup, (void *)smp_table};
+        out = jpatch_smp_apply(current, patch, &schema, &e);
+    } else {
+        *error = answer_status(
+            code, status_unsupported_media_type("application/json-patch+json, "
+                                                "application/merge-patch+json, "
+                                                "application/strategic-merge-patch+json"));
+        return NULL;
+    }
+    if (out == NULL) {
+        *error = answer_status(code, e.code == C8S_EINVALID
+                                         ? status_new(422, "Invalid", e.msg, NULL, NULL, NULL)
+                                         : status_bad_request(e.msg));
+        return NULL;
+    }
+    /* A patch's resourceVersion, if any, is a precondition; the current one otherwise. */
+    const char *patch_rv = json_string_value(json_object_get(
+        json_object_get(json_is_object(patch) ? patch : NULL, "metadata"), "resourceVersion"));
+    if (patch_rv == NULL) {
+        json_object_del(meta_of(out), "resourceVersion");
+    }
+    return out;
+}
+
+static json_t *do_patch(struct rest *r, const struct rest_call *call, int *code)
+{
+    if (call->body == NULL || call->body_len == 0) {
+        return answer_status(code, status_bad_request("the body of the request is empty"));
+    }
+    json_error_t jerr;
+    cleanup_json json_t *patch = json_loadb(call->body, call->body_len, 0, &jerr);
+    if (patch == NULL) {
+        char *msg = xasprintf("error decoding patch: %s", jerr.text);
+        json_t *s = status_bad_request(msg);
+        free(msg);
+        return answer_status(code, s);
+    }
+    return guaranteed_update(r, call, mutate_patch, patch, code);
+}
+
+/* ---- delete ---- */
+
+static json_t *delete_one(struct rest *r, const struct rest_call *call, const char *ns,
+                          const char *name, int *code)
+{
+    const struct resource *res = call->resource;
+    cleanup_free char *key = object_key(res, ns, name);
+    for (int attempt = 0; attempt < UPDATE_RETRIES; attempt++) {
+        struct etcd3_kv kv = {0};
+        struct err e = {0};
+        int rc = etcd3_get(r->storage, key, &kv, NULL, &e);
+        if (rc != 0) {
+            return storage_failure(code, rc, &e, res, name);
+        }
+        cleanup_json json_t *current = decode_stored(&kv);
+        int64_t current_rev = kv.mod_revision;
+        etcd3_kv_free(&kv);
+        /* Objects with finalizers are only marked; whoever owns a finalizer removes it and
+         * the last update deletes (the finalizer protocol). */
+        json_t *finalizers = json_object_get(json_object_get(current, "metadata"), "finalizers");
+        bool is_namespace = strcmp(res->plural, "namespaces") == 0 && res->group[0] == '\0';
+        if (json_array_size(finalizers) > 0 || is_namespace) {
+            if (meta_str(current, "deletionTimestamp") != NULL) {
+                return answer(code, 200, json_incref(current));
+            }
+            char ts[K8STIME_STR_MAX];
+            now_rfc3339(ts);
+            json_object_set_new(meta_of(current), "deletionTimestamp", json_string(ts));
+            json_object_set_new(meta_of(current), "deletionGracePeriodSeconds", json_integer(0));
+            if (is_namespace) {
+                json_object_set_new(current, "status", json_pack("{s:s}", "phase", "Terminating"));
+            }
+            cleanup_free char *value = encode_for_storage(current);
+            int64_t rev = 0;
+            rc =
+                etcd3_update(r->storage, key, value, strlen(value), current_rev, 0, &rev, NULL, &e);
+            if (rc == -C8S_ECONFLICT) {
+                continue;
+            }
+            if (rc != 0) {
+                return storage_failure(code, rc, &e, res, name);
+            }
+            set_resource_version(current, rev);
+            return answer(code, 200, json_incref(current));
+        }
+        int64_t rev = 0;
+        rc = etcd3_delete(r->storage, key, current_rev, &rev, NULL, &e);
+        if (rc == -C8S_ECONFLICT) {
+            continue;
+        }
+        if (rc != 0) {
+            return storage_failure(code, rc, &e, res, name);
+        }
+        return answer(code, 200, json_incref(current));
+    }
+    return answer_status(code, status_conflict(res->group, res->plural, name, NULL));
+}
+
+static json_t *do_delete_collection(struct rest *r, const struct rest_call *call, int *code)
+{
+    json_t *list = do_list(r, call, code);
+    if (*code != 200) {
+        return list;
+    }
+    size_t i;
+    json_t *item;
+    json_t *deleted = json_array();
+    json_array_foreach (json_object_get(list, "items"), i, item) {
+        int one_code = 0;
+        json_t *out =
+            delete_one(r, call, meta_str(item, "namespace"), meta_str(item, "name"), &one_code);
+        if (one_code == 200) {
+            json_array_append_new(deleted, out);
+        } else {
+            json_decref(out);
+        }
+    }
+    json_object_set_new(list, "items", deleted);
+    return answer(code, 200, list);
+}
+
+/* ---- Entry point ---- */
+
+json_t *rest_handle(struct rest *r, const struct rest_call *call, int *code)
+{
+    const struct request_info *info = call->info;
+    const struct resource *res = call->resource;
+    const char *verb = info->verb;
+    if (info->subresource[0] != '\0' && strcmp(info->subresource, "status") != 0) {
+        return answer_status(code, status_not_found(res->group, res->plural, info->name));
+    }
+    if (strcmp(verb, "get") == 0) {
+        return do_get(r, call, code);
+    }
+    if (strcmp(verb, "list") == 0) {
+        return do_list(r, call, code);
+    }
+    if (strcmp(verb, "create") == 0 && info->name[0] == '\0') {
+        return do_create(r, call, code);
+    }
+    if (strcmp(verb, "update") == 0) {
+        return do_update(r, call, code);
+    }
+    if (strcmp(verb, "patch") == 0) {
+        return do_patch(r, call, code);
+    }
+    if (strcmp(verb, "delete") == 0) {
+        return delete_one(r, call, info->namespace_, info->name, code);
+    }
+    if (strcmp(verb, "deletecollection") == 0) {
+        return do_delete_collection(r, call, code);
+    }
+    return answer_status(code, status_method_not_allowed());
+}
+
+int rest_bootstrap(struct rest *r, struct err *err)
+{
+    static const char *const names[] = {"default", "kube-system", "kube-public", "kube-node-lease"};
+    const struct resource *nsres = resources_find("", "v1", "namespaces");
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        cleanup_json json_t *obj = json_pack("{s:s,s:s,s:{s:s}}", "apiVersion", "v1", "kind",
+                                             "Namespace", "metadata", "name", names[i]);
+        struct request_info info = {0};
+        snprintf(info.name, sizeof info.name, "%s", names[i]);
+        struct rest_call call = {.info = &info, .resource = nsres};
+        int code = 0;
+        json_t *failure = prepare_create(&call, obj, &code);
+        json_decref(failure);
+        cleanup_free char *key = object_key(nsres, NULL, names[i]);
+        cleanup_free char *value = encode_for_storage(obj);
+        int64_t rev = 0;
+        int rc = etcd3_create(r->storage, key, value, strlen(value), 0, &rev, err);
+        if (rc != 0 && rc != -EEXIST) {
+            return err_wrap(err, "create namespace %s", names[i]);
+        }
+    }
+    return 0;
+}
+
+/* ---- Watch ---- */
+
+struct rest_watch {
+    struct rest *r;
+    const struct resource *res;
+    struct selectors sel;
+    struct etcd3_watch *storage_watch;
+    pthread_mutex_t mu; /* guards the output buffer and ended */
+    char *buf;
+    size_t len, cap, off;
+    bool ended;
+    bool overflowed;
+    struct timespec deadline; /* CLOCK_MONOTONIC; tv_sec 0: none */
+    rest_watch_ready_cb ready_cb;
+    void *data;
+};
+
+/* Appends one event line; returns true when the reader had nothing before (wake it). */
+static bool append_event(struct rest_watch *w, const char *type, json_t *object)
+{
+    cleanup_json json_t *event = json_pack("{s:s,s:O}", "type", type, "object", object);
+    cleanup_free char *line = json_dumps(event, JSON_COMPACT);
+    size_t n = strlen(line);
+    pthread_mutex_lock(&w->mu);
+    bool was_empty = w->len == w->off;
+    if (w->len - w->off + n + 1 > WATCH_BUFFER_MAX) {
+        /* A reader this slow is cut off; it will relist (kube-apiserver closes it too). */
+        w->overflowed = true;
+        w->ended = true;
+    } else {
+        if (w->off > 0 && w->off == w->len) {
+            w->off = w->len = 0;
+        }
+        if (w->len + n + 1 > w->cap) {
+            w->cap = (w->len + n + 1) * 2;
+            w->buf = xrealloc(w->buf, w->cap);
+        }
+        memcpy(w->buf + w->len, line, n);
+        w->buf[w->len + n] = '\n';
+        w->len += n + 1;
+    }
+    pthread_mutex_unlock(&w->mu);
+    return was_empty;
+}
+
+static json_t *event_object(const struct etcd3_kv *kv, int64_t rev)
+{
+    if (kv->value == NULL) {
+        return NULL;
+    }
+    json_t *obj = json_loadb(kv->value, kv->value_len, 0, NULL);
+    if (obj != NULL) {
+        set_resource_version(obj, rev);
+    }
+    return obj;
+}
+
+static int on_storage_events(void *data, const struct etcd3_event *events, size_t count,
+                             int64_t progress_revision)
+{
+    struct rest_watch *w = data;
+    bool wake = false;
+    for (size_t i = 0; i < count; i++) {
+        const struct etcd3_event *ev = &events[i];
+        int64_t rev = ev->kv.mod_revision;
+        cleanup_json json_t *cur = ev->type == ETCD3_PUT ? event_object(&ev->kv, rev) : NULL;
+        cleanup_json json_t *prev = event_object(&ev->prev_kv, rev);
+        bool cur_in = cur != NULL && selected(w->res, &w->sel, cur);
+        bool prev_in = prev != NULL && selected(w->res, &w->sel, prev);
+        if (ev->type == ETCD3_DELETE) {
+            if (prev_in) {
+                wake |= append_event(w, "DELETED", prev);
+            }
+        } else if (cur_in && prev_in) {
+            wake |= append_event(w, "MODIFIED", cur);
+        } else if (cur_in) {
+            wake |= append_event(w, "ADDED", cur);
+        } else if (prev_in) {
+            wake |= append_event(w, "DELETED", prev);
+        }
+    }
+    if (wake && w->ready_cb != NULL) {
+        w->ready_cb(w->data);
+    }
+    pthread_mutex_lock(&w->mu);
+    bool stop = w->ended;
+    pthread_mutex_unlock(&w->mu);
+    return stop ? 1 : 0;
+}
+
+static void on_storage_end(void *data, int code, const struct err *err)
+{
+    struct rest_watch *w = data;
+    if (code == -C8S_EGONE) {
+        cleanup_json json_t *gone =
+            status_gone(err && err->msg[0] ? err->msg : "too old resource version");
+        append_event(w, "ERROR", gone);
+    }
+    pthread_mutex_lock(&w->mu);
+    w->ended = true;
+    pthread_mutex_unlock(&w->mu);
+    if (w->ready_cb != NULL) {
+        w->ready_cb(w->data);
+    }
+}
+
+struct rest_watch *rest_watch_start(struct rest *r, const struct rest_call *call,
+                                    rest_watch_ready_cb ready_cb, void *data, json_t **error,
+                                    int *code)
+{
+    struct rest_watch *w = xcalloc(1, sizeof *w);
+    w->r = r;
+    w->res = call->resource;
+    w->ready_cb = ready_cb;
+    w->data = data;
+    pthread_mutex_init(&w->mu, NULL);
+    if ((*error = parse_selectors(call, &w->sel, code)) != NULL) {
+        pthread_mutex_destroy(&w->mu);
+        free(w);
+        return NULL;
+    }
+    const char *timeout = call->query(call->query_ctx, "timeoutSeconds");
+    if (timeout != NULL && strtoll(timeout, NULL, 10) > 0) {
+        clock_gettime(CLOCK_MONOTONIC, &w->deadline);
+        w->deadline.tv_sec += strtoll(timeout, NULL, 10);
+    }
+    cleanup_free char *prefix = list_prefix(call->resource, call->info->namespace_);
+    const char *rv_text = call->query(call->query_ctx, "resourceVersion");
+    int64_t start = 0;
+    if (rv_text == NULL || rv_text[0] == '\0' || strcmp(rv_text, "0") == 0) {
+        /* No version: the current state as ADDED events first, then changes after it. */
+        int list_code = 0;
+        cleanup_json json_t *list = do_list(r, call, &list_code);
+        if (list_code != 200) {
+            *code = list_code;
+            *error = json_incref(list);
+            rest_watch_free(w);
+            return NULL;
+        }
+        size_t i;
+        json_t *item;
+        json_array_foreach (json_object_get(list, "items"), i, item) {
+            append_event(w, "ADDED", item);
+        }
+        start = strtoll(meta_str(list, "resourceVersion"), NULL, 10) + 1;
+    } else {
+        char *end = NULL;
+        long long rv = strtoll(rv_text, &end, 10);
+        if (*end != '\0' || rv < 0) {
+            char *msg = xasprintf("resourceVersion: Invalid value: \"%s\": must be a valid "
+                                  "resource version",
+                                  rv_text);
+            *error = answer_status(code, status_bad_request(msg));
+            free(msg);
+            rest_watch_free(w);
+            return NULL;
+        }
+        start = rv + 1;
+    }
+    struct err e = {0};
+    w->storage_watch =
+        etcd3_watch_start(r->storage, prefix, start, on_storage_events, on_storage_end, w, &e);
+    if (w->storage_watch == NULL) {
+        *error = answer_status(code, status_internal(e.msg));
+        rest_watch_free(w);
+        return NULL;
+    }
+    *code = 200;
+    return w;
+}
+
+size_t rest_watch_read(struct rest_watch *w, char *buf, size_t max, bool *ended)
+{
+    pthread_mutex_lock(&w->mu);
+    size_t n = w->len - w->off;
+    if (n > max) {
+        n = max;
+    }
+    if (n > 0) {
+        memcpy(buf, w->buf + w->off, n);
+        w->off += n;
+    }
+    if (w->deadline.tv_sec != 0) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec > w->deadline.tv_sec ||
+            (now.tv_sec == w->deadline.tv_sec && now.tv_nsec >= w->deadline.tv_nsec)) {
+            w->ended = true;
+        }
+    }
+    *ended = w->ended && w->off == w->len;
+    pthread_mutex_unlock(&w->mu);
+    return n;
+}
+
+void rest_watch_free(struct rest_watch *w)
+{
+    if (w == NULL) {
+        return;
+    }
+    if (w->storage_watch != NULL) {
+        etcd3_watch_stop(w->storage_watch);
+    }
+    selectors_free(&w->sel);
+    pthread_mutex_destroy(&w->mu);
+    free(w->buf);
+    free(w);
+}

@@ -1,0 +1,70 @@
+/* The generic REST handlers over storage: get, list, create, update, patch, delete,
+ * deletecollection and watch for every resource of the table, with kube-apiserver's semantics
+ * for metadata (uid, creationTimestamp, resourceVersion = the store's mod_revision, generation,
+ * generateName), optimistic concurrency (409 on a stale resourceVersion), label and field
+ * selectors, paging with continue tokens, and Status errors. Independent of HTTP: the server
+ * hands in a parsed call and sends back what comes out. Thread-safe: calls run on many worker
+ * threads at once. */
+#ifndef C8S_APISERVER_REST_H
+#define C8S_APISERVER_REST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "etcd3.h"
+#include "requestinfo.h"
+#include "resources.h"
+
+struct rest;
+
+/* storage is borrowed and must outlive the rest. */
+struct rest *rest_new(struct etcd3 *storage);
+void rest_free(struct rest *r);
+
+/* Looks up a query parameter of the request (NULL when absent). */
+typedef const char *(*rest_query_fn)(void *ctx, const char *name);
+
+struct rest_call {
+    const struct request_info *info;
+    const struct resource *resource; /* resolved from info (group, version, plural) */
+    const char *body;                /* request body (borrowed), may be NULL */
+    size_t body_len;
+    const char *content_type; /* the body's Content-Type, NULL when none */
+    rest_query_fn query;
+    void *query_ctx;
+};
+
+/* Serves every verb but watch. Returns a new reference to the answer (the object, a list, or a
+ * Status) and sets *code to the HTTP status. */
+json_t *rest_handle(struct rest *r, const struct rest_call *call, int *code);
+
+/* Creates the namespaces Kubernetes starts with (default, kube-system, kube-public,
+ * kube-node-lease) when they are missing. Returns 0 or a negative code with err filled. */
+int rest_bootstrap(struct rest *r, struct err *err) C8S_MUST_USE;
+
+/* ---- Watch ---- */
+
+struct rest_watch;
+
+/* Called (from a storage thread) when a watch has output after having none. */
+typedef void (*rest_watch_ready_cb)(void *data);
+
+/* Starts a watch (GET ...?watch=true): with no resourceVersion (or "0") it first sends ADDED for
+ * every matching object, then changes; with a resourceVersion it sends changes after it, or a
+ * 410 Expired ERROR event when that version was compacted. Honours labelSelector,
+ * fieldSelector and timeoutSeconds. Returns NULL with *error (a Status) and *code set when the
+ * request is invalid. */
+struct rest_watch *rest_watch_start(struct rest *r, const struct rest_call *call,
+                                    rest_watch_ready_cb ready_cb, void *data, json_t **error,
+                                    int *code);
+
+/* Copies up to max bytes of pending output (newline-delimited JSON watch events). Sets *ended
+ * when the watch is over and everything was read. Never blocks. */
+size_t rest_watch_read(struct rest_watch *w, char *buf, size_t max, bool *ended);
+
+/* Stops the watch and frees it (not from the ready callback). */
+void rest_watch_free(struct rest_watch *w);
+
+#endif

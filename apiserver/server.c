@@ -1,0 +1,399 @@
+/* libmicrohttpd glue for the API server. Requests are buffered, then handled synchronously on
+ * the worker thread that read them; a watch answers with a callback response that suspends its
+ * connection while it has nothing to send. A ticker thread resumes parked watches every second
+ * so that timeoutSeconds ends them on time. */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <microhttpd.h>
+
+#include "cleanup.h"
+#include "discovery.h"
+#include "log.h"
+#include "requestinfo.h"
+#include "resources.h"
+#include "rest.h"
+#include "status.h"
+#include "xalloc.h"
+
+#define MAX_BODY_BYTES (3u * 1024 * 1024) /* kube-apiserver's default request size limit */
+#define WATCH_BLOCK    (64u * 1024)
+
+struct request;
+
+struct apiserver {
+    struct apiserver_config cfg;
+    struct MHD_Daemon *daemon;
+    struct rest *rest;
+    pthread_t ticker;
+    atomic_bool stopping;
+    pthread_mutex_t mu; /* guards the watch list */
+    struct request *watches;
+};
+
+struct request {
+    struct apiserver *s;
+    struct MHD_Connection *conn;
+    char *body;
+    size_t len, cap;
+    bool too_large;
+    /* watch streaming */
+    struct rest_watch *watch;
+    pthread_mutex_t mu; /* guards parked and closed */
+    bool parked;
+    bool closed; /* the connection is gone: never resume it again */
+    struct request *prev, *next;
+};
+
+/* ---- Responses ---- */
+
+static enum MHD_Result send_text(struct MHD_Connection *conn, unsigned code, const char *type,
+                                 char *text, size_t len)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(resp, "Content-Type", type);
+    MHD_add_response_header(resp, "Cache-Control", "no-cache, private");
+    enum MHD_Result rc = MHD_queue_response(conn, code, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
+/* Takes ownership of body. */
+static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned code, json_t *body,
+                                 const char *type)
+{
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    return send_text(conn, code, type ? type : "application/json", text, strlen(text));
+}
+
+static enum MHD_Result send_status(struct MHD_Connection *conn, json_t *status)
+{
+    return send_json(conn, (unsigned)status_code(status), status, NULL);
+}
+
+/* ---- Non-resource paths ---- */
+
+static json_t *version_info(void)
+{
+    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "major", "1", "minor", "32",
+                     "gitVersion", "v1.32.0-c8s", "gitCommit", "c8s", "gitTreeState", "clean",
+                     "buildDate", "2026-11-23T00:00:00Z", "goVersion", "c11", "compiler", "gcc",
+                     "platform", "linux/amd64");
+}
+
+static const char *header(struct MHD_Connection *conn, const char *name)
+{
+    return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+}
+
+static enum MHD_Result serve_discovery(struct request *r, const struct request_info *ri)
+{
+    struct MHD_Connection *conn = r->conn;
+    const char *path = ri->path;
+    const char *accept = header(conn, "Accept");
+    if (strcmp(path, "/api") == 0 || strcmp(path, "/api/") == 0) {
+        if (discovery_wants_aggregated(accept)) {
+            return send_json(conn, 200, discovery_aggregated(true),
+                             DISCOVERY_AGGREGATED_CONTENT_TYPE);
+        }
+        return send_json(conn, 200, discovery_api_versions(header(conn, "Host")), NULL);
+    }
+    if (strcmp(path, "/apis") == 0 || strcmp(path, "/apis/") == 0) {
+        if (discovery_wants_aggregated(accept)) {
+            return send_json(conn, 200, discovery_aggregated(false),
+                             DISCOVERY_AGGREGATED_CONTENT_TYPE);
+        }
+        return send_json(conn, 200, discovery_api_group_list(), NULL);
+    }
+    json_t *doc = NULL;
+    if (strcmp(ri->api_prefix, "api") == 0 && ri->api_version[0] != '\0') {
+        doc = discovery_resource_list("", ri->api_version);
+    } else if (strcmp(ri->api_prefix, "apis") == 0 && ri->api_version[0] != '\0') {
+        doc = discovery_resource_list(ri->api_group, ri->api_version);
+    } else if (strcmp(ri->api_prefix, "apis") == 0) {
+        char group[256];
+        if (sscanf(path, "/apis/%255[^/]", group) == 1) {
+            doc = discovery_api_group(group);
+        }
+    }
+    if (doc == NULL) {
+        return send_status(conn, status_new(404, "NotFound",
+                                            "the server could not find the "
+                                            "requested resource",
+                                            NULL, NULL, NULL));
+    }
+    return send_json(conn, 200, doc, NULL);
+}
+
+static enum MHD_Result serve_non_resource(struct request *r, const struct request_info *ri)
+{
+    struct MHD_Connection *conn = r->conn;
+    const char *path = ri->path;
+    if (strcmp(path, "/version") == 0) {
+        return send_json(conn, 200, version_info(), NULL);
+    }
+    if (strcmp(path, "/healthz") == 0 || strcmp(path, "/livez") == 0 ||
+        strcmp(path, "/readyz") == 0) {
+        return send_text(conn, 200, "text/plain; charset=utf-8", xstrdup("ok"), 2);
+    }
+    if (strncmp(path, "/api", 4) == 0) {
+        return serve_discovery(r, ri);
+    }
+    return send_status(conn, status_new(404, "NotFound",
+                                        "the server could not find the requested resource", NULL,
+                                        NULL, NULL));
+}
+
+/* ---- Watches ---- */
+
+static void watch_ready(void *data)
+{
+    struct request *r = data;
+    pthread_mutex_lock(&r->mu);
+    if (r->parked && !r->closed) {
+        r->parked = false;
+        MHD_resume_connection(r->conn);
+    }
+    pthread_mutex_unlock(&r->mu);
+}
+
+static ssize_t read_watch(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct request *r = cls;
+    bool ended = false;
+    size_t n = rest_watch_read(r->watch, buf, max, &ended);
+    if (n > 0) {
+        return (ssize_t)n;
+    }
+    if (ended || atomic_load(&r->s->stopping)) {
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    }
+    /* Nothing to send: park until the watch has output (or the ticker checks the deadline). */
+    pthread_mutex_lock(&r->mu);
+    r->parked = true;
+    pthread_mutex_unlock(&r->mu);
+    MHD_suspend_connection(r->conn);
+    return 0;
+}
+
+static void *ticker_main(void *data)
+{
+    struct apiserver *s = data;
+    while (!atomic_load(&s->stopping)) {
+        struct timespec tick = {.tv_sec = 1};
+        nanosleep(&tick, NULL); /* a periodic timer, not a synchronisation */
+        pthread_mutex_lock(&s->mu);
+        for (struct request *r = s->watches; r != NULL; r = r->next) {
+            watch_ready(r);
+        }
+        pthread_mutex_unlock(&s->mu);
+    }
+    return NULL;
+}
+
+static enum MHD_Result start_watch(struct request *r, const struct rest_call *call)
+{
+    json_t *error = NULL;
+    int code = 0;
+    r->watch = rest_watch_start(r->s->rest, call, watch_ready, r, &error, &code);
+    if (r->watch == NULL) {
+        return send_status(r->conn, error);
+    }
+    pthread_mutex_lock(&r->s->mu);
+    r->next = r->s->watches;
+    if (r->next != NULL) {
+        r->next->prev = r;
+    }
+    r->s->watches = r;
+    pthread_mutex_unlock(&r->s->mu);
+    struct MHD_Response *resp =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, WATCH_BLOCK, read_watch, r, NULL);
+    MHD_add_response_header(resp, "Content-Type", "application/json");
+    MHD_add_response_header(resp, "Cache-Control", "no-cache, private");
+    enum MHD_Result rc = MHD_queue_response(r->conn, 200, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
+/* ---- Resource requests ---- */
+
+static const char *query_param(void *ctx, const char *name)
+{
+    return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static enum MHD_Result serve_resource(struct request *r, const struct request_info *ri)
+{
+    struct MHD_Connection *conn = r->conn;
+    const struct resource *res = resources_find(ri->api_group, ri->api_version, ri->resource);
+    if (res == NULL) {
+        return send_status(conn, status_new(404, "NotFound",
+                                            "the server could not find the requested resource",
+                                            NULL, NULL, NULL));
+    }
+    if (res->namespaced == false && strcmp(ri->resource, "namespaces") != 0 &&
+        ri->namespace_[0] != '\0') {
+        return send_status(conn, status_new(404, "NotFound",
+                                            "the server could not find the requested resource",
+                                            NULL, NULL, NULL));
+    }
+    const char *content_type = header(conn, "Content-Type");
+    if (content_type != NULL &&
+        strncmp(content_type, "application/vnd.kubernetes.protobuf", 35) == 0) {
+        return send_status(conn,
+                           status_unsupported_media_type("application/json, application/yaml"));
+    }
+    struct rest_call call = {
+        .info = ri,
+        .resource = res,
+        .body = r->body,
+        .body_len = r->len,
+        .content_type = content_type,
+        .query = query_param,
+        .query_ctx = conn,
+    };
+    if (strcmp(ri->verb, "watch") == 0) {
+        return start_watch(r, &call);
+    }
+    int code = 0;
+    json_t *out = rest_handle(r->s->rest, &call, &code);
+    return send_json(conn, (unsigned)code, out, NULL);
+}
+
+/* ---- libmicrohttpd callbacks ---- */
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
+{
+    struct apiserver *s = cls;
+    struct request *r = *con_cls;
+    if (r == NULL) {
+        r = xcalloc(1, sizeof *r);
+        r->s = s;
+        r->conn = conn;
+        pthread_mutex_init(&r->mu, NULL);
+        *con_cls = r;
+        return MHD_YES;
+    }
+    if (*upload_size > 0) {
+        if (r->len + *upload_size > MAX_BODY_BYTES) {
+            r->too_large = true;
+        } else {
+            if (r->len + *upload_size + 1 > r->cap) {
+                r->cap = (r->len + *upload_size + 1) * 2;
+                r->body = xrealloc(r->body, r->cap);
+            }
+            memcpy(r->body + r->len, upload_data, *upload_size);
+            r->len += *upload_size;
+            r->body[r->len] = '\0';
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (r->too_large) {
+        return send_status(conn, status_too_large("Request entity too large: limit is 3145728"));
+    }
+    struct request_info ri;
+    requestinfo_resolve(method, url, query_param(conn, "watch"), query_param(conn, "fieldSelector"),
+                        &ri);
+    LOG_V(4, "request", "verb=%s path=%s", ri.verb, url);
+    if (!ri.is_resource_request) {
+        return serve_non_resource(r, &ri);
+    }
+    return serve_resource(r, &ri);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct apiserver *s = cls;
+    struct request *r = *con_cls;
+    if (r == NULL) {
+        return;
+    }
+    pthread_mutex_lock(&r->mu);
+    r->closed = true;
+    pthread_mutex_unlock(&r->mu);
+    if (r->watch != NULL) {
+        pthread_mutex_lock(&s->mu);
+        if (r->prev != NULL) {
+            r->prev->next = r->next;
+        } else if (s->watches == r) {
+            s->watches = r->next;
+        }
+        if (r->next != NULL) {
+            r->next->prev = r->prev;
+        }
+        pthread_mutex_unlock(&s->mu);
+        rest_watch_free(r->watch);
+    }
+    pthread_mutex_destroy(&r->mu);
+    free(r->body);
+    free(r);
+    *con_cls = NULL;
+}
+
+struct apiserver *apiserver_start(const struct apiserver_config *cfg, struct err *err)
+{
+    if (cfg->insecure_port <= 0) {
+        err_set(err, EINVAL, "no port to serve: set --insecure-port (TLS serving comes next)");
+        return NULL;
+    }
+    struct sockaddr_in addr = {.sin_family = AF_INET,
+                               .sin_port = htons((uint16_t)cfg->insecure_port)};
+    if (inet_pton(AF_INET, cfg->bind_address, &addr.sin_addr) != 1 ||
+        (ntohl(addr.sin_addr.s_addr) >> 24) != 127) {
+        err_set(err, EINVAL, "--insecure-bind-address %s: the plain-HTTP port serves loopback only",
+                cfg->bind_address);
+        return NULL;
+    }
+    struct apiserver *s = xcalloc(1, sizeof *s);
+    s->cfg = *cfg;
+    s->rest = rest_new(cfg->storage);
+    pthread_mutex_init(&s->mu, NULL);
+    s->daemon = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME,
+        (uint16_t)cfg->insecure_port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &addr,
+        MHD_OPTION_THREAD_POOL_SIZE, cfg->threads ? cfg->threads : 4u, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)0, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)10000, MHD_OPTION_END);
+    if (s->daemon == NULL) {
+        err_set(err, EADDRINUSE, "listen on %s:%d: address in use or not available",
+                cfg->bind_address, cfg->insecure_port);
+        rest_free(s->rest);
+        pthread_mutex_destroy(&s->mu);
+        free(s);
+        return NULL;
+    }
+    pthread_create(&s->ticker, NULL, ticker_main, s);
+    return s;
+}
+
+void apiserver_stop(struct apiserver *s)
+{
+    if (s == NULL) {
+        return;
+    }
+    atomic_store(&s->stopping, true);
+    pthread_join(s->ticker, NULL);
+    pthread_mutex_lock(&s->mu);
+    for (struct request *r = s->watches; r != NULL; r = r->next) {
+        watch_ready(r);
+    }
+    pthread_mutex_unlock(&s->mu);
+    MHD_stop_daemon(s->daemon);
+    rest_free(s->rest);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}

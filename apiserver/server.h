@@ -1,0 +1,29 @@
+/* c8s-apiserver's HTTP front: libmicrohttpd with an internal thread pool; each request runs top
+ * to bottom on a worker thread (resolve → decode → REST handler → encode). Watches stream from
+ * the storage watch and park their connection while there is nothing to send. Serves /version,
+ * /healthz, /livez, /readyz, discovery and every resource of the table. */
+#ifndef C8S_APISERVER_SERVER_H
+#define C8S_APISERVER_SERVER_H
+
+#include <stdint.h>
+
+#include "err.h"
+#include "etcd3.h"
+
+struct apiserver_config {
+    const char *bind_address; /* the plain-HTTP learning port binds here (loopback only) */
+    int insecure_port;        /* 0: off */
+    unsigned threads;         /* worker threads */
+    struct etcd3 *storage;    /* borrowed */
+};
+
+struct apiserver;
+
+/* Starts serving. Returns NULL with err filled (address in use, a non-loopback address for the
+ * plain port). */
+struct apiserver *apiserver_start(const struct apiserver_config *cfg, struct err *err);
+
+/* Stops listening, ends watches and frees everything. */
+void apiserver_stop(struct apiserver *s);
+
+#endif
