@@ -827,6 +827,26 @@ static json_t *merge_update(const struct resource *res, const char *subresource,
 typedef json_t *(*mutate_fn)(const struct rest_call *call, const json_t *current, void *data,
                              json_t **error, int *code);
 
+/* The stored object at key with its revision, or NULL with *failure (a Status) set. */
+static json_t *read_current(struct rest *r, const char *key, const struct resource *res,
+                            const char *name, int64_t *revision, json_t **failure, int *code)
+{
+    struct etcd3_kv kv = {0};
+    struct err e = {0};
+    int rc = etcd3_get(r->storage, key, &kv, NULL, &e);
+    if (rc != 0) {
+        *failure = storage_failure(code, rc, &e, res, name);
+        return NULL;
+    }
+    json_t *current = decode_stored(&kv);
+    *revision = kv.mod_revision;
+    etcd3_kv_free(&kv);
+    if (current == NULL) {
+        *failure = answer_status(code, status_internal("stored object is not JSON"));
+    }
+    return current;
+}
+
 /* Reads, mutates and writes guarded on the read revision, retrying on conflicts unless the
  * caller's object named a resourceVersion (then a conflict is the caller's 409). */
 static json_t *guaranteed_update(struct rest *r, const struct rest_call *call, mutate_fn mutate,
@@ -836,15 +856,15 @@ static json_t *guaranteed_update(struct rest *r, const struct rest_call *call, m
     const char *name = call->info->name;
     cleanup_free char *key = object_key(res, call->info->namespace_, name);
     for (int attempt = 0; attempt < UPDATE_RETRIES; attempt++) {
-        struct etcd3_kv kv = {0};
         struct err e = {0};
-        int rc = etcd3_get(r->storage, key, &kv, NULL, &e);
-        if (rc != 0) {
-            return storage_failure(code, rc, &e, res, name);
+        int64_t current_rev = 0;
+        json_t *failure = NULL;
+        cleanup_json json_t *current =
+            read_current(r, key, res, name, &current_rev, &failure, code);
+        if (current == NULL) {
+            return failure;
         }
-        cleanup_json json_t *current = decode_stored(&kv);
-        int64_t current_rev = kv.mod_revision;
-        etcd3_kv_free(&kv);
+        int rc = 0;
         json_t *error = NULL;
         cleanup_json json_t *desired = mutate(call, current, data, &error, code);
         if (desired == NULL) {
@@ -999,15 +1019,15 @@ static json_t *delete_one(struct rest *r, const struct rest_call *call, const ch
     const struct resource *res = call->resource;
     cleanup_free char *key = object_key(res, ns, name);
     for (int attempt = 0; attempt < UPDATE_RETRIES; attempt++) {
-        struct etcd3_kv kv = {0};
         struct err e = {0};
-        int rc = etcd3_get(r->storage, key, &kv, NULL, &e);
-        if (rc != 0) {
-            return storage_failure(code, rc, &e, res, name);
+        int64_t current_rev = 0;
+        json_t *failure = NULL;
+        cleanup_json json_t *current =
+            read_current(r, key, res, name, &current_rev, &failure, code);
+        if (current == NULL) {
+            return failure;
         }
-        cleanup_json json_t *current = decode_stored(&kv);
-        int64_t current_rev = kv.mod_revision;
-        etcd3_kv_free(&kv);
+        int rc = 0;
         /* Objects with finalizers are only marked; whoever owns a finalizer removes it and
          * the last update deletes (the finalizer protocol). */
         json_t *finalizers = json_object_get(json_object_get(current, "metadata"), "finalizers");
