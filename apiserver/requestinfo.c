@@ -39,9 +39,12 @@ static size_t split(const char *path, char parts[MAX_PARTS][REQUESTINFO_PART_MAX
     return n;
 }
 
+/* Copies src into dst, cut to fit (a path part longer than its field is not a valid name). */
 static void copy(char *dst, size_t size, const char *src)
 {
-    snprintf(dst, size, "%s", src);
+    size_t n = strnlen(src, size - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
 }
 
 static void lower_method(const char *method, char *out, size_t size)
