@@ -18,6 +18,7 @@
 
 #include "cleanup.h"
 #include "discovery.h"
+#include "kproto.h"
 #include "log.h"
 #include "requestinfo.h"
 #include "resources.h"
@@ -248,10 +249,22 @@ static enum MHD_Result serve_resource(struct request *r, const struct request_in
                                             NULL, NULL, NULL));
     }
     const char *content_type = header(conn, "Content-Type");
-    if (content_type != NULL &&
-        strncmp(content_type, "application/vnd.kubernetes.protobuf", 35) == 0) {
-        return send_status(conn,
-                           status_unsupported_media_type("application/json, application/yaml"));
+    /* kubectl's typed clients send Kubernetes protobuf: turn it into the JSON it stands for. */
+    if (content_type != NULL && strncmp(content_type, KPROTO_CONTENT_TYPE, 35) == 0 && r->len > 0) {
+        struct err e = {0};
+        json_t *obj = kproto_decode(r->body, r->len, &e);
+        if (obj == NULL) {
+            return send_status(conn, e.code == ENOTSUP ? status_unsupported_media_type(
+                                                             "application/json, application/yaml, "
+                                                             "application/vnd.kubernetes.protobuf")
+                                                       : status_bad_request(e.msg));
+        }
+        free(r->body);
+        r->body = json_dumps(obj, JSON_COMPACT);
+        r->len = strlen(r->body);
+        r->cap = r->len + 1;
+        json_decref(obj);
+        content_type = "application/json";
     }
     struct rest_call call = {
         .info = ri,
