@@ -536,7 +536,7 @@ static int decode_continue(const char *token, int64_t *rev, char **start)
     if (b64_decode(std, n, &raw, &raw_len, NULL) != 0) {
         return -EINVAL;
     }
-    cleanup_json json_t *t = json_loadb((const char *)raw, raw_len, 0, NULL);
+    cleanup_json json_t *t = json_loadb((const char *)raw, raw_len, JSON_ALLOW_NUL, NULL);
     json_t *start_json = json_object_get(t, "start");
     if (!json_is_integer(json_object_get(t, "rv")) || !json_is_string(start_json)) {
         return -EINVAL;
