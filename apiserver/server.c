@@ -20,6 +20,7 @@
 #include "discovery.h"
 #include "kproto.h"
 #include "log.h"
+#include "openapi.h"
 #include "requestinfo.h"
 #include "resources.h"
 #include "rest.h"
@@ -149,6 +150,32 @@ static enum MHD_Result serve_non_resource(struct request *r, const struct reques
     }
     if (strncmp(path, "/api", 4) == 0) {
         return serve_discovery(r, ri);
+    }
+    if (strcmp(path, "/openapi/v2") == 0) {
+        const char *accept = header(conn, "Accept");
+        if (accept != NULL && strstr(accept, "protobuf") != NULL) {
+            size_t len = 0;
+            const unsigned char *doc = openapi_v2_protobuf(&len);
+            char *copy = xmalloc(len);
+            memcpy(copy, doc, len);
+            return send_text(conn, 200, OPENAPI_V2_PROTOBUF_CONTENT_TYPE, copy, len);
+        }
+        return send_json(conn, 200, openapi_v2_json(), NULL);
+    }
+    if (strcmp(path, "/openapi/v3") == 0 || strcmp(path, "/openapi/v3/") == 0) {
+        return send_json(conn, 200, openapi_v3_index(), NULL);
+    }
+    if (strncmp(path, "/openapi/v3/", 12) == 0) {
+        char group[256] = "", version[64] = "";
+        json_t *doc = NULL;
+        if (sscanf(path, "/openapi/v3/api/%63[^/]", version) == 1) {
+            doc = openapi_v3_group_version("", version);
+        } else if (sscanf(path, "/openapi/v3/apis/%255[^/]/%63[^/]", group, version) == 2) {
+            doc = openapi_v3_group_version(group, version);
+        }
+        if (doc != NULL) {
+            return send_json(conn, 200, doc, NULL);
+        }
     }
     return send_status(conn, status_new(404, "NotFound",
                                         "the server could not find the requested resource", NULL,

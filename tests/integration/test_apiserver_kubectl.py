@@ -136,15 +136,15 @@ metadata:
   labels: {tier: db}
 data: {}
 """)
-        out = self.kubectl("apply", "--validate=false", "-f", manifest).stdout
+        out = self.kubectl("apply", "-f", manifest).stdout
         self.assertIn("configmap/app created", out)
         self.assertIn("configmap/app unchanged",
-                      self.kubectl("apply", "--validate=false", "-f", manifest).stdout)
+                      self.kubectl("apply", "-f", manifest).stdout)
         with open(manifest) as f:
             text = f.read().replace("color: blue", "color: green")
         self.write("app.yaml", text)
         self.assertIn("configmap/app configured",
-                      self.kubectl("apply", "--validate=false", "-f", manifest).stdout)
+                      self.kubectl("apply", "-f", manifest).stdout)
         self.assertEqual(self.json_of("get", "cm", "app")["data"]["color"], "green")
         self.kubectl("label", "cm", "app", "stage=prod")
         self.kubectl("annotate", "cm", "app", "owner=ops")
@@ -180,7 +180,7 @@ data: {}
         self.assertEqual(missing.stderr.strip(),
                          'Error from server (NotFound): configmaps "nope" not found')
         bad = self.write("bad.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n")
-        invalid = self.kubectl("create", "--validate=false", "-f", bad, check=False)
+        invalid = self.kubectl("create", "-f", bad, check=False)
         self.assertEqual(invalid.returncode, 1)
         self.assertIn('The ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: '
                       '"Bad_Name": a lowercase RFC 1123 subdomain must consist of',
@@ -239,7 +239,7 @@ data: {}
         self.kubectl("label", "cm", "race", "bump=1")
         cm["data"] = {"k": "v"}
         path = self.write("race.json", json.dumps(cm))
-        stale = self.kubectl("replace", "--validate=false", "-f", path, check=False)
+        stale = self.kubectl("replace", "-f", path, check=False)
         self.assertEqual(stale.returncode, 1)
         self.assertIn('Operation cannot be fulfilled on configmaps "race": the object has been '
                       'modified; please apply your changes to the latest version and try again',
