@@ -13,6 +13,7 @@
 
 #include "b64.h"
 #include "cleanup.h"
+#include "jpath.h"
 #include "mvcc.h"
 #include "xalloc.h"
 
@@ -129,23 +130,6 @@ struct bytes {
     size_t n;
 };
 
-static const char *go_type(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        return "object";
-    case JSON_ARRAY:
-        return "array";
-    case JSON_STRING:
-        return "string";
-    case JSON_TRUE:
-    case JSON_FALSE:
-        return "bool";
-    default:
-        return "number";
-    }
-}
-
 /* A field, or NULL when absent or null (both mean the zero value). */
 static const json_t *field(const json_t *obj, const char *name)
 {
@@ -164,7 +148,7 @@ static int get_bytes(struct arena *a, const json_t *obj, const char *name, struc
     }
     if (!json_is_string(v)) {
         return FAIL_INVALID(err, "json: cannot unmarshal %s into Go value of type []uint8",
-                            go_type(v));
+                            jpath_type_name(v));
     }
     uint8_t *buf = NULL;
     struct err e;
@@ -214,7 +198,8 @@ static int get_i64(const json_t *obj, const char *name, int64_t *out, struct kv_
         return FAIL_INVALID(err, "json: cannot unmarshal number %g into Go value of type int64",
                             json_real_value(v));
     }
-    return FAIL_INVALID(err, "json: cannot unmarshal %s into Go value of type int64", go_type(v));
+    return FAIL_INVALID(err, "json: cannot unmarshal %s into Go value of type int64",
+                        jpath_type_name(v));
 }
 
 static int get_bool(const json_t *obj, const char *name, bool *out, struct kv_error *err)
@@ -226,7 +211,7 @@ static int get_bool(const json_t *obj, const char *name, bool *out, struct kv_er
     }
     if (!json_is_boolean(v)) {
         return FAIL_INVALID(err, "json: cannot unmarshal %s into Go value of type bool",
-                            go_type(v));
+                            jpath_type_name(v));
     }
     *out = json_is_true(v);
     return 0;
@@ -260,15 +245,15 @@ static int get_enum(const json_t *obj, const char *name, const char *const *name
         return FAIL_INVALID(err, "unknown value \"%s\" for enum %s", json_string_value(v),
                             enum_type);
     }
-    return FAIL_INVALID(err, "json: cannot unmarshal %s into Go value of type %s", go_type(v),
-                        enum_type);
+    return FAIL_INVALID(err, "json: cannot unmarshal %s into Go value of type %s",
+                        jpath_type_name(v), enum_type);
 }
 
 static int want_object(const json_t *v, struct kv_error *err)
 {
     if (!json_is_object(v)) {
-        return FAIL_INVALID(err, "json: cannot unmarshal %s into Go value of type %s", go_type(v),
-                            GATEWAY_OBJ_TYPE);
+        return FAIL_INVALID(err, "json: cannot unmarshal %s into Go value of type %s",
+                            jpath_type_name(v), GATEWAY_OBJ_TYPE);
     }
     return 0;
 }
@@ -419,8 +404,8 @@ static int parse_ops(struct arena *a, const json_t *o, const char *name, struct 
         return 0;
     }
     if (!json_is_array(arr)) {
-        return FAIL_INVALID(err, "json: cannot unmarshal %s into Go value of type %s", go_type(arr),
-                            GATEWAY_LIST_TYPE);
+        return FAIL_INVALID(err, "json: cannot unmarshal %s into Go value of type %s",
+                            jpath_type_name(arr), GATEWAY_LIST_TYPE);
     }
     *n = json_array_size(arr);
     *ops = arena_zalloc(a, (*n ? *n : 1) * sizeof **ops);
@@ -474,7 +459,7 @@ static int parse_txn(struct arena *a, const json_t *o, struct txn_req **out, str
     if (arr != NULL) {
         if (!json_is_array(arr)) {
             return FAIL_INVALID(err, "json: cannot unmarshal %s into Go value of type %s",
-                                go_type(arr), GATEWAY_LIST_TYPE);
+                                jpath_type_name(arr), GATEWAY_LIST_TYPE);
         }
         t->ncmp = json_array_size(arr);
         t->cmp = arena_zalloc(a, (t->ncmp ? t->ncmp : 1) * sizeof *t->cmp);

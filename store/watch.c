@@ -13,6 +13,7 @@
 
 #include "b64.h"
 #include "cleanup.h"
+#include "jpath.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -152,27 +153,6 @@ static int request_error(struct kv_error *err, const char *fmt, ...)
     return -1;
 }
 
-static const char *json_type_name(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        return "object";
-    case JSON_ARRAY:
-        return "array";
-    case JSON_STRING:
-        return "string";
-    case JSON_INTEGER:
-    case JSON_REAL:
-        return "number";
-    case JSON_TRUE:
-    case JSON_FALSE:
-        return "bool";
-    case JSON_NULL:
-        return "null";
-    }
-    return "value";
-}
-
 static int parse_bytes(const json_t *obj, const char *field, uint8_t **out, size_t *len,
                        struct kv_error *err)
 {
@@ -184,7 +164,7 @@ static int parse_bytes(const json_t *obj, const char *field, uint8_t **out, size
     }
     if (!json_is_string(v)) {
         return request_error(err, "json: cannot unmarshal %s into Go value of type []uint8",
-                             json_type_name(v));
+                             jpath_type_name(v));
     }
     struct err e = {0};
     if (b64_decode(json_string_value(v), json_string_length(v), out, len, &e) != 0) {
@@ -215,7 +195,7 @@ static int parse_int64(const json_t *obj, const char *field, int64_t *out, struc
         }
     }
     return request_error(err, "json: cannot unmarshal %s into Go value of type int64 (field %s)",
-                         json_type_name(v), field);
+                         jpath_type_name(v), field);
 }
 
 static int parse_bool(const json_t *obj, const char *field, bool *out, struct kv_error *err)
@@ -227,7 +207,7 @@ static int parse_bool(const json_t *obj, const char *field, bool *out, struct kv
     }
     if (!json_is_boolean(v)) {
         return request_error(err, "json: cannot unmarshal %s into Go value of type bool",
-                             json_type_name(v));
+                             jpath_type_name(v));
     }
     *out = json_is_true(v);
     return 0;
@@ -244,7 +224,7 @@ static int parse_filters(const json_t *obj, bool *noput, bool *nodelete, struct 
     if (!json_is_array(v)) {
         return request_error(err,
                              "json: cannot unmarshal %s into Go value of type []json.RawMessage",
-                             json_type_name(v));
+                             jpath_type_name(v));
     }
     size_t i;
     const json_t *f;
@@ -264,7 +244,7 @@ static int parse_filters(const json_t *obj, bool *noput, bool *nodelete, struct 
             return request_error(err,
                                  "unknown value %s for enum "
                                  "etcdserverpb.WatchCreateRequest_FilterType",
-                                 json_type_name(f));
+                                 jpath_type_name(f));
         }
     }
     return 0;
@@ -876,7 +856,7 @@ int watch_stream_handle(struct watch_stream *s, const json_t *request, struct kv
     if (!json_is_object(request)) {
         return request_error(
             err, "json: cannot unmarshal %s into Go value of type map[string]json.RawMessage",
-            json_type_name(request));
+            jpath_type_name(request));
     }
     size_t had = outbuf_len(&s->out);
     int rv = 0;
@@ -889,7 +869,7 @@ int watch_stream_handle(struct watch_stream *s, const json_t *request, struct kv
             rv = REQUEST_KINDS[i].handle(s, v, err);
         } else if (!json_is_null(v)) {
             rv = request_error(err, "json: cannot unmarshal %s into Go value of type %s",
-                               json_type_name(v), REQUEST_KINDS[i].go_type);
+                               jpath_type_name(v), REQUEST_KINDS[i].go_type);
         }
         break;
     }
