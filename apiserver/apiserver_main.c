@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "authn.h"
 #include "duration.h"
 #include "etcd3.h"
 #include "flags.h"
@@ -67,6 +68,13 @@ int apiserver_main(int argc, char **argv)
     const char *etcd_keyfile = NULL;
     const char *bind_address = "127.0.0.1";
     int insecure_port = 0;
+    const char *secure_bind_address = "0.0.0.0";
+    int secure_port = 6443;
+    const char *tls_cert_file = NULL;
+    const char *tls_key_file = NULL;
+    const char *client_ca_file = NULL;
+    const char *token_auth_file = NULL;
+    bool anonymous_auth = false;
     int threads = 8;
     int64_t compaction_interval = 5 * DURATION_MINUTE;
     int verbosity = 0;
@@ -89,6 +97,25 @@ int apiserver_main(int argc, char **argv)
     flags_int(&fs, "insecure-port", 0, &insecure_port,
               "Serve plain HTTP without authentication on this loopback port, for local "
               "learning only (0 disables it).");
+    flags_string(&fs, "bind-address", 0, &secure_bind_address,
+                 "The IP address on which to listen for the --secure-port port.");
+    flags_int(&fs, "secure-port", 0, &secure_port,
+              "The port on which to serve HTTPS with authentication and authorization (served "
+              "when --tls-cert-file is given).");
+    flags_string(&fs, "tls-cert-file", 0, &tls_cert_file,
+                 "File containing the default x509 Certificate for HTTPS.");
+    flags_string(&fs, "tls-private-key-file", 0, &tls_key_file,
+                 "File containing the default x509 private key matching --tls-cert-file.");
+    flags_string(&fs, "client-ca-file", 0, &client_ca_file,
+                 "If set, any request presenting a client certificate signed by one of the "
+                 "authorities in the client-ca-file is authenticated with an identity "
+                 "corresponding to the CommonName of the client certificate.");
+    flags_string(&fs, "token-auth-file", 0, &token_auth_file,
+                 "If set, the file that will be used to secure the secure port of the API server "
+                 "via token authentication.");
+    flags_bool(&fs, "anonymous-auth", 0, &anonymous_auth,
+               "Enables anonymous requests to the secure port of the API server (off until RBAC "
+               "can limit what they may do).");
     flags_int(&fs, "max-requests-inflight", 0, &threads,
               "Worker threads serving requests (requests beyond wait for a free worker).");
     flags_int(&fs, "v", 'v', &verbosity, "number for the log level verbosity");
@@ -117,11 +144,29 @@ int apiserver_main(int argc, char **argv)
         flags_free(&fs);
         return 1;
     }
+    if (flags_changed(&fs, "secure-port") && secure_port > 0 &&
+        (tls_cert_file == NULL || tls_key_file == NULL)) {
+        fprintf(stderr, "c8s-apiserver: --secure-port needs --tls-cert-file and "
+                        "--tls-private-key-file\n");
+        etcd3_free(storage);
+        flags_free(&fs);
+        return 2;
+    }
+    struct authn_config authn_cfg = {.token_auth_file = token_auth_file,
+                                     .anonymous = anonymous_auth};
+    struct authn *authn = authn_new(&authn_cfg, &e);
+    if (authn == NULL) {
+        fprintf(stderr, "c8s-apiserver: %s\n", e.msg);
+        etcd3_free(storage);
+        flags_free(&fs);
+        return 1;
+    }
     struct rest *bootstrap = rest_new(storage);
     int rc = rest_bootstrap(bootstrap, &e);
     rest_free(bootstrap);
     if (rc != 0) {
         fprintf(stderr, "c8s-apiserver: cannot reach storage: %s\n", e.msg);
+        authn_free(authn);
         etcd3_free(storage);
         flags_free(&fs);
         return 1;
@@ -136,11 +181,18 @@ int apiserver_main(int argc, char **argv)
 
     struct apiserver_config acfg = {.bind_address = bind_address,
                                     .insecure_port = insecure_port,
+                                    .secure_bind_address = secure_bind_address,
+                                    .secure_port = secure_port,
+                                    .tls_cert_file = tls_cert_file,
+                                    .tls_key_file = tls_key_file,
+                                    .client_ca_file = client_ca_file,
+                                    .authn = authn,
                                     .threads = (unsigned)threads,
                                     .storage = storage};
     struct apiserver *server = apiserver_start(&acfg, &e);
     if (server == NULL) {
         fprintf(stderr, "c8s-apiserver: %s\n", e.msg);
+        authn_free(authn);
         etcd3_free(storage);
         flags_free(&fs);
         return 1;
@@ -153,8 +205,9 @@ int apiserver_main(int argc, char **argv)
     if (compacting) {
         pthread_create(&compactor_thread, NULL, compactor_main, &compactor);
     }
-    LOG_I("c8s-apiserver serving", "address=%s:%d etcd=%s", bind_address, insecure_port,
-          etcd_servers);
+    LOG_I("c8s-apiserver serving", "secure=%s:%d insecure=%s:%d etcd=%s",
+          tls_cert_file ? secure_bind_address : "off", tls_cert_file ? secure_port : 0,
+          bind_address, insecure_port, etcd_servers);
 
     int sig = 0;
     sigwait(&stop_signals, &sig);
@@ -167,6 +220,7 @@ int apiserver_main(int argc, char **argv)
         pthread_join(compactor_thread, NULL);
     }
     apiserver_stop(server);
+    authn_free(authn);
     etcd3_free(storage);
     pthread_mutex_destroy(&compactor.mu);
     pthread_cond_destroy(&compactor.cond);

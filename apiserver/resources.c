@@ -175,6 +175,17 @@ static const struct resource table[] = {
      {"sts"},
      true,
      {SCALE, STATUS("StatefulSet")}},
+    /* authentication.k8s.io/v1 */
+    {"authentication.k8s.io",
+     "v1",
+     "selfsubjectreviews",
+     "selfsubjectreview",
+     "SelfSubjectReview",
+     false,
+     {"create"},
+     {NULL},
+     false,
+     {{0}}},
     /* autoscaling/v2 */
     {"autoscaling",
      "v2",
@@ -270,6 +281,7 @@ static const struct resource table[] = {
 static const struct group_version group_versions[] = {
     {"", "v1"},
     {"apps", "v1"},
+    {"authentication.k8s.io", "v1"},
     {"autoscaling", "v2"},
     {"batch", "v1"},
     {"coordination.k8s.io", "v1"},

@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <gnutls/gnutls.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -32,11 +33,20 @@
 
 struct request;
 
+/* One listening port; each daemon's callbacks get theirs. */
+struct listener {
+    struct apiserver *s;
+    bool secure;
+    struct MHD_Daemon *daemon;
+};
+
 struct apiserver {
     struct apiserver_config cfg;
-    struct MHD_Daemon *daemon;
+    struct listener plain, secure;
+    char *cert_pem, *key_pem, *ca_pem;
     struct rest *rest;
     pthread_t ticker;
+    bool ticker_started;
     atomic_bool stopping;
     pthread_mutex_t mu; /* guards the watch list */
     struct request *watches;
@@ -45,6 +55,8 @@ struct apiserver {
 struct request {
     struct apiserver *s;
     struct MHD_Connection *conn;
+    bool authenticated;
+    struct user_info user;
     char *body;
     size_t len, cap;
     bool too_large;
@@ -260,6 +272,17 @@ static const char *query_param(void *ctx, const char *name)
     return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* POST /apis/authentication.k8s.io/v1/selfsubjectreviews: who the server thinks you are
+ * (`kubectl auth whoami`). */
+static enum MHD_Result serve_self_subject_review(struct request *r)
+{
+    json_t *review =
+        json_pack("{s:s,s:s,s:{s:n},s:{s:o}}", "kind", "SelfSubjectReview", "apiVersion",
+                  "authentication.k8s.io/v1", "metadata", "creationTimestamp", "status", "userInfo",
+                  authn_user_json(&r->user));
+    return send_json(r->conn, 201, review, NULL);
+}
+
 static enum MHD_Result serve_resource(struct request *r, const struct request_info *ri)
 {
     struct MHD_Connection *conn = r->conn;
@@ -302,6 +325,9 @@ static enum MHD_Result serve_resource(struct request *r, const struct request_in
         .query = query_param,
         .query_ctx = conn,
     };
+    if (strcmp(res->group, "authentication.k8s.io") == 0) {
+        return serve_self_subject_review(r);
+    }
     if (strcmp(ri->verb, "watch") == 0) {
         return start_watch(r, &call);
     }
@@ -310,13 +336,50 @@ static enum MHD_Result serve_resource(struct request *r, const struct request_in
     return send_json(conn, (unsigned)code, out, NULL);
 }
 
+/* ---- Authentication ---- */
+
+/* The client certificate, when the TLS layer got one that chains to --client-ca-file. */
+static bool verified_peer_certificate(struct MHD_Connection *conn, gnutls_datum_t *der)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+    if (info == NULL || info->tls_session == NULL) {
+        return false;
+    }
+    gnutls_session_t session = (gnutls_session_t)info->tls_session;
+    unsigned int count = 0;
+    const gnutls_datum_t *certs = gnutls_certificate_get_peers(session, &count);
+    unsigned int status = 0;
+    if (certs == NULL || count == 0 ||
+        gnutls_certificate_verify_peers2(session, &status) != GNUTLS_E_SUCCESS || status != 0) {
+        return false;
+    }
+    *der = certs[0];
+    return true;
+}
+
+static bool authenticate(struct apiserver *s, struct MHD_Connection *conn, struct user_info *user)
+{
+    gnutls_datum_t der = {0};
+    bool have_cert = s->cfg.client_ca_file != NULL && verified_peer_certificate(conn, &der);
+    int rc = authn_authenticate(s->cfg.authn, have_cert ? der.data : NULL, der.size,
+                                header(conn, "Authorization"), user);
+    if (rc != 0) {
+        LOG_V(2, "unauthenticated request refused", "path=%s",
+              MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS) ? "" : "");
+        return false;
+    }
+    return true;
+}
+
 /* ---- libmicrohttpd callbacks ---- */
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
 {
-    struct apiserver *s = cls;
+    struct listener *l = cls;
+    struct apiserver *s = l->s;
     struct request *r = *con_cls;
     if (r == NULL) {
         r = xcalloc(1, sizeof *r);
@@ -324,6 +387,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->conn = conn;
         pthread_mutex_init(&r->mu, NULL);
         *con_cls = r;
+        if (l->secure) {
+            r->authenticated = authenticate(s, conn, &r->user);
+        } else {
+            /* The loopback learning port trusts its caller, as the old insecure port did. */
+            r->authenticated = true;
+            snprintf(r->user.name, sizeof r->user.name, "system:admin");
+            snprintf(r->user.groups[0], sizeof r->user.groups[0], "system:masters");
+            r->user.ngroups = 1;
+        }
         return MHD_YES;
     }
     if (*upload_size > 0) {
@@ -341,6 +413,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
+    if (!r->authenticated) {
+        return send_status(conn, status_unauthorized());
+    }
     if (r->too_large) {
         return send_status(conn, status_too_large("Request entity too large: limit is 3145728"));
     }
@@ -357,7 +432,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    struct apiserver *s = cls;
+    struct apiserver *s = ((struct listener *)cls)->s;
     struct request *r = *con_cls;
     if (r == NULL) {
         return;
@@ -384,39 +459,103 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
 }
 
-struct apiserver *apiserver_start(const struct apiserver_config *cfg, struct err *err)
+static char *read_pem(const char *path, const char *flag, struct err *err)
 {
-    if (cfg->insecure_port <= 0) {
-        err_set(err, EINVAL, "no port to serve: set --insecure-port (TLS serving comes next)");
+    cleanup_file FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        err_set(err, errno, "%s %s: %s", flag, path, strerror(errno));
         return NULL;
     }
-    struct sockaddr_in addr = {.sin_family = AF_INET,
-                               .sin_port = htons((uint16_t)cfg->insecure_port)};
-    if (inet_pton(AF_INET, cfg->bind_address, &addr.sin_addr) != 1 ||
-        (ntohl(addr.sin_addr.s_addr) >> 24) != 127) {
-        err_set(err, EINVAL, "--insecure-bind-address %s: the plain-HTTP port serves loopback only",
-                cfg->bind_address);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        fwrite(chunk, 1, n, mem);
+    }
+    fclose(mem);
+    if (strstr(text, "-----BEGIN") == NULL) {
+        free(text);
+        err_set(err, EINVAL, "%s %s: not a PEM file", flag, path);
         return NULL;
+    }
+    return text;
+}
+
+static int start_listener(struct apiserver *s, struct listener *l, const char *address, int port,
+                          bool secure, struct err *err)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    if (inet_pton(AF_INET, address, &addr.sin_addr) != 1) {
+        return err_set(err, EINVAL, "bind address %s: not an IPv4 address", address);
+    }
+    struct MHD_OptionItem tls[4] = {{MHD_OPTION_END, 0, NULL}};
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
+    if (secure) {
+        size_t k = 0;
+        flags |= MHD_USE_TLS;
+        tls[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, s->key_pem};
+        tls[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert_pem};
+        if (s->ca_pem != NULL) {
+            tls[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_TRUST, 0, s->ca_pem};
+        }
+        tls[k] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+    }
+    l->s = s;
+    l->secure = secure;
+    l->daemon = MHD_start_daemon(
+        flags, (uint16_t)port, NULL, NULL, on_request, l, MHD_OPTION_SOCK_ADDR, &addr,
+        MHD_OPTION_THREAD_POOL_SIZE, s->cfg.threads ? s->cfg.threads : 4u,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, l, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)0,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)10000, MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
+    if (l->daemon == NULL) {
+        return err_set(err, EADDRINUSE, "listen on %s:%d: address in use or not available", address,
+                       port);
+    }
+    return 0;
+}
+
+struct apiserver *apiserver_start(const struct apiserver_config *cfg, struct err *err)
+{
+    bool secure = cfg->secure_port > 0 && cfg->tls_cert_file != NULL;
+    if (cfg->insecure_port <= 0 && !secure) {
+        err_set(err, EINVAL,
+                "no port to serve: give --tls-cert-file and --tls-private-key-file for "
+                "--secure-port, or --insecure-port for a loopback learning port");
+        return NULL;
+    }
+    if (cfg->insecure_port > 0) {
+        struct in_addr a;
+        if (inet_pton(AF_INET, cfg->bind_address, &a) != 1 || (ntohl(a.s_addr) >> 24) != 127) {
+            err_set(err, EINVAL,
+                    "--insecure-bind-address %s: the plain-HTTP port serves loopback only",
+                    cfg->bind_address);
+            return NULL;
+        }
     }
     struct apiserver *s = xcalloc(1, sizeof *s);
     s->cfg = *cfg;
     s->rest = rest_new(cfg->storage);
     pthread_mutex_init(&s->mu, NULL);
-    s->daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME,
-        (uint16_t)cfg->insecure_port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &addr,
-        MHD_OPTION_THREAD_POOL_SIZE, cfg->threads ? cfg->threads : 4u, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)0, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)10000, MHD_OPTION_END);
-    if (s->daemon == NULL) {
-        err_set(err, EADDRINUSE, "listen on %s:%d: address in use or not available",
-                cfg->bind_address, cfg->insecure_port);
-        rest_free(s->rest);
-        pthread_mutex_destroy(&s->mu);
-        free(s);
+    if (secure &&
+        ((s->cert_pem = read_pem(cfg->tls_cert_file, "--tls-cert-file", err)) == NULL ||
+         (s->key_pem = read_pem(cfg->tls_key_file ? cfg->tls_key_file : "",
+                                "--tls-private-key-file", err)) == NULL ||
+         (cfg->client_ca_file != NULL &&
+          (s->ca_pem = read_pem(cfg->client_ca_file, "--client-ca-file", err)) == NULL))) {
+        apiserver_stop(s);
+        return NULL;
+    }
+    if ((cfg->insecure_port > 0 &&
+         start_listener(s, &s->plain, cfg->bind_address, cfg->insecure_port, false, err) != 0) ||
+        (secure && start_listener(s, &s->secure, cfg->secure_bind_address, cfg->secure_port, true,
+                                  err) != 0)) {
+        apiserver_stop(s);
         return NULL;
     }
     pthread_create(&s->ticker, NULL, ticker_main, s);
+    s->ticker_started = true;
     return s;
 }
 
@@ -426,13 +565,23 @@ void apiserver_stop(struct apiserver *s)
         return;
     }
     atomic_store(&s->stopping, true);
-    pthread_join(s->ticker, NULL);
+    if (s->ticker_started) {
+        pthread_join(s->ticker, NULL);
+    }
     pthread_mutex_lock(&s->mu);
     for (struct request *r = s->watches; r != NULL; r = r->next) {
         watch_ready(r);
     }
     pthread_mutex_unlock(&s->mu);
-    MHD_stop_daemon(s->daemon);
+    if (s->plain.daemon != NULL) {
+        MHD_stop_daemon(s->plain.daemon);
+    }
+    if (s->secure.daemon != NULL) {
+        MHD_stop_daemon(s->secure.daemon);
+    }
+    free(s->cert_pem);
+    free(s->key_pem);
+    free(s->ca_pem);
     rest_free(s->rest);
     pthread_mutex_destroy(&s->mu);
     free(s);

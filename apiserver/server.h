@@ -7,14 +7,23 @@
 
 #include <stdint.h>
 
+#include "authn.h"
 #include "err.h"
 #include "etcd3.h"
 
 struct apiserver_config {
     const char *bind_address; /* the plain-HTTP learning port binds here (loopback only) */
     int insecure_port;        /* 0: off */
-    unsigned threads;         /* worker threads */
-    struct etcd3 *storage;    /* borrowed */
+    /* HTTPS (kube-apiserver's --bind-address, --secure-port, --tls-*): off when no certificate
+     * is given. Requests there are authenticated (authn.h). */
+    const char *secure_bind_address;
+    int secure_port;
+    const char *tls_cert_file;
+    const char *tls_key_file;
+    const char *client_ca_file; /* NULL: no client certificate authentication */
+    struct authn *authn;        /* borrowed; required with a secure port */
+    unsigned threads;           /* worker threads */
+    struct etcd3 *storage;      /* borrowed */
 };
 
 struct apiserver;

@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""c8s-apiserver's HTTPS port and authentication, checked with the real kubectl: client
+certificates signed by --client-ca-file (CN = user, O = groups), bearer tokens from
+--token-auth-file, anonymous requests only when --anonymous-auth allows them, and 401 for
+everyone else. `kubectl auth whoami` shows the identity the server resolved.
+"""
+
+import json
+import os
+import shutil
+import ssl
+import subprocess
+import sys
+import unittest
+import urllib.error
+import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+
+from c8stest import (C8S_STORE, Cluster, Process, c8s_store_binary, free_port,  # noqa: E402
+                     make_temp_dir, remove_temp_dir, wait_for)
+from c8stest.runner import main  # noqa: E402
+
+
+def apiserver_binary():
+    path = os.path.join(os.environ.get("C8S_BIN_DIR", ""), "c8s-apiserver")
+    return path if os.access(path, os.X_OK) else None
+
+
+def openssl(*args, cwd):
+    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def make_ca(d, name):
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={name}",
+            "-keyout", f"{name}.key", "-out", f"{name}.crt", cwd=d)
+
+
+def make_cert(d, ca, name, subject, server=False):
+    ext = os.path.join(d, f"{name}.ext")
+    with open(ext, "w") as f:
+        f.write("basicConstraints=CA:FALSE\n")
+        f.write("extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n"
+                if server else "extendedKeyUsage=clientAuth\n")
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", subject, "-keyout", f"{name}.key",
+            "-out", f"{name}.csr", cwd=d)
+    openssl("x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.crt", "-CAkey", f"{ca}.key",
+            "-CAcreateserial", "-days", "2", "-extfile", ext, "-out", f"{name}.crt", cwd=d)
+
+
+class AuthnTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if apiserver_binary() is None or c8s_store_binary() is None:
+            raise unittest.SkipTest("c8s-apiserver or c8s-store is not built")
+        if shutil.which("kubectl") is None:
+            raise unittest.SkipTest("kubectl is not installed")
+        cls.dir = make_temp_dir("c8stest-authn-")
+        d = cls.dir
+        make_ca(d, "ca")
+        make_ca(d, "other-ca")
+        make_cert(d, "ca", "apiserver", "/CN=kube-apiserver", server=True)
+        make_cert(d, "ca", "alice", "/O=dev/O=ops/CN=alice")
+        make_cert(d, "other-ca", "mallory", "/O=system:masters/CN=mallory")
+        with open(os.path.join(d, "tokens.csv"), "w") as f:
+            f.write('s3cr3t-token,bob,uid-42,"viewers,testers"\n')
+        cls.store = Cluster(C8S_STORE, 1).start()
+        cls.servers = {}
+        cls.processes = []
+        for anonymous in (False, True):
+            port = free_port()
+            argv = [apiserver_binary(), "--etcd-servers", cls.store.members[0].client_url,
+                    "--bind-address", "127.0.0.1", "--secure-port", str(port),
+                    "--tls-cert-file", os.path.join(d, "apiserver.crt"),
+                    "--tls-private-key-file", os.path.join(d, "apiserver.key"),
+                    "--client-ca-file", os.path.join(d, "ca.crt"),
+                    "--token-auth-file", os.path.join(d, "tokens.csv"),
+                    "--etcd-compaction-interval", "0"]
+            if anonymous:
+                argv.append("--anonymous-auth")
+            p = Process(f"apiserver-anonymous-{anonymous}", argv,
+                        os.path.join(d, f"apiserver-{anonymous}.log")).start()
+            cls.processes.append(p)
+            cls.servers[anonymous] = f"https://127.0.0.1:{port}"
+        for anonymous, server in cls.servers.items():
+            wait_for(lambda s=server: cls.run_kubectl(s, "alice", "get", "--raw", "/readyz")
+                     .returncode == 0, 30.0, what="c8s-apiserver serving HTTPS")
+
+    @classmethod
+    def tearDownClass(cls):
+        for p in cls.processes:
+            p.stop()
+        cls.store.close()
+        remove_temp_dir(cls.dir)
+
+    def current_logs(self):
+        return "\n".join(p.log_text(20) for p in self.processes)
+
+    @classmethod
+    def run_kubectl(cls, server, who, *args):
+        d = cls.dir
+        creds = []
+        if who in ("alice", "mallory"):
+            creds = ["--client-certificate", os.path.join(d, f"{who}.crt"),
+                     "--client-key", os.path.join(d, f"{who}.key")]
+        elif who is not None:
+            creds = ["--token", who]
+        env = dict(os.environ, HOME=d, KUBECONFIG=os.path.join(d, "none"))
+        return subprocess.run(["kubectl", "--server", server, "--certificate-authority",
+                               os.path.join(d, "ca.crt"), "--cache-dir",
+                               os.path.join(d, "cache"), *creds, *args],
+                              capture_output=True, text=True, timeout=30, env=env)
+
+    def whoami(self, who, anonymous=False):
+        done = self.run_kubectl(self.servers[anonymous], who, "auth", "whoami", "-o", "json")
+        return done, (json.loads(done.stdout)["status"]["userInfo"] if done.returncode == 0
+                      else None)
+
+    def test_client_certificate_names_user_and_groups(self):
+        done, user = self.whoami("alice")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(user["username"], "alice")
+        self.assertEqual(user["groups"], ["dev", "ops", "system:authenticated"])
+        listed = self.run_kubectl(self.servers[False], "alice", "get", "ns", "-o", "name")
+        self.assertIn("namespace/default", listed.stdout.split())
+
+    def test_static_token_names_user_uid_and_groups(self):
+        done, user = self.whoami("s3cr3t-token")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(user, {"username": "bob", "uid": "uid-42",
+                                "groups": ["viewers", "testers", "system:authenticated"]})
+
+    def raw_whoami(self, anonymous):
+        """A SelfSubjectReview with no credentials at all (kubectl would prompt for a password
+        instead of sending such a request)."""
+        ctx = ssl.create_default_context(cafile=os.path.join(self.dir, "ca.crt"))
+        body = json.dumps({"apiVersion": "authentication.k8s.io/v1",
+                           "kind": "SelfSubjectReview"}).encode()
+        req = urllib.request.Request(
+            self.servers[anonymous] + "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+            data=body, headers={"Content-Type": "application/json"}, method="POST")
+        try:
+            with urllib.request.urlopen(req, context=ctx, timeout=10) as resp:
+                return resp.status, json.loads(resp.read())
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read())
+
+    def test_strangers_are_refused_with_401(self):
+        for who in ("wrong-token", "mallory"):
+            done = self.run_kubectl(self.servers[False], who, "get", "ns")
+            self.assertEqual(done.returncode, 1, who)
+            self.assertIn("error: You must be logged in to the server (Unauthorized)",
+                          done.stderr, who)
+        code, status = self.raw_whoami(anonymous=False)
+        self.assertEqual(code, 401)
+        self.assertEqual((status["kind"], status["reason"], status["code"]),
+                         ("Status", "Unauthorized", 401))
+
+    def test_anonymous_only_when_allowed(self):
+        code, review = self.raw_whoami(anonymous=True)
+        self.assertEqual(code, 201)
+        self.assertEqual(review["status"]["userInfo"],
+                         {"username": "system:anonymous", "groups": ["system:unauthenticated"]})
+        # A presented but unknown token is still refused, anonymous access or not.
+        bad = self.run_kubectl(self.servers[True], "wrong-token", "get", "ns")
+        self.assertEqual(bad.returncode, 1)
+        self.assertIn("error: You must be logged in to the server", bad.stderr)
+
+
+if __name__ == "__main__":
+    main()
