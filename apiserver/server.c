@@ -19,6 +19,7 @@
 
 #include "cleanup.h"
 #include "discovery.h"
+#include "fileio.h"
 #include "kproto.h"
 #include "log.h"
 #include "openapi.h"
@@ -459,30 +460,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
 }
 
-static char *read_pem(const char *path, const char *flag, struct err *err)
-{
-    cleanup_file FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        err_set(err, errno, "%s %s: %s", flag, path, strerror(errno));
-        return NULL;
-    }
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        fwrite(chunk, 1, n, mem);
-    }
-    fclose(mem);
-    if (strstr(text, "-----BEGIN") == NULL) {
-        free(text);
-        err_set(err, EINVAL, "%s %s: not a PEM file", flag, path);
-        return NULL;
-    }
-    return text;
-}
-
 static int start_listener(struct apiserver *s, struct listener *l, const char *address, int port,
                           bool secure, struct err *err)
 {
@@ -539,11 +516,11 @@ struct apiserver *apiserver_start(const struct apiserver_config *cfg, struct err
     s->rest = rest_new(cfg->storage);
     pthread_mutex_init(&s->mu, NULL);
     if (secure &&
-        ((s->cert_pem = read_pem(cfg->tls_cert_file, "--tls-cert-file", err)) == NULL ||
-         (s->key_pem = read_pem(cfg->tls_key_file ? cfg->tls_key_file : "",
-                                "--tls-private-key-file", err)) == NULL ||
+        ((s->cert_pem = file_read_pem(cfg->tls_cert_file, "--tls-cert-file", err)) == NULL ||
+         (s->key_pem = file_read_pem(cfg->tls_key_file ? cfg->tls_key_file : "",
+                                     "--tls-private-key-file", err)) == NULL ||
          (cfg->client_ca_file != NULL &&
-          (s->ca_pem = read_pem(cfg->client_ca_file, "--client-ca-file", err)) == NULL))) {
+          (s->ca_pem = file_read_pem(cfg->client_ca_file, "--client-ca-file", err)) == NULL))) {
         apiserver_stop(s);
         return NULL;
     }

@@ -18,6 +18,7 @@
 
 #include "b64.h"
 #include "cleanup.h"
+#include "fileio.h"
 #include "gojson.h"
 #include "http_client.h"
 #include "log.h"
@@ -1790,28 +1791,8 @@ void store_server_on_restored(void *data)
 
 static int read_pem(const char *path, const char *flag, char **out, struct err *err)
 {
-    if (path == NULL) {
-        return err_set(err, EINVAL, "%s is required with TLS", flag);
-    }
-    cleanup_file FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        return err_set(err, errno, "%s %s: %s", flag, path, strerror(errno));
-    }
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        fwrite(chunk, 1, n, mem);
-    }
-    fclose(mem);
-    if (strstr(text, "-----BEGIN") == NULL) {
-        free(text);
-        return err_set(err, EINVAL, "%s %s: not a PEM file", flag, path);
-    }
-    *out = text;
-    return 0;
+    *out = file_read_pem(path, flag, err);
+    return *out != NULL ? 0 : -1;
 }
 
 static bool is_loopback(const char *host)

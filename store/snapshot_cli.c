@@ -12,6 +12,7 @@
 
 #include "b64.h"
 #include "cleanup.h"
+#include "fileio.h"
 #include "flags.h"
 #include "http_client.h"
 #include "kv.h"
@@ -128,26 +129,10 @@ static int snapshot_save(const char *path, const char *endpoints, const struct t
 
 int snapshot_read_file(const char *path, void **data, size_t *len, struct err *err)
 {
-    cleanup_file FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        return err_set(err, errno, "open %s: %s", path, strerror(errno));
-    }
-    char *buf = NULL; /* grows as it reads: the file may be a pipe */
-    size_t size = 0;
-    FILE *mem = open_memstream(&buf, &size);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        fwrite(chunk, 1, n, mem);
-    }
-    fclose(mem);
-    if (ferror(f)) {
-        free(buf);
-        return err_set(err, EIO, "read %s", path);
-    }
-    *data = buf;
-    *len = size;
-    return 0;
+    char *text = NULL;
+    int rc = file_read_all(path, &text, len, err);
+    *data = text;
+    return rc;
 }
 
 /* Loads path into a fresh kv to prove it is whole; prints etcdctl's status table when asked. */

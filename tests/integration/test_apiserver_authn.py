@@ -19,33 +19,13 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from c8stest import (C8S_STORE, Cluster, Process, c8s_store_binary, free_port,  # noqa: E402
                      make_temp_dir, remove_temp_dir, wait_for)
+from c8stest.pki import make_ca, make_cert  # noqa: E402
 from c8stest.runner import main  # noqa: E402
 
 
 def apiserver_binary():
     path = os.path.join(os.environ.get("C8S_BIN_DIR", ""), "c8s-apiserver")
     return path if os.access(path, os.X_OK) else None
-
-
-def openssl(*args, cwd):
-    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
-
-
-def make_ca(d, name):
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={name}",
-            "-keyout", f"{name}.key", "-out", f"{name}.crt", cwd=d)
-
-
-def make_cert(d, ca, name, subject, server=False):
-    ext = os.path.join(d, f"{name}.ext")
-    with open(ext, "w") as f:
-        f.write("basicConstraints=CA:FALSE\n")
-        f.write("extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n"
-                if server else "extendedKeyUsage=clientAuth\n")
-    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", subject, "-keyout", f"{name}.key",
-            "-out", f"{name}.csr", cwd=d)
-    openssl("x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.crt", "-CAkey", f"{ca}.key",
-            "-CAcreateserial", "-days", "2", "-extfile", ext, "-out", f"{name}.crt", cwd=d)
 
 
 class AuthnTest(unittest.TestCase):
@@ -59,7 +39,7 @@ class AuthnTest(unittest.TestCase):
         d = cls.dir
         make_ca(d, "ca")
         make_ca(d, "other-ca")
-        make_cert(d, "ca", "apiserver", "/CN=kube-apiserver", server=True)
+        make_cert(d, "ca", "apiserver", "/CN=kube-apiserver", server=True, client=False)
         make_cert(d, "ca", "alice", "/O=dev/O=ops/CN=alice")
         make_cert(d, "other-ca", "mallory", "/O=system:masters/CN=mallory")
         with open(os.path.join(d, "tokens.csv"), "w") as f:

@@ -16,30 +16,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from c8stest import (Process, b64, c8s_store_binary, free_port, make_temp_dir,  # noqa: E402
                      remove_temp_dir, wait_for)
+from c8stest.pki import make_ca, make_cert  # noqa: E402
 from c8stest.runner import main  # noqa: E402
-
-
-def openssl(*args, cwd):
-    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
-
-
-def make_ca(d, name):
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={name}",
-            "-keyout", f"{name}.key", "-out", f"{name}.crt", cwd=d)
-
-
-def make_cert(d, ca, name, cn, server=False):
-    ext = os.path.join(d, f"{name}.ext")
-    with open(ext, "w") as f:
-        f.write("basicConstraints=CA:FALSE\n")
-        f.write("extendedKeyUsage=serverAuth,clientAuth\n" if server else
-                "extendedKeyUsage=clientAuth\n")
-        if server:
-            f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
-    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={cn}", "-keyout", f"{name}.key",
-            "-out", f"{name}.csr", cwd=d)
-    openssl("x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.crt", "-CAkey", f"{ca}.key",
-            "-CAcreateserial", "-days", "2", "-extfile", ext, "-out", f"{name}.crt", cwd=d)
 
 
 class StoreTlsTest(unittest.TestCase):
@@ -50,9 +28,9 @@ class StoreTlsTest(unittest.TestCase):
         cls.dir = make_temp_dir("c8stest-tls-")
         make_ca(cls.dir, "ca")
         make_ca(cls.dir, "other-ca")
-        make_cert(cls.dir, "ca", "member", "etcd-member", server=True)
-        make_cert(cls.dir, "ca", "apiserver", "kube-apiserver-etcd-client")
-        make_cert(cls.dir, "other-ca", "intruder", "kube-apiserver-etcd-client")
+        make_cert(cls.dir, "ca", "member", "/CN=etcd-member", server=True)
+        make_cert(cls.dir, "ca", "apiserver", "/CN=kube-apiserver-etcd-client")
+        make_cert(cls.dir, "other-ca", "intruder", "/CN=kube-apiserver-etcd-client")
 
     @classmethod
     def tearDownClass(cls):
