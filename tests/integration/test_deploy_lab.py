@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""deploy/lab as a user runs it: `up` makes the PKI and starts 3 c8s-store members that serve HTTPS
-with client-certificate authentication, `status` reports them, `down` ends every process by PID and
+"""deploy/lab as a user runs it: `up` makes the PKI, starts 3 c8s-store members that serve HTTPS
+with client-certificate authentication and 2 c8s-apiservers on them (plain HTTP on loopback), and
+writes a kubeconfig kubectl uses; `status` reports them, `down` ends every process by PID and
 removes the state. Each lab here has its own state dir (C8S_LAB_DIR) and ports (C8S_LAB_PORT_BASE)
-and uses $C8S_BIN_DIR's c8s-store (C8S_LAB_BIN_DIR: no install, no build).
+and uses $C8S_BIN_DIR's c8s-store and c8s-apiserver (C8S_LAB_BIN_DIR: no install, no build).
 """
 
 import atexit
@@ -11,6 +12,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import ssl
@@ -27,6 +29,9 @@ from c8stest.runner import main  # noqa: E402
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 LAB = os.path.join(REPO, "deploy", "lab")
 MEMBERS = ["store-0", "store-1", "store-2"]
+APISERVERS = ["apiserver-0", "apiserver-1"]
+APISERVER_SHIFT = 8080 - 2379  # apiserver i listens on base + APISERVER_SHIFT + i
+NAMESPACES = ["default", "kube-node-lease", "kube-public", "kube-system"]
 _used_bases = set()
 _labs = []  # every Lab made here, whose detached processes are ended at exit or on a signal
 
@@ -53,8 +58,19 @@ for _sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
     signal.signal(_sig, _on_signal)
 
 
+def apiserver_binary():
+    path = os.path.join(os.environ.get("C8S_BIN_DIR", ""), "c8s-apiserver")
+    return path if os.access(path, os.X_OK) else None
+
+
+def lab_binaries():
+    return c8s_store_binary() is not None and apiserver_binary() is not None
+
+
 def ports_of(base):
-    return [base + 10 * i + j for i in range(len(MEMBERS)) for j in (0, 1)]
+    """Every port of a lab: the members' client and peer ports, then the apiservers'."""
+    return [base + 10 * i + j for i in range(len(MEMBERS)) for j in (0, 1)] + \
+        [base + APISERVER_SHIFT + i for i in range(len(APISERVERS))]
 
 
 def port_is_free(port):
@@ -70,10 +86,10 @@ def port_is_free(port):
 
 
 def free_port_base():
-    """A base below Linux's ephemeral range whose 6 lab ports are free now."""
+    """A base whose lab ports are free now, all below Linux's ephemeral range (32768)."""
     rng = random.Random()
     for _ in range(500):
-        base = rng.randrange(20000, 32000, 10) + 7
+        base = rng.randrange(20000, 32768 - APISERVER_SHIFT - 10, 10) + 7
         if base in _used_bases:
             continue
         if all(port_is_free(p) for p in ports_of(base)):
@@ -124,6 +140,21 @@ if "store-1" in sys.argv:
 time.sleep(120)
 """
 
+FAKE_APISERVER = """#!/usr/bin/env python3
+# A stand-in c8s-apiserver: fails when given the port FAIL_PORT, otherwise waits (never ready).
+import sys, time
+if "--insecure-port=FAIL_PORT" in sys.argv:
+    print("fake apiserver: cannot reach etcd", file=sys.stderr)
+    sys.exit(1)
+time.sleep(120)
+"""
+
+
+def write_executable(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+    os.chmod(path, 0o755)
+
 
 class Lab:
     """One lab: a state dir, a port base, and `deploy/lab` runs against them."""
@@ -172,6 +203,22 @@ class Lab:
 
     def client_port(self, member):
         return self.base + 10 * MEMBERS.index(member)
+
+    def apiserver_url(self, name):
+        return f"http://127.0.0.1:{self.base + APISERVER_SHIFT + APISERVERS.index(name)}"
+
+    def kubectl(self, kubeconfig, *args, check=True):
+        """Runs kubectl with KUBECONFIG=kubeconfig (and a HOME of its own); returns the run."""
+        home = os.path.join(os.path.dirname(self.dir), "home")
+        os.makedirs(home, exist_ok=True)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KUBE")}
+        env.update(HOME=home, KUBECONFIG=kubeconfig)
+        done = subprocess.run(["kubectl", *args], env=env, stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=60)
+        if check and done.returncode != 0:
+            raise AssertionError(f"kubectl {' '.join(args)} exited {done.returncode}:\n"
+                                 f"{done.stdout}{done.stderr}")
+        return done
 
     def logs(self):
         parts = [self.last_output]
@@ -234,15 +281,33 @@ class Lab:
             return resp.status, raw.decode("utf-8", "replace")
 
 
-def parse_status(text):
-    """{member: (pid, state)} and the leader from `deploy/lab status` output."""
+def parse_status(text, component="c8s-store"):
+    """{name: (pid, state)} of component's lines and the store leader from `deploy/lab status`
+    output."""
     members = {}
     for line in text.splitlines():
         fields = line.split()
-        if len(fields) >= 4 and fields[0] == "c8s-store":
+        if len(fields) >= 4 and fields[0] == component:
             members[fields[1]] = (fields[2], fields[3])
     match = re.search(r"^store leader: (\S+)$", text, re.M)
     return members, match.group(1) if match else None
+
+
+def apiservers_of(text):
+    """{name: (pid, state, url)} of the c8s-apiserver lines of `deploy/lab status` output."""
+    found = {}
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) >= 5 and fields[0] == "c8s-apiserver":
+            found[fields[1]] = (fields[2], fields[3], fields[4])
+    return found
+
+
+def exported_kubeconfig(text):
+    """The path of up's last line, `export KUBECONFIG=PATH`, or None."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    match = re.fullmatch(r"export KUBECONFIG=(\S+)", lines[-1]) if lines else None
+    return match.group(1) if match else None
 
 
 def openssl_text(path):
@@ -261,7 +326,7 @@ def tls_refused(fn):
     return status in (401, 403) and not (isinstance(body, dict) and "header" in body)
 
 
-@unittest.skipUnless(c8s_store_binary(), "SKIP-NOTE: C8S_BIN_DIR has no c8s-store")
+@unittest.skipUnless(lab_binaries(), "SKIP-NOTE: C8S_BIN_DIR lacks c8s-store or c8s-apiserver")
 class LabUp(unittest.TestCase):
     """One lab brought up for every test of this class, taken down at the end."""
 
@@ -277,6 +342,8 @@ class LabUp(unittest.TestCase):
         # Later tests restart members: note now which processes up's status named.
         cls.up_pids_alive = {m: p.isdigit() and pid_is_alive(int(p))
                              for m, (p, _) in parse_status(cls.up_output)[0].items()}
+        cls.up_apiservers_alive = {a: p.isdigit() and pid_is_alive(int(p))
+                                   for a, (p, _, _) in apiservers_of(cls.up_output).items()}
 
     @classmethod
     def tearDownClass(cls):
@@ -298,13 +365,86 @@ class LabUp(unittest.TestCase):
         self.assertIn("/v3/kv/range", self.up_output)
         self.assertIn(f"127.0.0.1:{self.lab.base}", self.up_output)
 
+    def test_up_starts_two_ready_apiservers_and_ends_with_the_kubeconfig_export(self):
+        apiservers = apiservers_of(self.up_output)
+        self.assertEqual({a: (s, u) for a, (_, s, u) in apiservers.items()},
+                         {a: ("ready", self.lab.apiserver_url(a)) for a in APISERVERS})
+        self.assertEqual(self.up_apiservers_alive, {a: True for a in APISERVERS})
+        kubeconfig = exported_kubeconfig(self.up_output)
+        self.assertEqual(kubeconfig, os.path.join(self.lab.dir, "kubeconfig"), self.up_output)
+        self.assertTrue(os.path.isabs(kubeconfig))
+        self.assertEqual(os.stat(kubeconfig).st_mode & 0o777, 0o600)
+        text = open(kubeconfig).read()
+        self.assertIn(f"server: {self.lab.apiserver_url('apiserver-0')}\n", text)
+        self.assertIn("current-context: c8s-lab\n", text)
+        # Each apiserver talks to every member, with the etcd client certificate under TLS.
+        for name in APISERVERS:
+            pid = self.lab.pids()[name]
+            argv = [a.decode() for a in cmdline(pid)]
+            servers = argv[argv.index("--etcd-servers") + 1].split(",")
+            self.assertEqual(servers, [f"{'https' if self.tls else 'http'}://127.0.0.1:"
+                                       f"{self.lab.client_port(m)}" for m in MEMBERS])
+            if self.tls:
+                self.assertEqual(argv[argv.index("--etcd-certfile") + 1],
+                                 os.path.join(self.lab.pki, "apiserver-etcd-client.crt"))
+
+    def test_apiservers_serve_plain_http_on_loopback_only(self):
+        for name in APISERVERS:
+            port = int(self.lab.apiserver_url(name).rsplit(":", 1)[1])
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            try:
+                conn.request("GET", "/readyz")
+                resp = conn.getresponse()
+                self.assertEqual((resp.status, resp.read()), (200, b"ok"))
+            finally:
+                conn.close()
+            listening = subprocess.run(["ss", "-Htln", f"sport = :{port}"], check=True,
+                                       stdout=subprocess.PIPE, text=True).stdout.split()
+            self.assertIn(f"127.0.0.1:{port}", listening)
+            self.assertNotIn(f"0.0.0.0:{port}", listening)
+            self.assertNotIn(f"*:{port}", listening)
+
+    def test_kubectl_writes_through_one_apiserver_and_reads_through_the_other(self):
+        if shutil.which("kubectl") is None:
+            self.skipTest("SKIP-NOTE: kubectl is not installed")
+        kubeconfig = exported_kubeconfig(self.up_output)
+        names = self.lab.kubectl(kubeconfig, "get", "ns", "-o", "name").stdout.split()
+        for ns in NAMESPACES:
+            self.assertIn(f"namespace/{ns}", names)
+        table = self.lab.kubectl(kubeconfig, "get", "ns").stdout
+        self.assertRegex(table, r"^NAME\s")
+        for ns in NAMESPACES:
+            self.assertRegex(table, rf"(?m)^{ns}\s")
+        # The kubeconfig points at apiserver-0; apiserver-1 serves the same data from the store.
+        self.lab.kubectl(kubeconfig, "create", "configmap", "lab-ha", "-n", "default",
+                         "--from-literal=written-by=apiserver-0")
+        other = self.lab.apiserver_url("apiserver-1")
+        got = json.loads(self.lab.kubectl(kubeconfig, "--server", other, "get", "configmap",
+                                          "lab-ha", "-n", "default", "-o", "json").stdout)
+        self.assertEqual(got["data"], {"written-by": "apiserver-0"})
+        # And the other way round: a change through apiserver-1 is seen through apiserver-0.
+        self.lab.kubectl(kubeconfig, "--server", other, "label", "configmap", "lab-ha",
+                         "-n", "default", "via=apiserver-1")
+        got = json.loads(self.lab.kubectl(kubeconfig, "get", "configmap", "lab-ha",
+                                          "-n", "default", "-o", "json").stdout)
+        self.assertEqual(got["metadata"]["labels"], {"via": "apiserver-1"})
+        missing = self.lab.kubectl(kubeconfig, "--server", other, "get", "configmap", "absent",
+                                   check=False)
+        self.assertEqual(missing.returncode, 1)
+        self.assertIn('configmaps "absent" not found', missing.stderr)
+
     def test_status_reports_every_member_healthy_and_the_leader_they_agree_on(self):
         code, out = self.lab.run("status")
         self.assertEqual(code, 0)
         members, leader = parse_status(out)
         self.assertEqual({m: s for m, (_, s) in members.items()},
                          {m: "healthy" for m in MEMBERS})
-        self.assertEqual({m: int(p) for m, (p, _) in members.items()}, self.lab.pids())
+        apiservers = apiservers_of(out)
+        self.assertEqual({a: s for a, (_, s, _) in apiservers.items()},
+                         {a: "ready" for a in APISERVERS})
+        pids = {m: int(p) for m, (p, _) in members.items()}
+        pids.update({a: int(p) for a, (p, _, _) in apiservers.items()})
+        self.assertEqual(pids, self.lab.pids())
         status = self.lab.call(leader, "/v3/maintenance/status", {})[1]
         self.assertEqual(status["leader"], status["header"]["member_id"])
 
@@ -369,16 +509,20 @@ class LabUp(unittest.TestCase):
         for san in ("DNS:kubernetes.default.svc.cluster.local", "IP Address:10.96.0.1"):
             self.assertIn(san, apiserver)
 
-    def test_up_again_keeps_certificates_and_restarts_a_killed_member(self):
+    def test_up_again_keeps_certificates_and_restarts_only_what_was_killed(self):
         self.lab.call("store-0", "/v3/kv/put", {"key": b64("/lab/kept"), "value": b64("v")})
         pids = self.lab.pids()
         cert = os.path.join(self.lab.pki, "etcd", "server-store-2.crt")
         before = open(cert, "rb").read() if self.tls else None
-        os.kill(pids["store-2"], signal.SIGKILL)
-        wait_for(lambda: not pid_is_alive(pids["store-2"]), 10, what="store-2 killed")
+        for name in ("store-2", "apiserver-0"):
+            os.kill(pids[name], signal.SIGKILL)
+            wait_for(lambda: not pid_is_alive(pids[name]), 10, what=f"{name} killed")
         code, out = self.lab.run("status", check=False)
         self.assertEqual(code, 1, out)
         self.assertEqual(parse_status(out)[0]["store-2"], ("-", "stopped"))
+        self.assertEqual(apiservers_of(out)["apiserver-0"][:2], ("-", "stopped"))
+        self.assertEqual(apiservers_of(out)["apiserver-1"][:2],
+                         (str(pids["apiserver-1"]), "ready"))
 
         code, out = self.lab.run("up")
         self.assertNotIn("pki: made", out)
@@ -388,6 +532,15 @@ class LabUp(unittest.TestCase):
         after = self.lab.pids()
         self.assertEqual(after["store-0"], pids["store-0"])
         self.assertNotEqual(after["store-2"], pids["store-2"])
+        self.assertEqual(after["apiserver-1"], pids["apiserver-1"])
+        self.assertNotEqual(after["apiserver-0"], pids["apiserver-0"])
+        self.assertEqual({a: s for a, (_, s, _) in apiservers_of(out).items()},
+                         {a: "ready" for a in APISERVERS})
+        kubeconfig = exported_kubeconfig(out)
+        self.assertEqual(kubeconfig, os.path.join(self.lab.dir, "kubeconfig"))
+        if shutil.which("kubectl") is not None:
+            self.assertIn("namespace/default",
+                          self.lab.kubectl(kubeconfig, "get", "ns", "-o", "name").stdout.split())
         if self.tls:
             self.assertEqual(open(cert, "rb").read(), before)
         # The restarted member rejoined with its data dir and catches up.
@@ -398,7 +551,7 @@ class LabUp(unittest.TestCase):
         wait_for(has_key, 20, what="store-2 caught up")
 
 
-@unittest.skipUnless(c8s_store_binary(), "SKIP-NOTE: C8S_BIN_DIR has no c8s-store")
+@unittest.skipUnless(lab_binaries(), "SKIP-NOTE: C8S_BIN_DIR lacks c8s-store or c8s-apiserver")
 class LabLifecycle(unittest.TestCase):
 
     def setUp(self):
@@ -421,7 +574,8 @@ class LabLifecycle(unittest.TestCase):
     def test_down_stops_every_process_by_pid_and_removes_the_state_unless_pki_is_kept(self):
         self.lab.run("up")
         pids = self.lab.pids()
-        self.assertEqual(sorted(pids), MEMBERS)
+        self.assertEqual(sorted(pids), sorted(MEMBERS + APISERVERS))
+        self.assertTrue(os.path.exists(os.path.join(self.lab.dir, "kubeconfig")))
         tls = os.path.exists(os.path.join(self.lab.pki, "etcd", "ca.crt"))
 
         code, out = self.lab.run("down", "--keep-pki")
@@ -448,7 +602,12 @@ class LabLifecycle(unittest.TestCase):
         self.assertEqual(code, 3, out)
 
     def test_up_fails_clearly_when_a_member_port_is_taken_and_starts_nothing(self):
-        taken = self.lab.base + 10  # store-1's client port
+        self.check_taken_port(self.lab.base + 10, "store-1 client")
+
+    def test_up_fails_clearly_when_an_apiserver_port_is_taken_and_starts_nothing(self):
+        self.check_taken_port(self.lab.base + APISERVER_SHIFT + 1, "apiserver-1 insecure")
+
+    def check_taken_port(self, taken, owner):
         holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         holder.bind(("127.0.0.1", taken))
@@ -458,27 +617,57 @@ class LabLifecycle(unittest.TestCase):
         finally:
             holder.close()
         self.assertNotEqual(code, 0, out)
-        self.assertIn(f"127.0.0.1:{taken} (store-1 client port) is in use", out)
+        self.assertIn(f"127.0.0.1:{taken} ({owner} port) is in use", out)
         self.assertIn("C8S_LAB_PORT_BASE", out)
         self.assertEqual(self.lab.pids(), {})
         self.assertFalse(os.path.exists(self.lab.dir), out)
 
-    def test_up_names_a_member_that_exits_shows_its_log_and_stops_the_others(self):
-        bin_dir = make_temp_dir("c8stest-fake-bin-")
-        fake = os.path.join(bin_dir, "c8s-store")
-        with open(fake, "w") as f:
-            f.write(FAKE_STORE)
-        os.chmod(fake, 0o755)
-        self.lab.env.update(C8S_LAB_BIN_DIR=bin_dir, C8S_LAB_TIMEOUT="20")
+    def check_failed_up(self, bin_dir, *lines):
+        """Runs up with bin_dir's programs: it must fail, print each of lines and leave no
+        process and no PID file. Returns its output."""
+        self.lab.env.update(C8S_LAB_BIN_DIR=bin_dir, C8S_LAB_TIMEOUT="30")
         code, out = self.lab.run("up", check=False)
         self.assertNotEqual(code, 0, out)
-        self.assertIn("store-1 exited", out)
-        self.assertIn("fake: cannot start", out)
-        self.assertIn("the store did not come up", out)
+        for line in lines:
+            self.assertIn(line, out)
         self.assertEqual(pids_naming(self.lab.dir), [], out)
+        self.assertEqual(self.lab.pids(), {}, out)
+        return out
+
+    def test_up_names_a_member_that_exits_shows_its_log_and_stops_the_others(self):
+        bin_dir = make_temp_dir("c8stest-fake-bin-")
+        write_executable(os.path.join(bin_dir, "c8s-store"), FAKE_STORE)
+        write_executable(os.path.join(bin_dir, "c8s-apiserver"), FAKE_APISERVER)
+        self.check_failed_up(bin_dir, "store-1 exited", "fake: cannot start",
+                             "the store did not come up")
         code, out = self.lab.run("status", check=False)
         self.assertEqual(code, 1, out)
         self.assertIn("store leader: none", out)
+
+    def test_up_names_an_apiserver_that_exits_and_stops_what_it_started(self):
+        bin_dir = make_temp_dir("c8stest-fake-apiserver-bin-")
+        os.symlink(c8s_store_binary(), os.path.join(bin_dir, "c8s-store"))
+        fail_port = self.lab.base + APISERVER_SHIFT + 1  # apiserver-1's
+        write_executable(os.path.join(bin_dir, "c8s-apiserver"),
+                         FAKE_APISERVER.replace("FAIL_PORT", str(fail_port)))
+        # This up started the store too: it stops it with the apiservers.
+        out = self.check_failed_up(bin_dir, "apiserver-1 exited",
+                                   "fake apiserver: cannot reach etcd",
+                                   "the apiservers did not come up")
+        self.assertFalse(os.path.exists(os.path.join(self.lab.dir, "kubeconfig")), out)
+        code, out = self.lab.run("status", check=False)
+        self.assertEqual(code, 1, out)
+        self.assertEqual({a: s for a, (_, s, _) in apiservers_of(out).items()},
+                         {a: "stopped" for a in APISERVERS})
+
+    def test_up_rejects_a_bin_dir_without_c8s_apiserver(self):
+        bin_dir = make_temp_dir("c8stest-store-only-bin-")
+        os.symlink(c8s_store_binary(), os.path.join(bin_dir, "c8s-store"))
+        self.lab.env["C8S_LAB_BIN_DIR"] = bin_dir
+        code, out = self.lab.run("up", check=False)
+        self.assertNotEqual(code, 0)
+        self.assertIn("no executable c8s-apiserver", out)
+        self.assertFalse(os.path.exists(self.lab.dir))
 
     def test_up_rejects_a_bin_dir_without_c8s_store(self):
         self.lab.env["C8S_LAB_BIN_DIR"] = make_temp_dir("c8stest-empty-bin-")
