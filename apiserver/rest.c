@@ -18,6 +18,7 @@
 #include "log.h"
 #include "selector.h"
 #include "status.h"
+#include "table.h"
 #include "validate.h"
 #include "xalloc.h"
 #include "yamlx.h"
@@ -1163,6 +1164,9 @@ struct rest_watch {
     bool ended;
     bool overflowed;
     struct timespec deadline; /* CLOCK_MONOTONIC; tv_sec 0: none */
+    bool as_table;            /* events carry Table rows */
+    int table_include;
+    bool sent_columns; /* the first Table event carries the column definitions */
     rest_watch_ready_cb ready_cb;
     void *data;
 };
@@ -1170,7 +1174,22 @@ struct rest_watch {
 /* Appends one event line; returns true when the reader had nothing before (wake it). */
 static bool append_event(struct rest_watch *w, const char *type, json_t *object)
 {
-    cleanup_json json_t *event = json_pack("{s:s,s:O}", "type", type, "object", object);
+    cleanup_json json_t *event = NULL;
+    if (w->as_table && strcmp(type, "ERROR") != 0) {
+        /* As kube-apiserver: each event a one-row Table, the columns only on the first. */
+        json_t *table =
+            table_build(w->res, object, (enum table_include)w->table_include, time(NULL));
+        pthread_mutex_lock(&w->mu);
+        bool first = !w->sent_columns;
+        w->sent_columns = true;
+        pthread_mutex_unlock(&w->mu);
+        if (!first) {
+            json_object_set_new(table, "columnDefinitions", json_null());
+        }
+        event = json_pack("{s:s,s:o}", "type", type, "object", table);
+    } else {
+        event = json_pack("{s:s,s:O}", "type", type, "object", object);
+    }
     cleanup_free char *line = json_dumps(event, JSON_COMPACT);
     size_t n = strlen(line);
     pthread_mutex_lock(&w->mu);
@@ -1265,6 +1284,8 @@ struct rest_watch *rest_watch_start(struct rest *r, const struct rest_call *call
     w->res = call->resource;
     w->ready_cb = ready_cb;
     w->data = data;
+    w->as_table = call->as_table;
+    w->table_include = call->table_include;
     pthread_mutex_init(&w->mu, NULL);
     if ((*error = parse_selectors(call, &w->sel, code)) != NULL) {
         pthread_mutex_destroy(&w->mu);

@@ -34,6 +34,10 @@ struct rest_call {
     const char *content_type; /* the body's Content-Type, NULL when none */
     rest_query_fn query;
     void *query_ctx;
+    /* Watch events carry Tables instead of objects (kubectl get -w with human output);
+     * table_include is an enum table_include. */
+    bool as_table;
+    int table_include;
 };
 
 /* Serves every verb but watch. Returns a new reference to the answer (the object, a list, or a

@@ -27,6 +27,7 @@
 #include "resources.h"
 #include "rest.h"
 #include "status.h"
+#include "table.h"
 #include "xalloc.h"
 
 #define MAX_BODY_BYTES (3u * 1024 * 1024) /* kube-apiserver's default request size limit */
@@ -329,11 +330,21 @@ static enum MHD_Result serve_resource(struct request *r, const struct request_in
     if (strcmp(res->group, "authentication.k8s.io") == 0) {
         return serve_self_subject_review(r);
     }
+    bool as_table = ri->subresource[0] == '\0' && table_wanted(header(conn, "Accept"));
+    enum table_include include = table_parse_include(query_param(conn, "includeObject"));
     if (strcmp(ri->verb, "watch") == 0) {
+        call.as_table = as_table;
+        call.table_include = (int)include;
         return start_watch(r, &call);
     }
     int code = 0;
     json_t *out = rest_handle(r->s->rest, &call, &code);
+    if (code == 200 && as_table &&
+        (strcmp(ri->verb, "get") == 0 || strcmp(ri->verb, "list") == 0)) {
+        json_t *table = table_build(res, out, include, time(NULL));
+        json_decref(out);
+        return send_json(conn, 200, table, "application/json;as=Table;v=v1;g=meta.k8s.io");
+    }
     return send_json(conn, (unsigned)code, out, NULL);
 }
 

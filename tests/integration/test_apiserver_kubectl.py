@@ -174,6 +174,20 @@ data: {}
         self.assertEqual(sorted(c["name"] for c in containers), ["busybox", "sidecar"])
         self.assertEqual(self.json_of("get", "deploy", "api")["metadata"]["generation"], 2)
 
+    def test_get_prints_kubernetes_columns(self):
+        """Server-side Tables: kubectl prints each type's own columns."""
+        ns = self.kubectl("get", "ns", "default").stdout.splitlines()
+        self.assertEqual(ns[0].split(), ["NAME", "STATUS", "AGE"])
+        self.assertEqual(ns[1].split()[:2], ["default", "Active"])
+        self.kubectl("create", "deployment", "cols", "--image=nginx:1.27", "--replicas=2")
+        wide = self.kubectl("get", "deploy", "cols", "-o", "wide").stdout.splitlines()
+        self.assertEqual(wide[0].split(), ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE",
+                                           "CONTAINERS", "IMAGES", "SELECTOR"])
+        self.assertEqual(wide[1].split()[:2], ["cols", "0/2"])
+        self.assertEqual(wide[1].split()[-3:], ["nginx", "nginx:1.27", "app=cols"])
+        labels = self.kubectl("get", "deploy", "cols", "--show-labels").stdout
+        self.assertIn("app=cols", labels)
+
     def test_errors_print_like_kubernetes(self):
         missing = self.kubectl("get", "cm", "nope", check=False)
         self.assertEqual(missing.returncode, 1)
