@@ -18,6 +18,7 @@
 #include "flags.h"
 #include "http_client.h"
 #include "log.h"
+#include "policy_cache.h"
 #include "rest.h"
 #include "server.h"
 
@@ -75,6 +76,7 @@ int apiserver_main(int argc, char **argv)
     const char *client_ca_file = NULL;
     const char *token_auth_file = NULL;
     bool anonymous_auth = false;
+    const char *authorization_mode = "AlwaysAllow";
     int threads = 8;
     int64_t compaction_interval = 5 * DURATION_MINUTE;
     int verbosity = 0;
@@ -116,6 +118,9 @@ int apiserver_main(int argc, char **argv)
     flags_bool(&fs, "anonymous-auth", 0, &anonymous_auth,
                "Enables anonymous requests to the secure port of the API server (off until RBAC "
                "can limit what they may do).");
+    flags_string(&fs, "authorization-mode", 0, &authorization_mode,
+                 "Ordered list of plug-ins to do authorization on secure port: AlwaysAllow or "
+                 "RBAC.");
     flags_int(&fs, "max-requests-inflight", 0, &threads,
               "Worker threads serving requests (requests beyond wait for a free worker).");
     flags_int(&fs, "v", 'v', &verbosity, "number for the log level verbosity");
@@ -161,6 +166,19 @@ int apiserver_main(int argc, char **argv)
         flags_free(&fs);
         return 1;
     }
+    bool rbac = false;
+    if (strcmp(authorization_mode, "RBAC") == 0) {
+        rbac = true;
+    } else if (strcmp(authorization_mode, "AlwaysAllow") != 0) {
+        fprintf(stderr,
+                "c8s-apiserver: --authorization-mode %s: supported are AlwaysAllow and RBAC "
+                "(Node is not implemented yet)\n",
+                authorization_mode);
+        authn_free(authn);
+        etcd3_free(storage);
+        flags_free(&fs);
+        return 2;
+    }
     struct rest *bootstrap = rest_new(storage);
     int rc = rest_bootstrap(bootstrap, &e);
     rest_free(bootstrap);
@@ -179,6 +197,14 @@ int apiserver_main(int argc, char **argv)
     sigaddset(&stop_signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 
+    struct policy_cache *policy = NULL;
+    if (rbac && (policy = policy_cache_start(storage, &e)) == NULL) {
+        fprintf(stderr, "c8s-apiserver: RBAC policy: %s\n", e.msg);
+        authn_free(authn);
+        etcd3_free(storage);
+        flags_free(&fs);
+        return 1;
+    }
     struct apiserver_config acfg = {.bind_address = bind_address,
                                     .insecure_port = insecure_port,
                                     .secure_bind_address = secure_bind_address,
@@ -187,11 +213,13 @@ int apiserver_main(int argc, char **argv)
                                     .tls_key_file = tls_key_file,
                                     .client_ca_file = client_ca_file,
                                     .authn = authn,
+                                    .policy = policy,
                                     .threads = (unsigned)threads,
                                     .storage = storage};
     struct apiserver *server = apiserver_start(&acfg, &e);
     if (server == NULL) {
         fprintf(stderr, "c8s-apiserver: %s\n", e.msg);
+        policy_cache_stop(policy);
         authn_free(authn);
         etcd3_free(storage);
         flags_free(&fs);
@@ -220,6 +248,7 @@ int apiserver_main(int argc, char **argv)
         pthread_join(compactor_thread, NULL);
     }
     apiserver_stop(server);
+    policy_cache_stop(policy);
     authn_free(authn);
     etcd3_free(storage);
     pthread_mutex_destroy(&compactor.mu);

@@ -23,6 +23,8 @@
 #include "kproto.h"
 #include "log.h"
 #include "openapi.h"
+#include "policy_cache.h"
+#include "rbac.h"
 #include "requestinfo.h"
 #include "resources.h"
 #include "rest.h"
@@ -58,6 +60,7 @@ struct request {
     struct apiserver *s;
     struct MHD_Connection *conn;
     bool authenticated;
+    bool trusted; /* the loopback learning port: no authorization */
     struct user_info user;
     char *body;
     size_t len, cap;
@@ -274,6 +277,85 @@ static const char *query_param(void *ctx, const char *name)
     return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* ---- Authorization ---- */
+
+static struct authz_attributes attributes_of(const struct request_info *ri)
+{
+    return (struct authz_attributes){
+        .is_resource_request = ri->is_resource_request,
+        .verb = ri->verb,
+        .api_group = ri->api_group,
+        .resource = ri->resource,
+        .subresource = ri->subresource,
+        .name = ri->name,
+        .namespace_ = ri->namespace_,
+        .path = ri->path,
+    };
+}
+
+static bool authorized(struct request *r, const struct authz_attributes *a)
+{
+    struct policy_cache *policy = r->s->cfg.policy;
+    if (r->trusted || policy == NULL) {
+        return true;
+    }
+    struct rbac_policy p;
+    void *token = policy_cache_acquire(policy, &p);
+    bool allowed = rbac_allows(&p, &r->user, a);
+    policy_cache_release(policy, token);
+    return allowed;
+}
+
+/* 403 with kube-apiserver's wording. */
+static enum MHD_Result send_forbidden(struct request *r, const struct authz_attributes *a)
+{
+    cleanup_free char *reason = rbac_denial_reason(&r->user, a);
+    if (!a->is_resource_request) {
+        cleanup_free char *msg = xasprintf("forbidden: %s", reason);
+        json_t *s = status_new(403, "Forbidden", msg, NULL, NULL, NULL);
+        json_object_set_new(s, "details", json_object());
+        return send_status(r->conn, s);
+    }
+    char qualified[300];
+    if (a->subresource[0] != '\0') {
+        snprintf(qualified, sizeof qualified, "%s/%s", a->resource, a->subresource);
+    } else {
+        snprintf(qualified, sizeof qualified, "%s", a->resource);
+    }
+    return send_status(r->conn, status_forbidden(a->api_group, qualified, a->name, reason));
+}
+
+/* POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews: may I? (`kubectl auth can-i`). */
+static enum MHD_Result serve_self_subject_access_review(struct request *r)
+{
+    cleanup_json json_t *review = json_loadb(r->body ? r->body : "", r->len, 0, NULL);
+    json_t *spec = json_object_get(review, "spec");
+    json_t *res = json_object_get(spec, "resourceAttributes");
+    json_t *nonres = json_object_get(spec, "nonResourceAttributes");
+    if (res == NULL && nonres == NULL) {
+        return send_status(r->conn, status_bad_request("spec.resourceAttributes or "
+                                                       "spec.nonResourceAttributes is required"));
+    }
+#define FIELD(obj, name) (json_string_value(json_object_get(obj, name)) ?: "")
+    struct authz_attributes a = {
+        .is_resource_request = res != NULL,
+        .verb = res != NULL ? FIELD(res, "verb") : FIELD(nonres, "verb"),
+        .api_group = FIELD(res, "group"),
+        .resource = FIELD(res, "resource"),
+        .subresource = FIELD(res, "subresource"),
+        .name = FIELD(res, "name"),
+        .namespace_ = FIELD(res, "namespace"),
+        .path = FIELD(nonres, "path"),
+    };
+#undef FIELD
+    bool allowed = authorized(r, &a);
+    json_t *out =
+        json_pack("{s:s,s:s,s:{s:n},s:O,s:{s:b}}", "kind", "SelfSubjectAccessReview", "apiVersion",
+                  "authorization.k8s.io/v1", "metadata", "creationTimestamp", "spec",
+                  spec ? spec : json_object(), "status", "allowed", allowed);
+    return send_json(r->conn, 201, out, NULL);
+}
+
 /* POST /apis/authentication.k8s.io/v1/selfsubjectreviews: who the server thinks you are
  * (`kubectl auth whoami`). */
 static enum MHD_Result serve_self_subject_review(struct request *r)
@@ -329,6 +411,9 @@ static enum MHD_Result serve_resource(struct request *r, const struct request_in
     };
     if (strcmp(res->group, "authentication.k8s.io") == 0) {
         return serve_self_subject_review(r);
+    }
+    if (strcmp(res->group, "authorization.k8s.io") == 0) {
+        return serve_self_subject_access_review(r);
     }
     bool as_table = ri->subresource[0] == '\0' && table_wanted(header(conn, "Accept"));
     enum table_include include = table_parse_include(query_param(conn, "includeObject"));
@@ -404,6 +489,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         } else {
             /* The loopback learning port trusts its caller, as the old insecure port did. */
             r->authenticated = true;
+            r->trusted = true;
             snprintf(r->user.name, sizeof r->user.name, "system:admin");
             snprintf(r->user.groups[0], sizeof r->user.groups[0], "system:masters");
             r->user.ngroups = 1;
@@ -434,7 +520,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct request_info ri;
     requestinfo_resolve(method, url, query_param(conn, "watch"), query_param(conn, "fieldSelector"),
                         &ri);
-    LOG_V(4, "request", "verb=%s path=%s", ri.verb, url);
+    LOG_V(4, "request", "verb=%s path=%s user=%s", ri.verb, url, r->user.name);
+    struct authz_attributes attrs = attributes_of(&ri);
+    if (!authorized(r, &attrs)) {
+        return send_forbidden(r, &attrs);
+    }
     if (!ri.is_resource_request) {
         return serve_non_resource(r, &ri);
     }

@@ -10,6 +10,7 @@
 #include "authn.h"
 #include "err.h"
 #include "etcd3.h"
+#include "policy_cache.h"
 
 struct apiserver_config {
     const char *bind_address; /* the plain-HTTP learning port binds here (loopback only) */
@@ -20,10 +21,11 @@ struct apiserver_config {
     int secure_port;
     const char *tls_cert_file;
     const char *tls_key_file;
-    const char *client_ca_file; /* NULL: no client certificate authentication */
-    struct authn *authn;        /* borrowed; required with a secure port */
-    unsigned threads;           /* worker threads */
-    struct etcd3 *storage;      /* borrowed */
+    const char *client_ca_file;  /* NULL: no client certificate authentication */
+    struct authn *authn;         /* borrowed; required with a secure port */
+    struct policy_cache *policy; /* borrowed; NULL: AlwaysAllow, else RBAC */
+    unsigned threads;            /* worker threads */
+    struct etcd3 *storage;       /* borrowed */
 };
 
 struct apiserver;

@@ -42,12 +42,13 @@ class AuthnTest(unittest.TestCase):
         make_cert(d, "ca", "apiserver", "/CN=kube-apiserver", server=True, client=False)
         make_cert(d, "ca", "alice", "/O=dev/O=ops/CN=alice")
         make_cert(d, "other-ca", "mallory", "/O=system:masters/CN=mallory")
+        make_cert(d, "ca", "admin", "/O=system:masters/CN=kubernetes-admin")
         with open(os.path.join(d, "tokens.csv"), "w") as f:
             f.write('s3cr3t-token,bob,uid-42,"viewers,testers"\n')
         cls.store = Cluster(C8S_STORE, 1).start()
         cls.servers = {}
         cls.processes = []
-        for anonymous in (False, True):
+        for anonymous in (False, True, "rbac"):
             port = free_port()
             argv = [apiserver_binary(), "--etcd-servers", cls.store.members[0].client_url,
                     "--bind-address", "127.0.0.1", "--secure-port", str(port),
@@ -56,8 +57,10 @@ class AuthnTest(unittest.TestCase):
                     "--client-ca-file", os.path.join(d, "ca.crt"),
                     "--token-auth-file", os.path.join(d, "tokens.csv"),
                     "--etcd-compaction-interval", "0"]
-            if anonymous:
+            if anonymous is True:
                 argv.append("--anonymous-auth")
+            if anonymous == "rbac":
+                argv += ["--authorization-mode", "RBAC"]
             p = Process(f"apiserver-anonymous-{anonymous}", argv,
                         os.path.join(d, f"apiserver-{anonymous}.log")).start()
             cls.processes.append(p)
@@ -80,7 +83,7 @@ class AuthnTest(unittest.TestCase):
     def run_kubectl(cls, server, who, *args):
         d = cls.dir
         creds = []
-        if who in ("alice", "mallory"):
+        if who in ("alice", "mallory", "admin"):
             creds = ["--client-certificate", os.path.join(d, f"{who}.crt"),
                      "--client-key", os.path.join(d, f"{who}.key")]
         elif who is not None:
@@ -109,6 +112,37 @@ class AuthnTest(unittest.TestCase):
         self.assertEqual(done.returncode, 0, done.stderr)
         self.assertEqual(user, {"username": "bob", "uid": "uid-42",
                                 "groups": ["viewers", "testers", "system:authenticated"]})
+
+    def test_rbac_grants_only_what_bindings_allow(self):
+        rbac = self.servers["rbac"]
+        denied = self.run_kubectl(rbac, "alice", "get", "pods")
+        self.assertEqual(denied.returncode, 1)
+        self.assertEqual(denied.stderr.strip(),
+                         'Error from server (Forbidden): pods is forbidden: User "alice" cannot '
+                         'list resource "pods" in API group "" in the namespace "default"')
+        can = self.run_kubectl(rbac, "alice", "auth", "can-i", "list", "pods")
+        self.assertEqual((can.returncode, can.stdout.strip()), (1, "no"))
+        # system:masters is bound to cluster-admin by the bootstrap policy.
+        granted = self.run_kubectl(rbac, "admin", "create", "rolebinding", "alice-view",
+                                   "--clusterrole=view", "--user=alice", "-n", "default")
+        self.assertEqual(granted.returncode, 0, granted.stderr)
+
+        def alice_may_list():
+            return self.run_kubectl(rbac, "alice", "auth", "can-i", "list", "pods").stdout.strip()
+        wait_for(lambda: alice_may_list() == "yes", 10.0, what="the binding to take effect")
+        self.assertEqual(self.run_kubectl(rbac, "alice", "get", "pods").returncode, 0)
+        write = self.run_kubectl(rbac, "alice", "auth", "can-i", "create", "configmaps")
+        self.assertEqual(write.stdout.strip(), "no")
+        other_ns = self.run_kubectl(rbac, "alice", "get", "pods", "-n", "kube-system")
+        self.assertIn('in the namespace "kube-system"', other_ns.stderr)
+        secret = self.run_kubectl(rbac, "alice", "auth", "can-i", "get", "secrets")
+        self.assertEqual(secret.stdout.strip(), "no")  # view leaves secrets out
+        path = self.run_kubectl(rbac, "alice", "get", "--raw", "/metrics")
+        self.assertIn('forbidden: User "alice" cannot get path "/metrics"', path.stderr)
+        token_user = self.run_kubectl(rbac, "s3cr3t-token", "get", "ns")
+        self.assertIn("namespaces is forbidden: User \"bob\" cannot list resource "
+                      "\"namespaces\" in API group \"\" at the cluster scope",
+                      token_user.stderr)
 
     def raw_whoami(self, anonymous):
         """A SelfSubjectReview with no credentials at all (kubectl would prompt for a password
