@@ -296,3 +296,173 @@ json_t *rbac_bootstrap_policy(void)
     json_t *policy = json_loads(rbac_bootstrap_policy_json, 0, &jerr);
     return policy != NULL ? policy : json_array();
 }
+
+/* ---- Escalation prevention ---- */
+
+char *rbac_groups_text(const struct user_info *user)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    fputc('[', f);
+    for (size_t i = 0; i < user->ngroups; i++) {
+        fprintf(f, "%s\"%s\"", i ? " " : "", user->groups[i]);
+    }
+    fputc(']', f);
+    fclose(f);
+    return out;
+}
+
+/* The values of a rule field, or one "" when empty (so a rule without resourceNames checks the
+ * unnamed request). */
+static json_t *values_or_empty(const json_t *rule, const char *field)
+{
+    const json_t *list = json_object_get(rule, field);
+    if (json_array_size(list) > 0) {
+        return json_incref((json_t *)list);
+    }
+    return json_pack("[s]", "");
+}
+
+static char *format_rule(const json_t *rule)
+{
+    const char *fields[][2] = {{"apiGroups", "APIGroups"},
+                               {"resources", "Resources"},
+                               {"resourceNames", "ResourceNames"},
+                               {"nonResourceURLs", "NonResourceURLs"},
+                               {"verbs", "Verbs"}};
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    fputc('{', f);
+    bool first = true;
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const json_t *list = json_object_get(rule, fields[i][0]);
+        if (json_array_size(list) == 0) {
+            continue;
+        }
+        /* Go's %q of a []string: ["a" "b"]. */
+        fprintf(f, "%s%s:[", first ? "" : ", ", fields[i][1]);
+        size_t k;
+        json_t *item;
+        json_array_foreach (list, k, item) {
+            fprintf(f, "%s\"%s\"", k ? " " : "", json_string_value(item) ?: "");
+        }
+        fputc(']', f);
+        first = false;
+    }
+    fputc('}', f);
+    fclose(f);
+    return out;
+}
+
+bool rbac_rules_covered(const struct rbac_policy *policy, const struct user_info *user,
+                        const json_t *rules, const char *ns, char **missing)
+{
+    size_t r;
+    json_t *rule;
+    json_array_foreach (rules, r, rule) {
+        const json_t *urls = json_object_get(rule, "nonResourceURLs");
+        bool held = true;
+        size_t v;
+        json_t *verb;
+        json_array_foreach (json_object_get(rule, "verbs"), v, verb) {
+            if (json_array_size(urls) > 0) {
+                size_t u;
+                json_t *url;
+                json_array_foreach (urls, u, url) {
+                    struct authz_attributes a = {.is_resource_request = false,
+                                                 .verb = json_string_value(verb),
+                                                 .path = json_string_value(url)};
+                    held = held && a.verb && a.path && rbac_allows(policy, user, &a);
+                }
+                continue;
+            }
+            json_t *groups = values_or_empty(rule, "apiGroups");
+            json_t *resources = values_or_empty(rule, "resources");
+            json_t *names = values_or_empty(rule, "resourceNames");
+            size_t g, k, n;
+            json_t *group, *resource, *name;
+            json_array_foreach (groups, g, group) {
+                json_array_foreach (resources, k, resource) {
+                    json_array_foreach (names, n, name) {
+                        /* "pods/log" in a rule is the resource pods, subresource log. */
+                        char res[512];
+                        snprintf(res, sizeof res, "%s", json_string_value(resource) ?: "");
+                        char *slash = strchr(res, '/');
+                        const char *sub = "";
+                        if (slash != NULL) {
+                            *slash = '\0';
+                            sub = slash + 1;
+                        }
+                        struct authz_attributes a = {
+                            .is_resource_request = true,
+                            .verb = json_string_value(verb) ?: "",
+                            .api_group = json_string_value(group) ?: "",
+                            .resource = res,
+                            .subresource = sub,
+                            .name = json_string_value(name) ?: "",
+                            .namespace_ = ns,
+                        };
+                        held = held && rbac_allows(policy, user, &a);
+                    }
+                }
+            }
+            json_decref(groups);
+            json_decref(resources);
+            json_decref(names);
+        }
+        if (!held) {
+            if (missing != NULL) {
+                *missing = format_rule(rule);
+            }
+            return false;
+        }
+    }
+    return true;
+}
+
+static void append_cluster_role_rules(const json_t *cluster_roles, const json_t *role, json_t *out,
+                                      int depth)
+{
+    if (role == NULL || depth > 8) {
+        return;
+    }
+    json_array_extend(out, json_object_get(role, "rules"));
+    const json_t *aggregation = json_object_get(role, "aggregationRule");
+    size_t i;
+    json_t *selector_json;
+    json_array_foreach (json_object_get(aggregation, "clusterRoleSelectors"), i, selector_json) {
+        struct label_selector *sel = label_selector_from_json(selector_json, NULL);
+        if (sel == NULL) {
+            continue;
+        }
+        size_t k;
+        json_t *other;
+        json_array_foreach (cluster_roles, k, other) {
+            const json_t *labels = json_object_get(json_object_get(other, "metadata"), "labels");
+            if (other != role && label_selector_matches(sel, labels)) {
+                append_cluster_role_rules(cluster_roles, other, out, depth + 1);
+            }
+        }
+        label_selector_free(sel);
+    }
+}
+
+json_t *rbac_role_rules(const struct rbac_policy *policy, const json_t *role_ref, const char *ns)
+{
+    json_t *out = json_array();
+    const char *kind = json_string_value(json_object_get(role_ref, "kind"));
+    const char *name = json_string_value(json_object_get(role_ref, "name"));
+    if (kind == NULL || name == NULL) {
+        return out;
+    }
+    if (strcmp(kind, "ClusterRole") == 0) {
+        append_cluster_role_rules(policy->cluster_roles,
+                                  find_role(policy->cluster_roles, name, NULL), out, 0);
+    } else if (strcmp(kind, "Role") == 0) {
+        const json_t *role = find_role(policy->roles, name, ns);
+        json_array_extend(out, json_object_get(role, "rules"));
+    }
+    return out;
+}

@@ -48,6 +48,20 @@ char *rbac_denial_reason(const struct user_info *user, const struct authz_attrib
 /* True when a rule (a PolicyRule object) matches the request. */
 bool rbac_rule_matches(const json_t *rule, const struct authz_attributes *attrs);
 
+/* Privilege escalation prevention (rbac/validation.ConfirmNoEscalation): true when every rule
+ * in rules (a PolicyRule array) is already granted to user in namespace ns ("" = cluster
+ * scope). Otherwise *missing gets an owned text listing the first rule not held, formatted as
+ * Kubernetes prints it ({APIGroups:[""], Resources:["secrets"], Verbs:["get"]}). */
+bool rbac_rules_covered(const struct rbac_policy *policy, const struct user_info *user,
+                        const json_t *rules, const char *ns, char **missing);
+
+/* The user's groups as Go's %q prints a []string: ["a" "b"]. Owned string. */
+char *rbac_groups_text(const struct user_info *user);
+
+/* The rules a roleRef ({"kind":"Role"|"ClusterRole","name":...}) grants in namespace ns
+ * (aggregation included), as a new array; an unknown role has none. */
+json_t *rbac_role_rules(const struct rbac_policy *policy, const json_t *role_ref, const char *ns);
+
 /* Kubernetes' bootstrap policy (the roles and bindings kube-apiserver creates at start:
  * cluster-admin, admin, edit, view, system:discovery, system:basic-user,
  * system:public-info-viewer, system:kube-scheduler, system:kube-controller-manager, system:node,

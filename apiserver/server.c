@@ -325,6 +325,75 @@ static enum MHD_Result send_forbidden(struct request *r, const struct authz_attr
     return send_status(r->conn, status_forbidden(a->api_group, qualified, a->name, reason));
 }
 
+/* Privilege escalation prevention on roles and bindings (as kube-apiserver's RBAC storage):
+ * a user may write a role only with rules they already hold (or the escalate verb), and bind
+ * a role only when they hold its rules (or the bind verb). Returns true with *result set when
+ * the request is refused. */
+static bool refuse_escalation(struct request *r, const struct request_info *ri,
+                              const struct resource *res, enum MHD_Result *result)
+{
+    struct policy_cache *cache = r->s->cfg.policy;
+    if (cache == NULL || r->trusted || strcmp(res->group, "rbac.authorization.k8s.io") != 0 ||
+        (strcmp(ri->verb, "create") != 0 && strcmp(ri->verb, "update") != 0)) {
+        return false;
+    }
+    cleanup_json json_t *obj = json_loadb(r->body ? r->body : "", r->len, 0, NULL);
+    if (obj == NULL) {
+        return false; /* the REST handler reports the bad body */
+    }
+    const char *name = json_string_value(json_object_get(json_object_get(obj, "metadata"), "name"));
+    name = name ? name : ri->name;
+    bool is_binding = strstr(res->plural, "bindings") != NULL;
+    const char *ns = res->namespaced ? ri->namespace_ : "";
+    struct rbac_policy policy;
+    void *token = policy_cache_acquire(cache, &policy);
+    json_t *rules = NULL;
+    bool allowed = false;
+    if (is_binding) {
+        const json_t *ref = json_object_get(obj, "roleRef");
+        const char *kind = json_string_value(json_object_get(ref, "kind"));
+        struct authz_attributes bind = {
+            .is_resource_request = true,
+            .verb = "bind",
+            .api_group = "rbac.authorization.k8s.io",
+            .resource = kind && strcmp(kind, "ClusterRole") == 0 ? "clusterroles" : "roles",
+            .subresource = "",
+            .name = json_string_value(json_object_get(ref, "name")) ?: "",
+            .namespace_ = ns,
+        };
+        allowed = rbac_allows(&policy, &r->user, &bind);
+        rules = rbac_role_rules(&policy, ref, ns);
+    } else {
+        struct authz_attributes escalate = {
+            .is_resource_request = true,
+            .verb = "escalate",
+            .api_group = "rbac.authorization.k8s.io",
+            .resource = res->plural,
+            .subresource = "",
+            .name = name ? name : "",
+            .namespace_ = ns,
+        };
+        allowed = rbac_allows(&policy, &r->user, &escalate);
+        rules = json_incref(json_object_get(obj, "rules"));
+    }
+    char *missing = NULL;
+    if (!allowed) {
+        allowed = rbac_rules_covered(&policy, &r->user, rules, ns, &missing);
+    }
+    json_decref(rules);
+    policy_cache_release(cache, token);
+    if (allowed) {
+        return false;
+    }
+    cleanup_free char *groups = rbac_groups_text(&r->user);
+    cleanup_free char *detail = xasprintf("user \"%s\" (groups=%s) is attempting to grant RBAC "
+                                          "permissions not currently held:\n%s",
+                                          r->user.name, groups, missing ? missing : "");
+    free(missing);
+    *result = send_status(r->conn, status_forbidden(res->group, res->plural, name, detail));
+    return true;
+}
+
 /* POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews: may I? (`kubectl auth can-i`). */
 static enum MHD_Result serve_self_subject_access_review(struct request *r)
 {
@@ -414,6 +483,10 @@ static enum MHD_Result serve_resource(struct request *r, const struct request_in
     }
     if (strcmp(res->group, "authorization.k8s.io") == 0) {
         return serve_self_subject_access_review(r);
+    }
+    enum MHD_Result refused;
+    if (refuse_escalation(r, ri, res, &refused)) {
+        return refused;
     }
     bool as_table = ri->subresource[0] == '\0' && table_wanted(header(conn, "Accept"));
     enum table_include include = table_parse_include(query_param(conn, "includeObject"));

@@ -144,6 +144,35 @@ class AuthnTest(unittest.TestCase):
                       "\"namespaces\" in API group \"\" at the cluster scope",
                       token_user.stderr)
 
+    def test_no_one_grants_more_than_they_hold(self):
+        rbac = self.servers["rbac"]
+        admin = lambda *a: self.run_kubectl(rbac, "admin", *a)  # noqa: E731
+        self.assertEqual(admin("create", "namespace", "team").returncode, 0)
+        self.assertEqual(admin("create", "rolebinding", "alice-admin", "--clusterrole=admin",
+                               "--user=alice", "-n", "team").returncode, 0)
+        wait_for(lambda: self.run_kubectl(rbac, "alice", "auth", "can-i", "create", "roles",
+                                          "-n", "team").stdout.strip() == "yes",
+                 10.0, what="alice's admin binding to take effect")
+        # Within what admin holds: allowed.
+        ok = self.run_kubectl(rbac, "alice", "create", "role", "reader", "--verb=get,list",
+                              "--resource=pods", "-n", "team")
+        self.assertEqual(ok.returncode, 0, ok.stderr)
+        ok = self.run_kubectl(rbac, "alice", "create", "rolebinding", "bob-view",
+                              "--clusterrole=view", "--user=bob", "-n", "team")
+        self.assertEqual(ok.returncode, 0, ok.stderr)
+        # Beyond it: nodes are cluster-scoped and admin has no rights on them.
+        role = self.run_kubectl(rbac, "alice", "create", "role", "nodes", "--verb=get",
+                                "--resource=nodes", "-n", "team")
+        self.assertEqual(role.returncode, 1)
+        self.assertIn('roles.rbac.authorization.k8s.io "nodes" is forbidden: user "alice" '
+                      '(groups=["dev" "ops" "system:authenticated"]) is attempting to grant '
+                      'RBAC permissions not currently held:', role.stderr)
+        self.assertIn('{APIGroups:[""], Resources:["nodes"], Verbs:["get"]}', role.stderr)
+        bind = self.run_kubectl(rbac, "alice", "create", "rolebinding", "grab",
+                                "--clusterrole=cluster-admin", "--user=alice", "-n", "team")
+        self.assertEqual(bind.returncode, 1)
+        self.assertIn("is attempting to grant RBAC permissions not currently held", bind.stderr)
+
     def raw_whoami(self, anonymous):
         """A SelfSubjectReview with no credentials at all (kubectl would prompt for a password
         instead of sending such a request)."""

@@ -177,6 +177,34 @@ static void test_resource_names_and_service_account_subjects(void **state)
     assert_false(ALLOWED(f, other, get_a));
 }
 
+static void test_escalation_check_names_the_first_rule_not_held(void **state)
+{
+    struct fixture *f = *state;
+    struct user_info bob = user("bob", "system:authenticated", NULL);
+    json_t *held = json_loads("[{\"apiGroups\":[\"\"],\"resources\":[\"pods\",\"pods/log\"],"
+                              "\"verbs\":[\"get\",\"list\"]}]",
+                              0, NULL);
+    char *missing = NULL;
+    assert_true(rbac_rules_covered(&f->policy, &bob, held, "dev", &missing));
+    assert_null(missing);
+    assert_false(rbac_rules_covered(&f->policy, &bob, held, "other", &missing));
+    assert_string_equal(
+        missing, "{APIGroups:[\"\"], Resources:[\"pods\" \"pods/log\"], Verbs:[\"get\" \"list\"]}");
+    free(missing);
+    json_decref(held);
+    json_t *wild =
+        json_loads("[{\"apiGroups\":[\"*\"],\"resources\":[\"*\"],\"verbs\":[\"get\"]}]", 0, NULL);
+    assert_false(rbac_rules_covered(&f->policy, &bob, wild, "stage", NULL)); /* no "*" held */
+    json_decref(wild);
+    json_t *ref = json_loads("{\"kind\":\"ClusterRole\",\"name\":\"edit\"}", 0, NULL);
+    json_t *rules = rbac_role_rules(&f->policy, ref, "stage");
+    assert_true(json_array_size(rules) > 10); /* edit's own rules plus view's, aggregated */
+    assert_true(rbac_rules_covered(&f->policy, &bob, rules, "stage", NULL));
+    assert_false(rbac_rules_covered(&f->policy, &bob, rules, "dev", NULL));
+    json_decref(rules);
+    json_decref(ref);
+}
+
 static void test_rule_matching_forms(void **state)
 {
     json_t *rule = json_loads("{\"apiGroups\":[\"apps\"],\"resources\":[\"*/scale\"],"
@@ -223,6 +251,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_aggregated_roles_bound_in_a_namespace, set_up,
                                         tear_down),
         cmocka_unit_test_setup_teardown(test_resource_names_and_service_account_subjects, set_up,
+                                        tear_down),
+        cmocka_unit_test_setup_teardown(test_escalation_check_names_the_first_rule_not_held, set_up,
                                         tear_down),
         cmocka_unit_test(test_rule_matching_forms),
         cmocka_unit_test(test_denial_reasons_read_like_kubernetes),
