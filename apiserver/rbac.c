@@ -178,46 +178,19 @@ static bool rules_allow(const json_t *rules, const struct authz_attributes *a)
     return false;
 }
 
+static void append_cluster_role_rules(const json_t *cluster_roles, const json_t *role, json_t *out,
+                                      int depth);
+
 /* A ClusterRole's own rules, plus — with an aggregationRule — those of every ClusterRole its
- * selectors match, transitively (edit aggregates into admin, view into edit). depth bounds
- * cycles. */
+ * selectors match, transitively (edit aggregates into admin, view into edit). */
 static bool cluster_role_allows(const json_t *cluster_roles, const json_t *role,
-                                const struct authz_attributes *a, int depth)
+                                const struct authz_attributes *a)
 {
-    if (role == NULL || depth > 8) {
-        return false;
-    }
-    if (rules_allow(json_object_get(role, "rules"), a)) {
-        return true;
-    }
-    const json_t *aggregation = json_object_get(role, "aggregationRule");
-    size_t i;
-    json_t *selector_json;
-    json_array_foreach (json_object_get(aggregation, "clusterRoleSelectors"), i, selector_json) {
-        struct label_selector *sel = label_selector_from_json(selector_json, NULL);
-        if (sel == NULL) {
-            continue;
-        }
-        size_t k;
-        json_t *other;
-        bool allowed = false;
-        json_array_foreach (cluster_roles, k, other) {
-            if (other == role) {
-                continue;
-            }
-            const json_t *labels = json_object_get(json_object_get(other, "metadata"), "labels");
-            if (label_selector_matches(sel, labels) &&
-                cluster_role_allows(cluster_roles, other, a, depth + 1)) {
-                allowed = true;
-                break;
-            }
-        }
-        label_selector_free(sel);
-        if (allowed) {
-            return true;
-        }
-    }
-    return false;
+    json_t *rules = json_array();
+    append_cluster_role_rules(cluster_roles, role, rules, 0);
+    bool allowed = rules_allow(rules, a);
+    json_decref(rules);
+    return allowed;
 }
 
 static bool role_ref_allows(const struct rbac_policy *p, const json_t *ref, const char *ns,
@@ -229,7 +202,7 @@ static bool role_ref_allows(const struct rbac_policy *p, const json_t *ref, cons
         return false;
     }
     if (strcmp(kind, "ClusterRole") == 0) {
-        return cluster_role_allows(p->cluster_roles, find_role(p->cluster_roles, name, NULL), a, 0);
+        return cluster_role_allows(p->cluster_roles, find_role(p->cluster_roles, name, NULL), a);
     }
     if (strcmp(kind, "Role") == 0 && ns != NULL) {
         const json_t *role = find_role(p->roles, name, ns);
@@ -422,6 +395,7 @@ bool rbac_rules_covered(const struct rbac_policy *policy, const struct user_info
     return true;
 }
 
+/* depth bounds aggregation cycles. */
 static void append_cluster_role_rules(const json_t *cluster_roles, const json_t *role, json_t *out,
                                       int depth)
 {
