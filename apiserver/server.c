@@ -394,8 +394,9 @@ static bool refuse_escalation(struct request *r, const struct request_info *ri,
     return true;
 }
 
-/* POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews: may I? (`kubectl auth can-i`). */
-static enum MHD_Result serve_self_subject_access_review(struct request *r)
+/* POST .../selfsubjectaccessreviews (may I? `kubectl auth can-i`) and .../subjectaccessreviews
+ * (may spec.user with spec.groups? — what webhooks and `kubectl auth can-i --as` rely on). */
+static enum MHD_Result serve_access_review(struct request *r, const struct resource *review_kind)
 {
     cleanup_json json_t *review = json_loadb(r->body ? r->body : "", r->len, 0, NULL);
     json_t *spec = json_object_get(review, "spec");
@@ -417,9 +418,27 @@ static enum MHD_Result serve_self_subject_access_review(struct request *r)
         .path = FIELD(nonres, "path"),
     };
 #undef FIELD
-    bool allowed = authorized(r, &a);
+    bool allowed = false;
+    if (strcmp(review_kind->plural, "subjectaccessreviews") == 0) {
+        struct request as_subject = *r;
+        memset(&as_subject.user, 0, sizeof as_subject.user);
+        snprintf(as_subject.user.name, sizeof as_subject.user.name, "%s",
+                 json_string_value(json_object_get(spec, "user")) ?: "");
+        size_t i;
+        json_t *g;
+        json_array_foreach (json_object_get(spec, "groups"), i, g) {
+            struct user_info *u = &as_subject.user;
+            if (u->ngroups < AUTHN_MAX_GROUPS && json_is_string(g)) {
+                snprintf(u->groups[u->ngroups++], sizeof u->groups[0], "%s", json_string_value(g));
+            }
+        }
+        as_subject.trusted = false;
+        allowed = authorized(&as_subject, &a);
+    } else {
+        allowed = authorized(r, &a);
+    }
     json_t *out =
-        json_pack("{s:s,s:s,s:{s:n},s:O,s:{s:b}}", "kind", "SelfSubjectAccessReview", "apiVersion",
+        json_pack("{s:s,s:s,s:{s:n},s:O,s:{s:b}}", "kind", review_kind->kind, "apiVersion",
                   "authorization.k8s.io/v1", "metadata", "creationTimestamp", "spec",
                   spec ? spec : json_object(), "status", "allowed", allowed);
     return send_json(r->conn, 201, out, NULL);
@@ -482,7 +501,7 @@ static enum MHD_Result serve_resource(struct request *r, const struct request_in
         return serve_self_subject_review(r);
     }
     if (strcmp(res->group, "authorization.k8s.io") == 0) {
-        return serve_self_subject_access_review(r);
+        return serve_access_review(r, res);
     }
     enum MHD_Result refused;
     if (refuse_escalation(r, ri, res, &refused)) {

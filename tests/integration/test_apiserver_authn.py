@@ -139,6 +139,20 @@ class AuthnTest(unittest.TestCase):
         self.assertEqual(secret.stdout.strip(), "no")  # view leaves secrets out
         path = self.run_kubectl(rbac, "alice", "get", "--raw", "/metrics")
         self.assertIn('forbidden: User "alice" cannot get path "/metrics"', path.stderr)
+        # A SubjectAccessReview answers for another subject (kubectl auth can-i --as uses
+        # impersonation instead, which c8s does not serve yet).
+        review = json.dumps({"apiVersion": "authorization.k8s.io/v1",
+                             "kind": "SubjectAccessReview",
+                             "spec": {"user": "alice", "groups": ["dev"],
+                                      "resourceAttributes": {"namespace": "default",
+                                                             "verb": "list",
+                                                             "resource": "pods"}}})
+        path_json = os.path.join(self.dir, "sar.json")
+        with open(path_json, "w") as f:
+            f.write(review)
+        sar = self.run_kubectl(rbac, "admin", "create", "-f", path_json, "-o", "json")
+        self.assertEqual(sar.returncode, 0, sar.stderr)
+        self.assertTrue(json.loads(sar.stdout)["status"]["allowed"])
         token_user = self.run_kubectl(rbac, "s3cr3t-token", "get", "ns")
         self.assertIn("namespaces is forbidden: User \"bob\" cannot list resource "
                       "\"namespaces\" in API group \"\" at the cluster scope",
