@@ -1,10 +1,14 @@
 # shellcheck shell=bash
-# The lab's c8s-apiservers: names, ports, flags (kube-apiserver's), readiness and the kubeconfig.
-# Server i (0-based) is "apiserver-i" on the plain-HTTP loopback port APISERVER_PORT_BASE+i
-# (8080, 8081 by default: kube-apiserver's old --insecure-port), each against every store member.
-# c8s-apiserver serves no TLS and authenticates no one yet: that port is loopback-only.
-# Needs proc.sh and store.sh; reads APISERVER_* variables that deploy/lab sets:
-#   APISERVER_BIN APISERVER_COUNT APISERVER_PORT_BASE APISERVER_KUBECONFIG
+# The lab's c8s-apiservers: names, ports, flags (kube-apiserver's, as kubeadm's static pod sets
+# them), readiness and the admin kubeconfig (kubeadm's admin.conf).
+# Server i (0-based) is "apiserver-i", serving HTTPS on 127.0.0.1:APISERVER_SECURE_PORT_BASE+i
+# (6443, 6444 by default) with the `apiserver` certificate, client certificates of the Kubernetes
+# CA (CN = user, O = groups) and RBAC, each against every store member. With
+# APISERVER_INSECURE=1 it also serves kube-apiserver's old plain-HTTP --insecure-port on
+# 127.0.0.1:APISERVER_PORT_BASE+i (8080, 8081): no authentication, no authorization.
+# Needs proc.sh and store.sh; reads variables that deploy/lab sets:
+#   APISERVER_BIN APISERVER_COUNT APISERVER_SECURE_PORT_BASE APISERVER_PORT_BASE
+#   APISERVER_INSECURE (1 or 0) APISERVER_KUBECONFIG PKI_DIR STORE_TLS STORE_PKI_DIR
 
 apiserver_names() {
     local i
@@ -13,80 +17,127 @@ apiserver_names() {
     done
 }
 
-apiserver_port() {
+# apiserver_secure_port NAME: NAME's HTTPS port.
+apiserver_secure_port() {
+    printf '%d' $((APISERVER_SECURE_PORT_BASE + ${1#apiserver-}))
+}
+
+# apiserver_insecure_port NAME: NAME's plain-HTTP port (served only when APISERVER_INSECURE=1).
+apiserver_insecure_port() {
     printf '%d' $((APISERVER_PORT_BASE + ${1#apiserver-}))
 }
 
 apiserver_url() {
-    printf 'http://127.0.0.1:%s' "$(apiserver_port "$1")"
+    printf 'https://127.0.0.1:%s' "$(apiserver_secure_port "$1")"
 }
 
-# apiserver_urls: every apiserver's URL, joined with commas.
-apiserver_urls() {
+apiserver_insecure_url() {
+    printf 'http://127.0.0.1:%s' "$(apiserver_insecure_port "$1")"
+}
+
+# apiserver_join FUNCTION: FUNCTION NAME for every apiserver, joined with commas.
+apiserver_join() {
     local name parts=()
     while read -r name; do
-        parts+=("$(apiserver_url "$name")")
+        parts+=("$("$1" "$name")")
     done < <(apiserver_names)
     local IFS=,
     printf '%s' "${parts[*]}"
 }
 
+# apiserver_urls, apiserver_insecure_urls: every apiserver's HTTPS (plain-HTTP) URL, joined with
+# commas.
+apiserver_urls() {
+    apiserver_join apiserver_url
+}
+
+apiserver_insecure_urls() {
+    apiserver_join apiserver_insecure_url
+}
+
 # apiserver_marker NAME: the argument word that identifies NAME's process (proc.sh checks it in
 # /proc/PID/cmdline before any signal).
 apiserver_marker() {
-    printf -- '--insecure-port=%s' "$(apiserver_port "$1")"
+    printf -- '--secure-port=%s' "$(apiserver_secure_port "$1")"
 }
 
-# apiserver_is_ready NAME: NAME answers GET /readyz with 200 (its storage answers).
+# apiserver_is_ready NAME: NAME answers GET /readyz over HTTPS with 200 to the admin client
+# certificate, its serving certificate verified against the Kubernetes CA.
 apiserver_is_ready() {
-    curl -sS --fail --max-time 3 -o /dev/null "$(apiserver_url "$1")/readyz" 2>/dev/null
+    curl -sS --fail --max-time 3 -o /dev/null --cacert "$PKI_DIR/ca.crt" \
+        --cert "$PKI_DIR/admin.crt" --key "$PKI_DIR/admin.key" \
+        "$(apiserver_url "$1")/readyz" 2>/dev/null
 }
 
 # apiserver_start NAME: starts NAME against every store member, with the etcd client
-# certificate when the store serves TLS (kubeadm's --etcd-* flags).
+# certificate when the store serves TLS (kubeadm's --etcd-* flags), serving HTTPS on 127.0.0.1
+# with client-certificate authentication and RBAC, and the plain port only when
+# APISERVER_INSECURE=1.
 apiserver_start() {
     local name=$1
-    local -a tls=()
+    local -a etcd_tls=() insecure=()
     if [ "$STORE_TLS" = 1 ]; then
-        tls=(--etcd-cafile "$STORE_PKI_DIR/etcd/ca.crt"
+        etcd_tls=(--etcd-cafile "$STORE_PKI_DIR/etcd/ca.crt"
             --etcd-certfile "$STORE_PKI_DIR/apiserver-etcd-client.crt"
             --etcd-keyfile "$STORE_PKI_DIR/apiserver-etcd-client.key")
     fi
+    if [ "${APISERVER_INSECURE:-0}" = 1 ]; then
+        insecure=(--insecure-bind-address 127.0.0.1
+            "--insecure-port=$(apiserver_insecure_port "$name")")
+    fi
     proc_start "$name" "$(apiserver_marker "$name")" "$APISERVER_BIN" \
         --etcd-servers "$(store_client_urls)" \
-        "${tls[@]}" \
-        --insecure-bind-address 127.0.0.1 \
-        "$(apiserver_marker "$name")"
+        "${etcd_tls[@]}" \
+        --bind-address 127.0.0.1 \
+        "$(apiserver_marker "$name")" \
+        --tls-cert-file "$PKI_DIR/apiserver.crt" \
+        --tls-private-key-file "$PKI_DIR/apiserver.key" \
+        --client-ca-file "$PKI_DIR/ca.crt" \
+        --authorization-mode RBAC \
+        "${insecure[@]}"
 }
 
-# apiserver_write_kubeconfig: writes APISERVER_KUBECONFIG (mode 0600): cluster, user and context
-# "c8s-lab", the server apiserver-0's URL, current-context set. The user has no credentials while
-# c8s-apiserver authenticates no one; it will carry the admin certificate when TLS lands.
+# apiserver_b64 FILE: FILE in base64 on one line (a kubeconfig's *-data fields).
+apiserver_b64() {
+    base64 -w0 <"$1"
+}
+
+# apiserver_write_kubeconfig: writes APISERVER_KUBECONFIG (mode 0600) in the shape of kubeadm's
+# admin.conf: cluster "c8s-lab" at apiserver-0's HTTPS URL with the Kubernetes CA, user
+# "kubernetes-admin" with the admin client certificate and key (CN kubernetes-admin,
+# O system:masters: cluster-admin through RBAC), context "c8s-lab", current-context set.
 apiserver_write_kubeconfig() {
-    local tmp="$APISERVER_KUBECONFIG.tmp" first
+    local tmp="$APISERVER_KUBECONFIG.tmp" first ca crt key
     first=$(apiserver_names | head -n1)
     [ -n "$first" ] || return 1
+    ca=$(apiserver_b64 "$PKI_DIR/ca.crt") || return 1
+    crt=$(apiserver_b64 "$PKI_DIR/admin.crt") || return 1
+    key=$(apiserver_b64 "$PKI_DIR/admin.key") || return 1
     (
         umask 077
-        cat >"$tmp" <<EOF
-# Written by deploy/lab up. Plain HTTP on loopback: c8s-apiserver has no TLS or authentication yet.
+        rm -f "$tmp"
+        cat >"$tmp" <<EOC
+# Written by deploy/lab up: kubeadm's admin.conf for the lab (cluster-admin; keep it private).
 apiVersion: v1
 kind: Config
 clusters:
 - name: c8s-lab
   cluster:
+    certificate-authority-data: $ca
     server: $(apiserver_url "$first")
-users:
-- name: c8s-lab
-  user: {}
 contexts:
 - name: c8s-lab
   context:
     cluster: c8s-lab
-    user: c8s-lab
+    user: kubernetes-admin
 current-context: c8s-lab
 preferences: {}
-EOF
+users:
+- name: kubernetes-admin
+  user:
+    client-certificate-data: $crt
+    client-key-data: $key
+EOC
     ) || return 1
     mv -f "$tmp" "$APISERVER_KUBECONFIG"
 }

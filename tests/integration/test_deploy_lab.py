@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """deploy/lab as a user runs it: `up` makes the PKI, starts 3 c8s-store members that serve HTTPS
-with client-certificate authentication and 2 c8s-apiservers on them (plain HTTP on loopback), and
-writes a kubeconfig kubectl uses; `status` reports them, `down` ends every process by PID and
-removes the state. Each lab here has its own state dir (C8S_LAB_DIR) and ports (C8S_LAB_PORT_BASE)
+with client-certificate authentication and 2 c8s-apiservers on them (HTTPS on 127.0.0.1 with
+client certificates of the Kubernetes CA and RBAC; plain HTTP only with C8S_LAB_INSECURE=1), and
+writes kubeadm's admin kubeconfig, which kubectl uses as kubernetes-admin; `status` reports them,
+`down` ends every process by PID and removes the state. Each lab here has its own state dir (C8S_LAB_DIR) and ports (C8S_LAB_PORT_BASE)
 and uses $C8S_BIN_DIR's c8s-store and c8s-apiserver (C8S_LAB_BIN_DIR: no install, no build).
 """
 
 import atexit
+import base64
 import http.client
 import json
 import os
@@ -30,7 +32,8 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), 
 LAB = os.path.join(REPO, "deploy", "lab")
 MEMBERS = ["store-0", "store-1", "store-2"]
 APISERVERS = ["apiserver-0", "apiserver-1"]
-APISERVER_SHIFT = 8080 - 2379  # apiserver i listens on base + APISERVER_SHIFT + i
+SECURE_SHIFT = 6443 - 2379  # apiserver i serves HTTPS on base + SECURE_SHIFT + i
+INSECURE_SHIFT = 8080 - 2379  # and, with C8S_LAB_INSECURE=1, plain HTTP on base + INSECURE_SHIFT + i
 NAMESPACES = ["default", "kube-node-lease", "kube-public", "kube-system"]
 _used_bases = set()
 _labs = []  # every Lab made here, whose detached processes are ended at exit or on a signal
@@ -68,9 +71,11 @@ def lab_binaries():
 
 
 def ports_of(base):
-    """Every port of a lab: the members' client and peer ports, then the apiservers'."""
+    """Every port of a lab: the members' client and peer ports, then the apiservers' secure and
+    (opt-in) plain ports."""
     return [base + 10 * i + j for i in range(len(MEMBERS)) for j in (0, 1)] + \
-        [base + APISERVER_SHIFT + i for i in range(len(APISERVERS))]
+        [base + shift + i for shift in (SECURE_SHIFT, INSECURE_SHIFT)
+         for i in range(len(APISERVERS))]
 
 
 def port_is_free(port):
@@ -89,7 +94,7 @@ def free_port_base():
     """A base whose lab ports are free now, all below Linux's ephemeral range (32768)."""
     rng = random.Random()
     for _ in range(500):
-        base = rng.randrange(20000, 32768 - APISERVER_SHIFT - 10, 10) + 7
+        base = rng.randrange(20000, 32768 - INSECURE_SHIFT - 10, 10) + 7
         if base in _used_bases:
             continue
         if all(port_is_free(p) for p in ports_of(base)):
@@ -143,7 +148,7 @@ time.sleep(120)
 FAKE_APISERVER = """#!/usr/bin/env python3
 # A stand-in c8s-apiserver: fails when given the port FAIL_PORT, otherwise waits (never ready).
 import sys, time
-if "--insecure-port=FAIL_PORT" in sys.argv:
+if "--secure-port=FAIL_PORT" in sys.argv:
     print("fake apiserver: cannot reach etcd", file=sys.stderr)
     sys.exit(1)
 time.sleep(120)
@@ -204,8 +209,49 @@ class Lab:
     def client_port(self, member):
         return self.base + 10 * MEMBERS.index(member)
 
+    def apiserver_port(self, name):
+        return self.base + SECURE_SHIFT + APISERVERS.index(name)
+
     def apiserver_url(self, name):
-        return f"http://127.0.0.1:{self.base + APISERVER_SHIFT + APISERVERS.index(name)}"
+        return f"https://127.0.0.1:{self.apiserver_port(name)}"
+
+    def insecure_port(self, name):
+        return self.base + INSECURE_SHIFT + APISERVERS.index(name)
+
+    def make_client_cert(self, name, cn, orgs=""):
+        """A client certificate of the Kubernetes CA made with pki.sh's pki_client_cert."""
+        env = dict(os.environ, PKI_DIR=self.pki, PKI_KEY_ALG="ecdsa")
+        subprocess.run(["bash", "-c", 'source "$1"; pki_client_cert "$2" "$3" "$4"', "pki",
+                        os.path.join(REPO, "deploy", "lib", "pki.sh"), name, cn, orgs],
+                       env=env, check=True, stdin=subprocess.DEVNULL, capture_output=True)
+
+    def api_get(self, name, path, cert="admin", hostname="127.0.0.1"):
+        """GET path over HTTPS from apiserver name, verifying its certificate against the
+        Kubernetes CA for hostname, with a client certificate from pki/ (None: none);
+        returns (status, body text)."""
+        ctx = ssl.create_default_context(cafile=os.path.join(self.pki, "ca.crt"))
+        if cert:
+            ctx.load_cert_chain(os.path.join(self.pki, cert + ".crt"),
+                                os.path.join(self.pki, cert + ".key"))
+        sock = socket.create_connection(("127.0.0.1", self.apiserver_port(name)), timeout=10)
+        conn = http.client.HTTPSConnection(hostname, self.apiserver_port(name), timeout=10,
+                                           context=ctx)
+        conn.sock = ctx.wrap_socket(sock, server_hostname=hostname)
+        try:
+            conn.request("GET", path)
+            resp = conn.getresponse()
+            return resp.status, resp.read().decode("utf-8", "replace")
+        finally:
+            conn.close()
+
+    def kubeconfig_with_user(self, kubeconfig, path, user_lines):
+        """Writes a copy of kubeconfig at path whose users section is user_lines."""
+        text = open(kubeconfig).read()
+        head = text[:text.index("\nusers:\n") + 1]
+        with open(path, "w") as f:
+            f.write(head + "users:\n- name: kubernetes-admin\n  user:" + user_lines)
+        os.chmod(path, 0o600)
+        return path
 
     def kubectl(self, kubeconfig, *args, check=True):
         """Runs kubectl with KUBECONFIG=kubeconfig (and a HOME of its own); returns the run."""
@@ -374,10 +420,25 @@ class LabUp(unittest.TestCase):
         self.assertEqual(kubeconfig, os.path.join(self.lab.dir, "kubeconfig"), self.up_output)
         self.assertTrue(os.path.isabs(kubeconfig))
         self.assertEqual(os.stat(kubeconfig).st_mode & 0o777, 0o600)
+        # kubeadm's admin.conf: the CA, the admin certificate and key, all inline.
         text = open(kubeconfig).read()
         self.assertIn(f"server: {self.lab.apiserver_url('apiserver-0')}\n", text)
         self.assertIn("current-context: c8s-lab\n", text)
-        # Each apiserver talks to every member, with the etcd client certificate under TLS.
+
+        def field(name):
+            return re.search(rf"^\s*{name}: (\S+)$", text, re.M).group(1)
+
+        def pki_b64(name):
+            return base64.b64encode(open(os.path.join(self.lab.pki, name), "rb").read()).decode()
+
+        self.assertEqual(field("certificate-authority-data"), pki_b64("ca.crt"))
+        self.assertEqual(field("client-certificate-data"), pki_b64("admin.crt"))
+        self.assertEqual(field("client-key-data"), pki_b64("admin.key"))
+        self.assertRegex(text, r"(?m)^users:\n- name: kubernetes-admin\n")
+        self.assertRegex(text, r"(?m)^  context:\n    cluster: c8s-lab\n"
+                               r"    user: kubernetes-admin\n")
+        # Each apiserver talks to every member, with the etcd client certificate under TLS, and
+        # serves HTTPS on 127.0.0.1 with client certificates of the Kubernetes CA and RBAC.
         for name in APISERVERS:
             pid = self.lab.pids()[name]
             argv = [a.decode() for a in cmdline(pid)]
@@ -387,15 +448,31 @@ class LabUp(unittest.TestCase):
             if self.tls:
                 self.assertEqual(argv[argv.index("--etcd-certfile") + 1],
                                  os.path.join(self.lab.pki, "apiserver-etcd-client.crt"))
+            flags = {argv[i]: argv[i + 1] for i in range(1, len(argv) - 1)
+                     if argv[i].startswith("--")}
+            self.assertEqual(flags["--bind-address"], "127.0.0.1")
+            self.assertIn(f"--secure-port={self.lab.apiserver_port(name)}", argv)
+            self.assertEqual(flags["--tls-cert-file"],
+                             os.path.join(self.lab.pki, "apiserver.crt"))
+            self.assertEqual(flags["--client-ca-file"], os.path.join(self.lab.pki, "ca.crt"))
+            self.assertEqual(flags["--authorization-mode"], "RBAC")
+            self.assertFalse([a for a in argv if a.startswith("--insecure-port")], argv)
 
-    def test_apiservers_serve_plain_http_on_loopback_only(self):
+    def test_apiservers_serve_https_on_loopback_only_and_no_plain_port(self):
         for name in APISERVERS:
-            port = int(self.lab.apiserver_url(name).rsplit(":", 1)[1])
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            port = self.lab.apiserver_port(name)
+            # The serving certificate verifies for both names kubectl users write.
+            for host in ("127.0.0.1", "localhost"):
+                self.assertEqual(self.lab.api_get(name, "/readyz", hostname=host), (200, "ok"))
+            # No plain port unless C8S_LAB_INSECURE=1, and plain HTTP on the secure port gets
+            # nothing.
+            self.assertTrue(port_is_free(self.lab.insecure_port(name)))
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             try:
-                conn.request("GET", "/readyz")
-                resp = conn.getresponse()
-                self.assertEqual((resp.status, resp.read()), (200, b"ok"))
+                conn.request("GET", "/api/v1/namespaces")
+                self.assertNotEqual(conn.getresponse().status, 200)
+            except (OSError, http.client.HTTPException):
+                pass
             finally:
                 conn.close()
             listening = subprocess.run(["ss", "-Htln", f"sport = :{port}"], check=True,
@@ -432,6 +509,73 @@ class LabUp(unittest.TestCase):
                                    check=False)
         self.assertEqual(missing.returncode, 1)
         self.assertIn('configmaps "absent" not found', missing.stderr)
+
+    def test_apiservers_refuse_clients_without_a_kubernetes_ca_certificate(self):
+        for name in APISERVERS:
+            for cert in (None, "apiserver-etcd-client"):  # none, and one of etcd/ca
+                try:
+                    status, body = self.lab.api_get(name, "/api/v1/namespaces", cert=cert)
+                except (ssl.SSLError, ConnectionError):
+                    continue  # a handshake refusal is a refusal too
+                self.assertEqual(status, 401, body)
+                self.assertEqual(json.loads(body)["reason"], "Unauthorized")
+        if shutil.which("kubectl") is None:
+            return
+        # kubectl with the kubeconfig minus its credentials. kubectl then asks for a basic-auth
+        # user and password; the flags answer it. Neither c8s nor kube-apiserver (since 1.19)
+        # take basic auth, so the server sees a client without credentials.
+        bare = self.lab.kubeconfig_with_user(exported_kubeconfig(self.up_output),
+                                             os.path.join(self.lab.dir, "..", "bare.kubeconfig"),
+                                             " {}\n")
+        done = self.lab.kubectl(bare, "--username", "nobody", "--password", "nothing",
+                                "get", "ns", check=False)
+        self.assertEqual(done.returncode, 1, done.stdout + done.stderr)
+        # "(Unauthorized)" after a cached discovery, "(the server has asked for the client to
+        # provide credentials)" when discovery itself gets the 401: both are kubectl's 401.
+        self.assertIn("error: You must be logged in to the server", done.stderr)
+        self.assertNotIn("default", done.stdout)
+
+    def test_rbac_forbids_a_user_without_bindings_until_a_rolebinding_grants_view(self):
+        if shutil.which("kubectl") is None:
+            self.skipTest("SKIP-NOTE: kubectl is not installed")
+        admin = exported_kubeconfig(self.up_output)
+        who = self.lab.kubectl(admin, "auth", "whoami").stdout
+        self.assertRegex(who, r"(?m)^Username\s+kubernetes-admin$")
+        self.assertRegex(who, r"(?m)^Groups\s+\[system:masters system:authenticated\]$")
+
+        self.lab.make_client_cert("jane", "jane")
+
+        def pki_b64(name):
+            return base64.b64encode(open(os.path.join(self.lab.pki, name), "rb").read()).decode()
+
+        jane = self.lab.kubeconfig_with_user(
+            admin, os.path.join(self.lab.dir, "..", "jane.kubeconfig"),
+            f"\n    client-certificate-data: {pki_b64('jane.crt')}\n"
+            f"    client-key-data: {pki_b64('jane.key')}\n")
+        self.assertRegex(self.lab.kubectl(jane, "auth", "whoami").stdout,
+                         r"(?m)^Username\s+jane$")
+        denied = self.lab.kubectl(jane, "get", "pods", "-n", "default", check=False)
+        self.assertEqual(denied.returncode, 1, denied.stdout + denied.stderr)
+        self.assertIn('pods is forbidden: User "jane" cannot list resource "pods" in API group ""'
+                      ' in the namespace "default"', denied.stderr)
+
+        self.lab.kubectl(admin, "create", "rolebinding", "jane-view", "--clusterrole=view",
+                         "--user=jane", "-n", "default")
+        # The apiservers' RBAC caches follow the store by watch: poll both until they allow.
+        for name in APISERVERS:
+            server = ["--server", self.lab.apiserver_url(name)]
+
+            def allowed():
+                return self.lab.kubectl(jane, *server, "get", "pods", "-n", "default",
+                                        check=False).returncode == 0
+            wait_for(allowed, 20, what=f"jane may list pods through {name}")
+        # view in default only: kube-system is still forbidden, and view cannot write.
+        other = self.lab.kubectl(jane, "get", "pods", "-n", "kube-system", check=False)
+        self.assertIn('User "jane" cannot list resource "pods" in API group "" in the '
+                      'namespace "kube-system"', other.stderr)
+        write = self.lab.kubectl(jane, "create", "configmap", "by-jane", "-n", "default",
+                                 check=False)
+        self.assertIn('User "jane" cannot create resource "configmaps"', write.stderr)
 
     def test_status_reports_every_member_healthy_and_the_leader_they_agree_on(self):
         code, out = self.lab.run("status")
@@ -605,7 +749,51 @@ class LabLifecycle(unittest.TestCase):
         self.check_taken_port(self.lab.base + 10, "store-1 client")
 
     def test_up_fails_clearly_when_an_apiserver_port_is_taken_and_starts_nothing(self):
-        self.check_taken_port(self.lab.base + APISERVER_SHIFT + 1, "apiserver-1 insecure")
+        self.check_taken_port(self.lab.base + SECURE_SHIFT + 1, "apiserver-1 secure")
+
+    def test_up_with_c8s_lab_insecure_adds_the_plain_loopback_port(self):
+        self.lab.env["C8S_LAB_INSECURE"] = "yes"
+        code, out = self.lab.run("up", check=False)
+        self.assertNotEqual(code, 0, out)
+        self.assertIn("C8S_LAB_INSECURE must be 0 or 1", out)
+        self.assertFalse(os.path.exists(self.lab.dir), out)
+        # A taken plain port is named like the others.
+        self.lab.env["C8S_LAB_INSECURE"] = "1"
+        self.check_taken_port(self.lab.insecure_port("apiserver-0"), "apiserver-0 insecure")
+
+        code, out = self.lab.run("up")
+        apiservers = apiservers_of(out)
+        for name in APISERVERS:
+            port = self.lab.insecure_port(name)
+            self.assertEqual(apiservers[name][1:], ("ready", self.lab.apiserver_url(name)))
+            self.assertIn(f"http://127.0.0.1:{port}", out)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            try:
+                conn.request("GET", "/api/v1/namespaces/default")
+                resp = conn.getresponse()
+                self.assertEqual(resp.status, 200)
+                self.assertEqual(json.loads(resp.read())["metadata"]["name"], "default")
+            finally:
+                conn.close()
+            listening = subprocess.run(["ss", "-Htln", f"sport = :{port}"], check=True,
+                                       stdout=subprocess.PIPE, text=True).stdout.split()
+            self.assertIn(f"127.0.0.1:{port}", listening)
+            # The secure port still authenticates.
+            self.assertEqual(self.lab.api_get(name, "/api/v1/namespaces", cert=None)[0], 401)
+        # The recorded setting holds while the lab runs.
+        self.lab.env["C8S_LAB_INSECURE"] = "0"
+        code, out = self.lab.run("up", check=False)
+        self.assertNotEqual(code, 0, out)
+        self.assertIn("runs with C8S_LAB_INSECURE=1", out)
+        del self.lab.env["C8S_LAB_INSECURE"]
+        code, out = self.lab.run("status")
+        self.assertIn(f"http://127.0.0.1:{self.lab.insecure_port('apiserver-1')}", out)
+        pids = self.lab.pids()
+        self.lab.run("down")
+        for name, pid in pids.items():
+            wait_for(lambda: not pid_is_alive(pid), 10, what=f"{name} (pid {pid}) ended")
+        self.assertTrue(all(port_is_free(p) for p in ports_of(self.lab.base)))
+        self.assertFalse(os.path.exists(self.lab.dir))
 
     def check_taken_port(self, taken, owner):
         holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -647,7 +835,7 @@ class LabLifecycle(unittest.TestCase):
     def test_up_names_an_apiserver_that_exits_and_stops_what_it_started(self):
         bin_dir = make_temp_dir("c8stest-fake-apiserver-bin-")
         os.symlink(c8s_store_binary(), os.path.join(bin_dir, "c8s-store"))
-        fail_port = self.lab.base + APISERVER_SHIFT + 1  # apiserver-1's
+        fail_port = self.lab.base + SECURE_SHIFT + 1  # apiserver-1's
         write_executable(os.path.join(bin_dir, "c8s-apiserver"),
                          FAKE_APISERVER.replace("FAIL_PORT", str(fail_port)))
         # This up started the store too: it stops it with the apiservers.
