@@ -773,6 +773,28 @@ static void serve_lease_timetolive(struct request *r)
     answer_with_header(r, body, true);
 }
 
+/* The next JSON object of a body that holds several (the keepalive and watch request
+ * streams). Returns a new reference; NULL at the end (*failed false) or on malformed JSON
+ * (*failed true, jerr filled). Advances *offset past the object. */
+static json_t *next_body_object(const struct request *r, size_t *offset, bool *failed,
+                                json_error_t *jerr)
+{
+    *failed = false;
+    while (*offset < r->len && strchr(" \r\n\t", r->body[*offset]) != NULL) {
+        (*offset)++;
+    }
+    if (*offset >= r->len) {
+        return NULL;
+    }
+    json_t *obj = json_loadb(r->body + *offset, r->len - *offset, JSON_DISABLE_EOF_CHECK, jerr);
+    if (obj == NULL) {
+        *failed = true;
+        return NULL;
+    }
+    *offset += (size_t)jerr->position;
+    return obj;
+}
+
 /* The keepalive stream: every {"ID":n} object in the body gets one {"result":...} line. */
 static void serve_lease_keepalive(struct request *r)
 {
@@ -781,19 +803,10 @@ static void serve_lease_keepalive(struct request *r)
     size_t out_len = 0;
     FILE *f = open_memstream(&out, &out_len);
     size_t offset = 0;
-    while (offset < r->len) {
-        while (offset < r->len && strchr(" \r\n\t", r->body[offset]) != NULL) {
-            offset++;
-        }
-        if (offset == r->len) {
-            break;
-        }
-        json_error_t jerr;
-        json_t *obj = json_loadb(r->body + offset, r->len - offset, JSON_DISABLE_EOF_CHECK, &jerr);
-        if (obj == NULL) {
-            break;
-        }
-        offset += (size_t)jerr.position;
+    json_error_t jerr;
+    bool failed = false;
+    json_t *obj;
+    while ((obj = next_body_object(r, &offset, &failed, &jerr)) != NULL) {
         int64_t id = json_int64_field(obj, "ID");
         json_decref(obj);
         json_t *result = json_object();
@@ -814,6 +827,18 @@ static void serve_lease_keepalive(struct request *r)
 }
 
 /* ---- Members ---- */
+
+/* The raft configuration as arrays (borrowed addresses, valid until the next change). */
+struct member_list {
+    uint64_t ids[MEMBER_MAX];
+    int roles[MEMBER_MAX];
+    const char *addresses[MEMBER_MAX];
+};
+
+static size_t members_of(const struct store_server *srv, struct member_list *m)
+{
+    return raft_node_members(srv->raft, m->ids, m->roles, m->addresses, MEMBER_MAX);
+}
 
 static json_t *member_json(const struct store_server *srv, uint64_t id, const char *address)
 {
@@ -847,18 +872,16 @@ static int compare_ids(const void *a, const void *b)
 
 static json_t *members_json(const struct store_server *srv)
 {
-    uint64_t ids[MEMBER_MAX];
-    int roles[MEMBER_MAX];
-    const char *addresses[MEMBER_MAX];
-    size_t n = raft_node_members(srv->raft, ids, roles, addresses, MEMBER_MAX);
+    struct member_list m;
+    size_t n = members_of(srv, &m);
     uint64_t sorted[MEMBER_MAX];
-    memcpy(sorted, ids, n * sizeof ids[0]);
+    memcpy(sorted, m.ids, n * sizeof m.ids[0]);
     qsort(sorted, n, sizeof sorted[0], compare_ids);
     json_t *list = json_array();
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < n; j++) {
-            if (ids[j] == sorted[i]) {
-                json_array_append_new(list, member_json(srv, ids[j], addresses[j]));
+            if (m.ids[j] == sorted[i]) {
+                json_array_append_new(list, member_json(srv, m.ids[j], m.addresses[j]));
             }
         }
     }
@@ -960,12 +983,10 @@ static void serve_member_add(struct request *r)
         return;
     }
     uint64_t id = member_id_from_peer_urls(joined, srv->cluster_token);
-    uint64_t ids[MEMBER_MAX];
-    int roles[MEMBER_MAX];
-    const char *addresses[MEMBER_MAX];
-    size_t n = raft_node_members(srv->raft, ids, roles, addresses, MEMBER_MAX);
+    struct member_list m;
+    size_t n = members_of(srv, &m);
     for (size_t k = 0; k < n; k++) {
-        if (ids[k] == id || strcmp(addresses[k], address) == 0) {
+        if (m.ids[k] == id || strcmp(m.addresses[k], address) == 0) {
             answer_error(r, 412, 9, "etcdserver: Peer URLs already exists");
             return;
         }
@@ -989,13 +1010,11 @@ static void serve_member_add(struct request *r)
 static void serve_member_remove(struct request *r)
 {
     uint64_t id = (uint64_t)json_int64_field(r->parsed, "ID");
-    uint64_t ids[MEMBER_MAX];
-    int roles[MEMBER_MAX];
-    const char *addresses[MEMBER_MAX];
-    size_t n = raft_node_members(r->srv->raft, ids, roles, addresses, MEMBER_MAX);
+    struct member_list m;
+    size_t n = members_of(r->srv, &m);
     bool found = false;
     for (size_t k = 0; k < n; k++) {
-        found = found || ids[k] == id;
+        found = found || m.ids[k] == id;
     }
     if (!found) {
         answer_error(r, 404, 5, "etcdserver: member not found");
@@ -1124,16 +1143,11 @@ static void serve_watch(struct request *r)
 {
     r->stream = watch_stream_new(r->srv->hub, on_stream_ready, r);
     size_t offset = 0;
-    while (offset < r->len) {
-        while (offset < r->len && strchr(" \r\n\t", r->body[offset]) != NULL) {
-            offset++;
-        }
-        if (offset == r->len) {
-            break;
-        }
-        json_error_t jerr;
-        json_t *obj = json_loadb(r->body + offset, r->len - offset, JSON_DISABLE_EOF_CHECK, &jerr);
-        if (obj == NULL) {
+    json_error_t jerr;
+    bool failed = false;
+    json_t *obj;
+    while ((obj = next_body_object(r, &offset, &failed, &jerr)) != NULL || failed) {
+        if (failed) {
             char msg[300];
             if (gojson_first_value_error(r->body + offset, r->len - offset, msg, sizeof msg)) {
                 snprintf(msg, sizeof msg, "invalid JSON: %s", jerr.text);
@@ -1141,7 +1155,6 @@ static void serve_watch(struct request *r)
             answer_error(r, 500, 2, msg);
             return;
         }
-        offset += (size_t)jerr.position;
         struct kv_error e = {0};
         int rc = watch_stream_handle(r->stream, obj, &e);
         json_decref(obj);
@@ -1625,15 +1638,13 @@ static void promote_spares(struct store_server *srv)
     if (srv->promoting || !raft_node_is_ready_leader(srv->raft)) {
         return;
     }
-    uint64_t ids[MEMBER_MAX];
-    int roles[MEMBER_MAX];
-    const char *addresses[MEMBER_MAX];
-    size_t n = raft_node_members(srv->raft, ids, roles, addresses, MEMBER_MAX);
+    struct member_list m;
+    size_t n = members_of(srv, &m);
     for (size_t i = 0; i < n; i++) {
-        if (roles[i] == RAFT_SPARE) {
-            if (raft_node_promote_member(srv->raft, ids[i], on_promoted, srv) == 0) {
+        if (m.roles[i] == RAFT_SPARE) {
+            if (raft_node_promote_member(srv->raft, m.ids[i], on_promoted, srv) == 0) {
                 srv->promoting = true;
-                LOG_I("promoting member to voter", "member=%llx", (unsigned long long)ids[i]);
+                LOG_I("promoting member to voter", "member=%llx", (unsigned long long)m.ids[i]);
             }
             return;
         }
@@ -1651,15 +1662,13 @@ static void stop_member(struct store_server *srv)
 
 static void check_removed(struct store_server *srv)
 {
-    uint64_t ids[MEMBER_MAX];
-    int roles[MEMBER_MAX];
-    const char *addresses[MEMBER_MAX];
-    size_t n = raft_node_members(srv->raft, ids, roles, addresses, MEMBER_MAX);
+    struct member_list m;
+    size_t n = members_of(srv, &m);
     if (n == 0) {
         return; /* a joining member has no configuration yet */
     }
     for (size_t i = 0; i < n; i++) {
-        if (ids[i] == srv->cfg.member_id) {
+        if (m.ids[i] == srv->cfg.member_id) {
             return;
         }
     }
@@ -1712,12 +1721,10 @@ static void check_removed_remotely(struct store_server *srv, uint64_t now)
         now - srv->leaderless_since_ms < 3 * srv->cfg.election_timeout_ms) {
         return;
     }
-    uint64_t ids[MEMBER_MAX];
-    int roles[MEMBER_MAX];
-    const char *addresses[MEMBER_MAX];
-    size_t n = raft_node_members(srv->raft, ids, roles, addresses, MEMBER_MAX);
+    struct member_list m;
+    size_t n = members_of(srv, &m);
     for (size_t tries = 0; tries < n; tries++) {
-        uint64_t id = ids[srv->membership_probe++ % n];
+        uint64_t id = m.ids[srv->membership_probe++ % n];
         char name[48];
         snprintf(name, sizeof name, "member/%llx", (unsigned long long)id);
         const char *base = json_string_value(
