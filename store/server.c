@@ -1228,6 +1228,22 @@ static bool forward(struct request *r)
     return true;
 }
 
+/* True when a linearizable read may be served now (its read barrier completed). Otherwise
+ * asks raft for one, and dispatch runs again from on_read_ready (or the request is answered
+ * with the raft failure). */
+static bool at_read_point(struct request *r)
+{
+    if (r->read_ready) {
+        return true;
+    }
+    r->state = REQ_WAITING;
+    int rc = raft_node_read_index(r->srv->raft, on_read_ready, r);
+    if (rc != 0) {
+        answer_raft_failure(r, rc);
+    }
+    return false;
+}
+
 /* ---- The router ---- */
 
 static void dispatch(struct request *r)
@@ -1247,14 +1263,8 @@ static void dispatch(struct request *r)
     }
     switch (r->route->kind) {
     case ROUTE_RANGE:
-        if (json_is_true(json_object_get(r->parsed, "serializable")) || r->read_ready) {
+        if (json_is_true(json_object_get(r->parsed, "serializable")) || at_read_point(r)) {
             serve_range_local(r);
-        } else {
-            r->state = REQ_WAITING;
-            int rc = raft_node_read_index(srv->raft, on_read_ready, r);
-            if (rc != 0) {
-                answer_raft_failure(r, rc);
-            }
         }
         break;
     case ROUTE_PUT:
@@ -1268,14 +1278,8 @@ static void dispatch(struct request *r)
             struct kv_error e = {0};
             if (kv_validate(KV_CMD_TXN, r->parsed, srv->cfg.max_txn_ops, &e) != 0) {
                 answer_kv_error(r, &e);
-            } else if (r->read_ready) {
+            } else if (at_read_point(r)) {
                 serve_read_only_txn(r);
-            } else {
-                r->state = REQ_WAITING;
-                int rc = raft_node_read_index(srv->raft, on_read_ready, r);
-                if (rc != 0) {
-                    answer_raft_failure(r, rc);
-                }
             }
         } else {
             propose(r, KV_CMD_TXN);
@@ -1326,14 +1330,8 @@ static void dispatch(struct request *r)
         answer_json(r, 200, json_object());
         break;
     case ROUTE_SNAPSHOT:
-        if (r->read_ready) {
+        if (at_read_point(r)) {
             serve_snapshot(r);
-        } else {
-            r->state = REQ_WAITING;
-            int rc = raft_node_read_index(srv->raft, on_read_ready, r);
-            if (rc != 0) {
-                answer_raft_failure(r, rc);
-            }
         }
         break;
     case ROUTE_MEMBER_LIST:
