@@ -78,6 +78,11 @@ int apiserver_main(int argc, char **argv)
     bool anonymous_auth = false;
     const char *authorization_mode = "AlwaysAllow";
     int threads = 8;
+    const char *service_cluster_ip_range = "10.0.0.0/24";
+    const char *service_node_port_range = "30000-32767";
+    const char *advertise_address = NULL;
+    const char *disable_admission_plugins = NULL;
+    bool watch_cache = true;
     int64_t compaction_interval = 5 * DURATION_MINUTE;
     int verbosity = 0;
 
@@ -121,6 +126,20 @@ int apiserver_main(int argc, char **argv)
     flags_string(&fs, "authorization-mode", 0, &authorization_mode,
                  "Ordered list of plug-ins to do authorization on secure port: AlwaysAllow or "
                  "RBAC.");
+    flags_string(&fs, "service-cluster-ip-range", 0, &service_cluster_ip_range,
+                 "A CIDR notation IP range from which to assign service cluster IPs.");
+    flags_string(&fs, "service-node-port-range", 0, &service_node_port_range,
+                 "A port range to reserve for services with NodePort visibility. Inclusive at "
+                 "both ends of the range.");
+    flags_string(&fs, "advertise-address", 0, &advertise_address,
+                 "The IP address on which to advertise the apiserver to members of the cluster "
+                 "(the kubernetes Service's endpoints). Defaults to --bind-address, or 127.0.0.1 "
+                 "when that is 0.0.0.0.");
+    flags_string(&fs, "disable-admission-plugins", 0, &disable_admission_plugins,
+                 "admission plugins that should be disabled although they are in the default "
+                 "enabled plugins list (NamespaceLifecycle, LimitRanger, ServiceAccount, "
+                 "ResourceQuota).");
+    flags_bool(&fs, "watch-cache", 0, &watch_cache, "Enable watch caching in the apiserver");
     flags_int(&fs, "max-requests-inflight", 0, &threads,
               "Worker threads serving requests (requests beyond wait for a free worker).");
     flags_int(&fs, "v", 'v', &verbosity, "number for the log level verbosity");
@@ -179,11 +198,27 @@ int apiserver_main(int argc, char **argv)
         flags_free(&fs);
         return 2;
     }
-    struct rest *bootstrap = rest_new(storage);
-    int rc = rest_bootstrap(bootstrap, &e);
-    rest_free(bootstrap);
-    if (rc != 0) {
+    if (advertise_address == NULL) {
+        advertise_address =
+            strcmp(secure_bind_address, "0.0.0.0") == 0 ? "127.0.0.1" : secure_bind_address;
+    }
+    struct rest_options rest_opts = {.service_cluster_ip_range = service_cluster_ip_range,
+                                     .service_node_port_range = service_node_port_range,
+                                     .advertise_address = advertise_address,
+                                     .advertise_port = secure_port,
+                                     .disable_admission_plugins = disable_admission_plugins,
+                                     .watch_cache = watch_cache};
+    struct rest *rest = rest_new(storage, &rest_opts, &e);
+    if (rest == NULL) {
+        fprintf(stderr, "c8s-apiserver: %s\n", e.msg);
+        authn_free(authn);
+        etcd3_free(storage);
+        flags_free(&fs);
+        return 2;
+    }
+    if (rest_bootstrap(rest, &e) != 0) {
         fprintf(stderr, "c8s-apiserver: cannot reach storage: %s\n", e.msg);
+        rest_free(rest);
         authn_free(authn);
         etcd3_free(storage);
         flags_free(&fs);
@@ -200,6 +235,7 @@ int apiserver_main(int argc, char **argv)
     struct policy_cache *policy = NULL;
     if (rbac && (policy = policy_cache_start(storage, &e)) == NULL) {
         fprintf(stderr, "c8s-apiserver: RBAC policy: %s\n", e.msg);
+        rest_free(rest);
         authn_free(authn);
         etcd3_free(storage);
         flags_free(&fs);
@@ -215,11 +251,13 @@ int apiserver_main(int argc, char **argv)
                                     .authn = authn,
                                     .policy = policy,
                                     .threads = (unsigned)threads,
-                                    .storage = storage};
+                                    .storage = storage,
+                                    .rest = rest};
     struct apiserver *server = apiserver_start(&acfg, &e);
     if (server == NULL) {
         fprintf(stderr, "c8s-apiserver: %s\n", e.msg);
         policy_cache_stop(policy);
+        rest_free(rest);
         authn_free(authn);
         etcd3_free(storage);
         flags_free(&fs);
@@ -249,6 +287,7 @@ int apiserver_main(int argc, char **argv)
     }
     apiserver_stop(server);
     policy_cache_stop(policy);
+    rest_free(rest);
     authn_free(authn);
     etcd3_free(storage);
     pthread_mutex_destroy(&compactor.mu);

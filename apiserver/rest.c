@@ -11,42 +11,57 @@
 #include <string.h>
 #include <time.h>
 
+#include "admission.h"
+#include "apply.h"
+#include "authn.h"
 #include "b64.h"
 #include "cleanup.h"
 #include "jpatch.h"
 #include "k8stime.h"
 #include "log.h"
+#include "rest_internal.h"
+#include "satoken.h"
 #include "selector.h"
 #include "status.h"
+#include "strategy.h"
+#include "subresources.h"
 #include "table.h"
 #include "validate.h"
 #include "xalloc.h"
 #include "yamlx.h"
 
-#define LIST_PAGE_MAX    10000
-#define UPDATE_RETRIES   16
-#define WATCH_BUFFER_MAX (64u * 1024 * 1024)
-
-struct rest {
-    struct etcd3 *storage;
-};
-
-struct rest *rest_new(struct etcd3 *storage)
+struct rest *rest_new(struct etcd3 *storage, const struct rest_options *options, struct err *err)
 {
     struct rest *r = xcalloc(1, sizeof *r);
     r->storage = storage;
+    if (options != NULL) {
+        r->options = *options;
+    } else {
+        r->options.watch_cache = true;
+    }
+    r->admission = admission_new(&r->options, err);
+    if (r->admission == NULL) {
+        free(r);
+        return NULL;
+    }
+    r->caches = r->options.watch_cache ? rest_caches_new(r) : NULL;
     return r;
 }
 
 void rest_free(struct rest *r)
 {
+    if (r == NULL) {
+        return;
+    }
+    rest_caches_free(r->caches);
+    admission_free(r->admission);
     free(r);
 }
 
 /* ---- Storage keys ---- */
 
 /* kube-apiserver's etcd key prefix of a resource (most are the plural; a few are historical). */
-static const char *storage_prefix(const struct resource *res)
+const char *rest_storage_prefix(const struct resource *res)
 {
     if (strcmp(res->plural, "services") == 0 && res->group[0] == '\0') {
         return "services/specs";
@@ -63,26 +78,26 @@ static const char *storage_prefix(const struct resource *res)
     return res->plural;
 }
 
-static char *object_key(const struct resource *res, const char *ns, const char *name)
+char *rest_object_key(const struct resource *res, const char *ns, const char *name)
 {
     if (res->namespaced) {
-        return xasprintf("/registry/%s/%s/%s", storage_prefix(res), ns, name);
+        return xasprintf("/registry/%s/%s/%s", rest_storage_prefix(res), ns, name);
     }
-    return xasprintf("/registry/%s/%s", storage_prefix(res), name);
+    return xasprintf("/registry/%s/%s", rest_storage_prefix(res), name);
 }
 
 /* The list prefix: every namespace, or one. Ends with "/". */
-static char *list_prefix(const struct resource *res, const char *ns)
+char *rest_list_prefix(const struct resource *res, const char *ns)
 {
     if (res->namespaced && ns != NULL && ns[0] != '\0') {
-        return xasprintf("/registry/%s/%s/", storage_prefix(res), ns);
+        return xasprintf("/registry/%s/%s/", rest_storage_prefix(res), ns);
     }
-    return xasprintf("/registry/%s/", storage_prefix(res));
+    return xasprintf("/registry/%s/", rest_storage_prefix(res));
 }
 
 /* ---- Object helpers ---- */
 
-static json_t *meta_of(json_t *obj)
+json_t *rest_meta_of(json_t *obj)
 {
     json_t *m = json_object_get(obj, "metadata");
     if (!json_is_object(m)) {
@@ -92,38 +107,38 @@ static json_t *meta_of(json_t *obj)
     return m;
 }
 
-static const char *meta_str(const json_t *obj, const char *field)
+const char *rest_meta_str(const json_t *obj, const char *field)
 {
     return json_string_value(json_object_get(json_object_get(obj, "metadata"), field));
 }
 
-static void set_resource_version(json_t *obj, int64_t rev)
+void rest_set_resource_version(json_t *obj, int64_t rev)
 {
     char buf[32];
     snprintf(buf, sizeof buf, "%" PRId64, rev);
-    json_object_set_new(meta_of(obj), "resourceVersion", json_string(buf));
+    json_object_set_new(rest_meta_of(obj), "resourceVersion", json_string(buf));
 }
 
 /* The stored object with its resourceVersion, as a new reference (NULL when not JSON). */
-static json_t *decode_stored(const struct etcd3_kv *kv)
+json_t *rest_decode_stored(const struct etcd3_kv *kv)
 {
     json_t *obj = json_loadb(kv->value, kv->value_len, 0, NULL);
     if (obj != NULL) {
-        set_resource_version(obj, kv->mod_revision);
+        rest_set_resource_version(obj, kv->mod_revision);
     }
     return obj;
 }
 
 /* What is written: the object without resourceVersion (the store's revision is the truth). */
-static char *encode_for_storage(const json_t *obj)
+char *rest_encode_for_storage(const json_t *obj)
 {
     cleanup_json json_t *copy = json_deep_copy(obj);
-    json_object_del(meta_of(copy), "resourceVersion");
-    json_object_del(meta_of(copy), "selfLink");
+    json_object_del(rest_meta_of(copy), "resourceVersion");
+    json_object_del(rest_meta_of(copy), "selfLink");
     return json_dumps(copy, JSON_COMPACT);
 }
 
-static char *random_uid(void)
+char *rest_random_uid(void)
 {
     unsigned char b[16];
     FILE *f = fopen("/dev/urandom", "rb");
@@ -168,7 +183,7 @@ static char *generate_name(const char *base)
     return xasprintf("%.*s%s", (int)len, base, suffix);
 }
 
-static void now_rfc3339(char buf[K8STIME_STR_MAX])
+void rest_now_rfc3339(char buf[K8STIME_STR_MAX])
 {
     struct timespec now = k8stime_now();
     now.tv_nsec = 0;
@@ -177,7 +192,7 @@ static void now_rfc3339(char buf[K8STIME_STR_MAX])
 
 /* Resources whose strategies keep metadata.generation (those with a spec that controllers
  * observe through status.observedGeneration). */
-static bool tracks_generation(const struct resource *res)
+bool rest_tracks_generation(const struct resource *res)
 {
     static const char *const groups[] = {"apps", "batch", "autoscaling", "policy",
                                          "networking.k8s.io"};
@@ -189,53 +204,53 @@ static bool tracks_generation(const struct resource *res)
     return false;
 }
 
-static bool has_status(const struct resource *res)
+bool rest_has_status(const struct resource *res)
 {
     return resources_find_sub(res, "status") != NULL;
 }
 
 /* ---- Answers ---- */
 
-static json_t *answer(int *code, int value, json_t *body)
+json_t *rest_answer(int *code, int value, json_t *body)
 {
     *code = value;
     return body;
 }
 
-static json_t *answer_status(int *code, json_t *status)
+json_t *rest_answer_status(int *code, json_t *status)
 {
     *code = status_code(status);
     return status;
 }
 
 /* Maps a storage failure to its Status. */
-static json_t *storage_failure(int *code, int rc, const struct err *e, const struct resource *res,
-                               const char *name)
+json_t *rest_storage_failure(int *code, int rc, const struct err *e, const struct resource *res,
+                             const char *name)
 {
     switch (-rc) {
     case ENOENT:
-        return answer_status(code, status_not_found(res->group, res->plural, name));
+        return rest_answer_status(code, status_not_found(res->group, res->plural, name));
     case EEXIST:
-        return answer_status(code, status_already_exists(res->group, res->plural, name));
+        return rest_answer_status(code, status_already_exists(res->group, res->plural, name));
     case C8S_ECONFLICT:
-        return answer_status(code, status_conflict(res->group, res->plural, name, NULL));
+        return rest_answer_status(code, status_conflict(res->group, res->plural, name, NULL));
     case C8S_EGONE:
-        return answer_status(code, status_gone(e->msg));
+        return rest_answer_status(code, status_gone(e->msg));
     case ETIMEDOUT:
-        return answer_status(code, status_timeout(e->msg));
+        return rest_answer_status(code, status_timeout(e->msg));
     default:
         LOG_W("storage request failed", "resource=%s name=%s error=\"%s\"", res->plural,
               name ? name : "", e->msg);
-        return answer_status(code, status_internal(e->msg));
+        return rest_answer_status(code, status_internal(e->msg));
     }
 }
 
 /* ---- Body decoding ---- */
 
-static json_t *decode_body(const struct rest_call *call, json_t **error, int *code)
+json_t *rest_decode_body(const struct rest_call *call, json_t **error, int *code)
 {
     if (call->body == NULL || call->body_len == 0) {
-        *error = answer_status(code, status_bad_request("the body of the request is empty"));
+        *error = rest_answer_status(code, status_bad_request("the body of the request is empty"));
         return NULL;
     }
     struct err e = {0};
@@ -254,7 +269,7 @@ static json_t *decode_body(const struct rest_call *call, json_t **error, int *co
     if (obj == NULL || !json_is_object(obj)) {
         json_decref(obj);
         char *msg = xasprintf("couldn't get version/kind; json parse error: %s", e.msg);
-        *error = answer_status(code, status_bad_request(msg));
+        *error = rest_answer_status(code, status_bad_request(msg));
         free(msg);
         return NULL;
     }
@@ -277,27 +292,27 @@ static json_t *check_kind(const struct rest_call *call, const json_t *obj, int *
                               api_version ? api_version : "");
         json_t *s = status_bad_request(msg);
         free(msg);
-        return answer_status(code, s);
+        return rest_answer_status(code, s);
     }
     return NULL;
 }
 
 /* ---- Namespaces (NamespaceLifecycle admission) ---- */
 
-static json_t *check_namespace(struct rest *r, const char *ns, int *code)
+json_t *rest_check_namespace(struct rest *r, const char *ns, int *code)
 {
     const struct resource *nsres = resources_find("", "v1", "namespaces");
-    cleanup_free char *key = object_key(nsres, NULL, ns);
+    cleanup_free char *key = rest_object_key(nsres, NULL, ns);
     struct etcd3_kv kv = {0};
     struct err e = {0};
     int rc = etcd3_get(r->storage, key, &kv, NULL, &e);
     if (rc == -ENOENT) {
-        return answer_status(code, status_not_found("", "namespaces", ns));
+        return rest_answer_status(code, status_not_found("", "namespaces", ns));
     }
     if (rc != 0) {
-        return storage_failure(code, rc, &e, nsres, ns);
+        return rest_storage_failure(code, rc, &e, nsres, ns);
     }
-    cleanup_json json_t *obj = decode_stored(&kv);
+    cleanup_json json_t *obj = rest_decode_stored(&kv);
     etcd3_kv_free(&kv);
     const char *phase = json_string_value(json_object_get(json_object_get(obj, "status"), "phase"));
     if (phase != NULL && strcmp(phase, "Terminating") == 0) {
@@ -306,7 +321,7 @@ static json_t *check_namespace(struct rest *r, const char *ns, int *code)
                                  ns);
         json_t *s = status_forbidden("", "namespaces", ns, detail);
         free(detail);
-        return answer_status(code, s);
+        return rest_answer_status(code, s);
     }
     return NULL;
 }
@@ -328,11 +343,11 @@ static size_t validate_name_for(const struct resource *res, const char *name,
     return validate_name_dns_subdomain(name, false, out);
 }
 
-static json_t *validate_metadata(const struct resource *res, const json_t *obj, int *code)
+json_t *rest_validate_metadata(const struct resource *res, const json_t *obj, int *code)
 {
     struct field_errors fe;
     field_errors_init(&fe);
-    const char *name = meta_str(obj, "name");
+    const char *name = rest_meta_str(obj, "name");
     struct validate_errs errs = VALIDATE_ERRS_INIT;
     if (name == NULL || name[0] == '\0') {
         field_errors_add(&fe, FIELD_REQUIRED, "metadata.name", NULL,
@@ -378,7 +393,7 @@ static json_t *validate_metadata(const struct resource *res, const json_t *obj, 
     validate_errs_free(&ae);
     json_t *result = NULL;
     if (field_errors_count(&fe) > 0) {
-        result = answer_status(code, status_invalid(res->group, res->kind, name, &fe));
+        result = rest_answer_status(code, status_invalid(res->group, res->kind, name, &fe));
     }
     field_errors_free(&fe);
     return result;
@@ -389,29 +404,29 @@ static json_t *validate_metadata(const struct resource *res, const json_t *obj, 
 static json_t *do_get(struct rest *r, const struct rest_call *call, int *code)
 {
     const struct resource *res = call->resource;
-    cleanup_free char *key = object_key(res, call->info->namespace_, call->info->name);
+    cleanup_free char *key = rest_object_key(res, call->info->namespace_, call->info->name);
     struct etcd3_kv kv = {0};
     struct err e = {0};
     int rc = etcd3_get(r->storage, key, &kv, NULL, &e);
     if (rc != 0) {
-        return storage_failure(code, rc, &e, res, call->info->name);
+        return rest_storage_failure(code, rc, &e, res, call->info->name);
     }
-    json_t *obj = decode_stored(&kv);
+    json_t *obj = rest_decode_stored(&kv);
     etcd3_kv_free(&kv);
     if (obj == NULL) {
-        return answer_status(code, status_internal("stored object is not JSON"));
+        return rest_answer_status(code, status_internal("stored object is not JSON"));
     }
-    return answer(code, 200, obj);
+    return rest_answer(code, 200, obj);
 }
 
 /* ---- list ---- */
 
 /* The field set a field selector sees (apiserver's per-type GetAttrs). */
-static json_t *field_set(const struct resource *res, const json_t *obj)
+json_t *rest_field_set(const struct resource *res, const json_t *obj)
 {
     json_t *f = json_object();
-    const char *name = meta_str(obj, "name");
-    const char *ns = meta_str(obj, "namespace");
+    const char *name = rest_meta_str(obj, "name");
+    const char *ns = rest_meta_str(obj, "namespace");
     json_object_set_new(f, "metadata.name", json_string(name ? name : ""));
     if (res->namespaced) {
         json_object_set_new(f, "metadata.namespace", json_string(ns ? ns : ""));
@@ -460,34 +475,29 @@ static json_t *field_set(const struct resource *res, const json_t *obj)
     return f;
 }
 
-struct selectors {
-    struct label_selector *labels;
-    struct field_selector *fields;
-};
-
-static void selectors_free(struct selectors *s)
+void rest_selectors_free(struct rest_selectors *s)
 {
     label_selector_free(s->labels);
     field_selector_free(s->fields);
 }
 
-static json_t *parse_selectors(const struct rest_call *call, struct selectors *s, int *code)
+json_t *rest_parse_selectors(const struct rest_call *call, struct rest_selectors *s, int *code)
 {
     memset(s, 0, sizeof *s);
     struct err e = {0};
     const char *ls = call->query(call->query_ctx, "labelSelector");
     const char *fs = call->query(call->query_ctx, "fieldSelector");
     if (ls != NULL && (s->labels = label_selector_parse(ls, &e)) == NULL) {
-        return answer_status(code, status_bad_request(e.msg));
+        return rest_answer_status(code, status_bad_request(e.msg));
     }
     if (fs != NULL && (s->fields = field_selector_parse(fs, &e)) == NULL) {
-        selectors_free(s);
-        return answer_status(code, status_bad_request(e.msg));
+        rest_selectors_free(s);
+        return rest_answer_status(code, status_bad_request(e.msg));
     }
     return NULL;
 }
 
-static bool selected(const struct resource *res, const struct selectors *s, const json_t *obj)
+bool rest_selected(const struct resource *res, const struct rest_selectors *s, const json_t *obj)
 {
     if (s->labels != NULL &&
         !label_selector_matches(s->labels,
@@ -495,7 +505,7 @@ static bool selected(const struct resource *res, const struct selectors *s, cons
         return false;
     }
     if (s->fields != NULL) {
-        cleanup_json json_t *f = field_set(res, obj);
+        cleanup_json json_t *f = rest_field_set(res, obj);
         if (!field_selector_matches(s->fields, f)) {
             return false;
         }
@@ -504,7 +514,7 @@ static bool selected(const struct resource *res, const struct selectors *s, cons
 }
 
 /* continue = base64url(JSON {"v":"meta.k8s.io/v1","rv":R,"start":"<key after prefix>\0"}). */
-static char *encode_continue(int64_t rev, const char *start_after_prefix)
+char *rest_encode_continue(int64_t rev, const char *start_after_prefix)
 {
     cleanup_json json_t *token =
         json_pack("{s:s,s:I,s:s%}", "v", "meta.k8s.io/v1", "rv", (json_int_t)rev, "start",
@@ -521,7 +531,7 @@ static char *encode_continue(int64_t rev, const char *start_after_prefix)
     return b;
 }
 
-static int decode_continue(const char *token, int64_t *rev, char **start)
+int rest_decode_continue(const char *token, int64_t *rev, char **start)
 {
     size_t n = strlen(token);
     cleanup_free char *std = xmalloc(n + 4);
@@ -547,15 +557,21 @@ static int decode_continue(const char *token, int64_t *rev, char **start)
     return 0;
 }
 
-static json_t *do_list(struct rest *r, const struct rest_call *call, int *code)
+json_t *rest_list(struct rest *r, const struct rest_call *call, int *code)
 {
+    if (r->caches != NULL) {
+        json_t *cached = rest_caches_list(r, call, code);
+        if (cached != NULL) {
+            return cached;
+        }
+    }
     const struct resource *res = call->resource;
-    struct selectors sel;
-    json_t *bad = parse_selectors(call, &sel, code);
+    struct rest_selectors sel;
+    json_t *bad = rest_parse_selectors(call, &sel, code);
     if (bad != NULL) {
         return bad;
     }
-    cleanup_free char *prefix = list_prefix(res, call->info->namespace_);
+    cleanup_free char *prefix = rest_list_prefix(res, call->info->namespace_);
     const char *limit_text = call->query(call->query_ctx, "limit");
     const char *cont = call->query(call->query_ctx, "continue");
     const char *rv_text = call->query(call->query_ctx, "resourceVersion");
@@ -565,10 +581,10 @@ static json_t *do_list(struct rest *r, const struct rest_call *call, int *code)
     cleanup_free char *start = xstrdup(prefix);
     if (cont != NULL && cont[0] != '\0') {
         char *after = NULL;
-        if (decode_continue(cont, &revision, &after) != 0) {
-            selectors_free(&sel);
-            return answer_status(code,
-                                 status_bad_request("continue key is not valid: illegal base64"));
+        if (rest_decode_continue(cont, &revision, &after) != 0) {
+            rest_selectors_free(&sel);
+            return rest_answer_status(
+                code, status_bad_request("continue key is not valid: illegal base64"));
         }
         free(start);
         start = xasprintf("%s%s\x01", prefix, after); /* the token names the last key sent */
@@ -598,25 +614,25 @@ static json_t *do_list(struct rest *r, const struct rest_call *call, int *code)
         int rc = etcd3_list(r->storage, start, end, page, revision, &l, &e);
         if (rc != 0) {
             json_decref(items);
-            selectors_free(&sel);
+            rest_selectors_free(&sel);
             if (rc == -C8S_EGONE) {
-                return answer_status(
+                return rest_answer_status(
                     code, status_gone("The provided continue parameter is too old to display a "
                                       "consistent list result. You can start a new list without "
                                       "the continue parameter, or use the continue token in this "
                                       "response to retrieve the remainder of the results."));
             }
-            return storage_failure(code, rc, &e, res, NULL);
+            return rest_storage_failure(code, rc, &e, res, NULL);
         }
         list_rev = l.revision;
         revision = l.revision; /* later pages read the same snapshot */
         size_t i = 0;
         for (; i < l.count; i++) {
-            json_t *obj = decode_stored(&l.kvs[i]);
+            json_t *obj = rest_decode_stored(&l.kvs[i]);
             if (obj == NULL) {
                 continue;
             }
-            if (selected(res, &sel, obj)) {
+            if (rest_selected(res, &sel, obj)) {
                 json_array_append_new(items, obj);
             } else {
                 json_decref(obj);
@@ -649,7 +665,7 @@ static json_t *do_list(struct rest *r, const struct rest_call *call, int *code)
         start = xasprintf("%s\x01", l.kvs[l.count - 1].key);
         etcd3_list_free(&l);
     }
-    selectors_free(&sel);
+    rest_selectors_free(&sel);
 
     char gv[128];
     json_t *list_meta = json_object();
@@ -657,7 +673,7 @@ static json_t *do_list(struct rest *r, const struct rest_call *call, int *code)
     snprintf(rev_text, sizeof rev_text, "%" PRId64, list_rev);
     json_object_set_new(list_meta, "resourceVersion", json_string(rev_text));
     if (more) {
-        char *token = encode_continue(list_rev, next_start);
+        char *token = rest_encode_continue(list_rev, next_start);
         json_object_set_new(list_meta, "continue", json_string(token));
         free(token);
         if (remaining > 0) {
@@ -669,7 +685,7 @@ static json_t *do_list(struct rest *r, const struct rest_call *call, int *code)
                              resources_group_version(res->group, res->version, gv, sizeof gv),
                              "metadata", list_meta, "items", items);
     free(kind);
-    return answer(code, 200, list);
+    return rest_answer(code, 200, list);
 }
 
 /* ---- create ---- */
@@ -678,35 +694,35 @@ static json_t *do_list(struct rest *r, const struct rest_call *call, int *code)
 static json_t *prepare_create(const struct rest_call *call, json_t *obj, int *code)
 {
     const struct resource *res = call->resource;
-    json_t *meta = meta_of(obj);
-    const char *body_ns = meta_str(obj, "namespace");
+    json_t *meta = rest_meta_of(obj);
+    const char *body_ns = rest_meta_str(obj, "namespace");
     if (res->namespaced) {
         if (body_ns != NULL && body_ns[0] != '\0' && strcmp(body_ns, call->info->namespace_) != 0) {
-            return answer_status(code,
-                                 status_bad_request("the namespace of the provided object does not "
-                                                    "match the namespace sent on the request"));
+            return rest_answer_status(
+                code, status_bad_request("the namespace of the provided object does not "
+                                         "match the namespace sent on the request"));
         }
         json_object_set_new(meta, "namespace", json_string(call->info->namespace_));
     } else {
         json_object_del(meta, "namespace");
     }
-    const char *name = meta_str(obj, "name");
-    const char *generate = meta_str(obj, "generateName");
+    const char *name = rest_meta_str(obj, "name");
+    const char *generate = rest_meta_str(obj, "generateName");
     if ((name == NULL || name[0] == '\0') && generate != NULL && generate[0] != '\0') {
         char *generated = generate_name(generate);
         json_object_set_new(meta, "name", json_string(generated));
         free(generated);
     }
-    char *uid = random_uid();
+    char *uid = rest_random_uid();
     json_object_set_new(meta, "uid", json_string(uid));
     free(uid);
     char ts[K8STIME_STR_MAX];
-    now_rfc3339(ts);
+    rest_now_rfc3339(ts);
     json_object_set_new(meta, "creationTimestamp", json_string(ts));
     json_object_del(meta, "resourceVersion");
     json_object_del(meta, "deletionTimestamp");
     json_object_del(meta, "deletionGracePeriodSeconds");
-    if (tracks_generation(res)) {
+    if (rest_tracks_generation(res)) {
         json_object_set_new(meta, "generation", json_integer(1));
     } else {
         json_object_del(meta, "generation");
@@ -720,29 +736,97 @@ static json_t *prepare_create(const struct rest_call *call, json_t *obj, int *co
             json_object_set_new(meta, "labels", labels);
         }
         json_object_set_new(labels, "kubernetes.io/metadata.name",
-                            json_string(meta_str(obj, "name")));
+                            json_string(rest_meta_str(obj, "name")));
     } else if (strcmp(res->plural, "pods") == 0 && res->group[0] == '\0') {
         json_object_set_new(obj, "status", json_pack("{s:s}", "phase", "Pending"));
-    } else if (has_status(res)) {
+    } else if (rest_has_status(res)) {
         json_object_set_new(obj, "status", json_object());
     }
     return NULL;
 }
 
-static json_t *do_create(struct rest *r, const struct rest_call *call, int *code)
+/* Strategy validation after the generic metadata checks: NULL or a 422 Status. */
+static json_t *validate_object(const struct rest_call *call, const json_t *obj, const json_t *old,
+                               int *code)
+{
+    const struct resource *res = call->resource;
+    json_t *error = rest_validate_metadata(res, obj, code);
+    if (error != NULL) {
+        return error;
+    }
+    const struct strategy *st = strategy_find(res);
+    if (st == NULL || st->validate == NULL) {
+        return NULL;
+    }
+    struct field_errors fe;
+    field_errors_init(&fe);
+    st->validate(call->info->subresource, obj, old, &fe);
+    if (field_errors_count(&fe) > 0) {
+        error = rest_answer_status(
+            code, status_invalid(res->group, res->kind, rest_meta_str(obj, "name"), &fe));
+    }
+    field_errors_free(&fe);
+    return error;
+}
+
+static void apply_defaults(const struct resource *res, json_t *obj)
+{
+    const struct strategy *st = strategy_find(res);
+    if (st != NULL && st->apply_defaults != NULL) {
+        st->apply_defaults(obj);
+    }
+}
+
+static bool is_dry_run(const struct rest_call *call)
+{
+    const char *dry_run = call->query ? call->query(call->query_ctx, "dryRun") : NULL;
+    return dry_run != NULL && strcmp(dry_run, "All") == 0;
+}
+
+static struct admission_attributes attributes_of(const struct rest_call *call,
+                                                 enum admission_operation op, const char *name)
+{
+    return (struct admission_attributes){
+        .operation = op,
+        .resource = call->resource,
+        .subresource = call->info->subresource,
+        .namespace_ = call->resource->namespaced ? call->info->namespace_ : "",
+        .name = name,
+        .user = call->user,
+        .dry_run = is_dry_run(call),
+    };
+}
+
+const char *rest_field_manager(const struct rest_call *call, char *buf, size_t size)
+{
+    const char *manager = call->query ? call->query(call->query_ctx, "fieldManager") : NULL;
+    if (manager != NULL && manager[0] != '\0') {
+        return manager;
+    }
+    /* kube-apiserver: the User-Agent up to its first '/', "unknown" without one. */
+    const char *agent = call->user_agent;
+    if (agent == NULL || agent[0] == '\0') {
+        return "unknown";
+    }
+    size_t n = strcspn(agent, "/");
+    snprintf(buf, size, "%.*s", (int)(n < size ? n : size - 1), agent);
+    return buf;
+}
+
+json_t *rest_create_object(struct rest *r, const struct rest_call *call, json_t *obj, int *code)
 {
     const struct resource *res = call->resource;
     json_t *error = NULL;
-    cleanup_json json_t *obj = decode_body(call, &error, code);
-    if (obj == NULL) {
+    apply_defaults(res, obj);
+    if ((error = prepare_create(call, obj, code)) != NULL) {
         return error;
     }
-    if ((error = check_kind(call, obj, code)) != NULL ||
-        (error = prepare_create(call, obj, code)) != NULL ||
-        (error = validate_metadata(res, obj, code)) != NULL) {
-        return error;
+    const struct strategy *st = strategy_find(res);
+    if (st != NULL && st->prepare_create != NULL) {
+        st->prepare_create(obj);
     }
-    if (res->namespaced && (error = check_namespace(r, call->info->namespace_, code)) != NULL) {
+    if (res->namespaced &&
+        (error = rest_check_namespace(r, call->info->namespace_, code)) != NULL) {
         return error;
     }
     if (json_object_get(obj, "kind") == NULL) {
@@ -752,21 +836,48 @@ static json_t *do_create(struct rest *r, const struct rest_call *call, int *code
             json_string(resources_group_version(res->group, res->version, gv, sizeof gv)));
         json_object_set_new(obj, "kind", json_string(res->kind));
     }
-    const char *dry_run = call->query(call->query_ctx, "dryRun");
-    const char *name = meta_str(obj, "name");
-    if (dry_run != NULL && strcmp(dry_run, "All") == 0) {
-        return answer(code, 201, json_incref(obj));
+    struct admission_attributes attrs =
+        attributes_of(call, ADMISSION_CREATE, rest_meta_str(obj, "name"));
+    if ((error = admission_mutate(r, &attrs, obj, NULL, code)) != NULL) {
+        return error;
     }
-    cleanup_free char *key = object_key(res, call->info->namespace_, name);
-    cleanup_free char *value = encode_for_storage(obj);
+    if ((error = validate_object(call, obj, NULL, code)) != NULL ||
+        (error = admission_validate(r, &attrs, obj, NULL, code)) != NULL) {
+        admission_finish(r, &attrs, obj, NULL, false);
+        return error;
+    }
+    char manager_buf[128];
+    managedfields_update(res, obj, NULL, rest_field_manager(call, manager_buf, sizeof manager_buf),
+                         call->info->subresource);
+    const char *name = rest_meta_str(obj, "name");
+    if (attrs.dry_run) {
+        admission_finish(r, &attrs, obj, NULL, false);
+        return rest_answer(code, 201, json_incref(obj));
+    }
+    cleanup_free char *key = rest_object_key(res, call->info->namespace_, name);
+    cleanup_free char *value = rest_encode_for_storage(obj);
     int64_t rev = 0;
     struct err e = {0};
     int rc = etcd3_create(r->storage, key, value, strlen(value), 0, &rev, &e);
+    admission_finish(r, &attrs, obj, NULL, rc == 0);
     if (rc != 0) {
-        return storage_failure(code, rc, &e, res, name);
+        return rest_storage_failure(code, rc, &e, res, name);
     }
-    set_resource_version(obj, rev);
-    return answer(code, 201, json_incref(obj));
+    rest_set_resource_version(obj, rev);
+    return rest_answer(code, 201, json_incref(obj));
+}
+
+static json_t *do_create(struct rest *r, const struct rest_call *call, int *code)
+{
+    json_t *error = NULL;
+    cleanup_json json_t *obj = rest_decode_body(call, &error, code);
+    if (obj == NULL) {
+        return error;
+    }
+    if ((error = check_kind(call, obj, code)) != NULL) {
+        return error;
+    }
+    return rest_create_object(r, call, obj, code);
 }
 
 /* ---- update and patch (GuaranteedUpdate) ---- */
@@ -777,7 +888,7 @@ static json_t *merge_update(const struct resource *res, const char *subresource,
                             const json_t *current, json_t *desired)
 {
     json_t *out = json_deep_copy(desired);
-    json_t *meta = meta_of(out);
+    json_t *meta = rest_meta_of(out);
     const json_t *cur_meta = json_object_get(current, "metadata");
     const char *keep[] = {"uid",
                           "creationTimestamp",
@@ -805,7 +916,7 @@ static json_t *merge_update(const struct resource *res, const char *subresource,
         }
         return out;
     }
-    if (has_status(res)) {
+    if (rest_has_status(res)) {
         json_t *status = json_object_get(current, "status");
         if (status != NULL) {
             json_object_set(out, "status", status);
@@ -817,7 +928,7 @@ static json_t *merge_update(const struct resource *res, const char *subresource,
         json_object_set(out, "spec", json_object_get(current, "spec"));
     }
     /* A spec change is a new generation (strategies' PrepareForUpdate). */
-    if (tracks_generation(res) &&
+    if (rest_tracks_generation(res) &&
         !json_equal(json_object_get(current, "spec"), json_object_get(out, "spec"))) {
         json_int_t gen = json_integer_value(json_object_get(cur_meta, "generation"));
         json_object_set_new(meta, "generation", json_integer(gen + 1));
@@ -825,43 +936,40 @@ static json_t *merge_update(const struct resource *res, const char *subresource,
     return out;
 }
 
-typedef json_t *(*mutate_fn)(const struct rest_call *call, const json_t *current, void *data,
-                             json_t **error, int *code);
-
 /* The stored object at key with its revision, or NULL with *failure (a Status) set. */
-static json_t *read_current(struct rest *r, const char *key, const struct resource *res,
-                            const char *name, int64_t *revision, json_t **failure, int *code)
+json_t *rest_read_current(struct rest *r, const char *key, const struct resource *res,
+                          const char *name, int64_t *revision, json_t **failure, int *code)
 {
     struct etcd3_kv kv = {0};
     struct err e = {0};
     int rc = etcd3_get(r->storage, key, &kv, NULL, &e);
     if (rc != 0) {
-        *failure = storage_failure(code, rc, &e, res, name);
+        *failure = rest_storage_failure(code, rc, &e, res, name);
         return NULL;
     }
-    json_t *current = decode_stored(&kv);
+    json_t *current = rest_decode_stored(&kv);
     *revision = kv.mod_revision;
     etcd3_kv_free(&kv);
     if (current == NULL) {
-        *failure = answer_status(code, status_internal("stored object is not JSON"));
+        *failure = rest_answer_status(code, status_internal("stored object is not JSON"));
     }
     return current;
 }
 
 /* Reads, mutates and writes guarded on the read revision, retrying on conflicts unless the
  * caller's object named a resourceVersion (then a conflict is the caller's 409). */
-static json_t *guaranteed_update(struct rest *r, const struct rest_call *call, mutate_fn mutate,
-                                 void *data, int *code)
+json_t *rest_guaranteed_update(struct rest *r, const struct rest_call *call, rest_mutate_fn mutate,
+                               void *data, int *code)
 {
     const struct resource *res = call->resource;
     const char *name = call->info->name;
-    cleanup_free char *key = object_key(res, call->info->namespace_, name);
+    cleanup_free char *key = rest_object_key(res, call->info->namespace_, name);
     for (int attempt = 0; attempt < UPDATE_RETRIES; attempt++) {
         struct err e = {0};
         int64_t current_rev = 0;
         json_t *failure = NULL;
         cleanup_json json_t *current =
-            read_current(r, key, res, name, &current_rev, &failure, code);
+            rest_read_current(r, key, res, name, &current_rev, &failure, code);
         if (current == NULL) {
             return failure;
         }
@@ -871,71 +979,89 @@ static json_t *guaranteed_update(struct rest *r, const struct rest_call *call, m
         if (desired == NULL) {
             return error;
         }
-        const char *want_rv = meta_str(desired, "resourceVersion");
+        const char *want_rv = rest_meta_str(desired, "resourceVersion");
         if (want_rv != NULL && want_rv[0] != '\0' && strtoll(want_rv, NULL, 10) != current_rev) {
-            return answer_status(code, status_conflict(res->group, res->plural, name, NULL));
+            return rest_answer_status(code, status_conflict(res->group, res->plural, name, NULL));
         }
+        apply_defaults(res, desired);
         cleanup_json json_t *next = merge_update(res, call->info->subresource, current, desired);
-        if ((error = validate_metadata(res, next, code)) != NULL) {
+        const struct strategy *st = strategy_find(res);
+        if (st != NULL && st->prepare_update != NULL) {
+            st->prepare_update(call->info->subresource, next, current);
+        }
+        struct admission_attributes attrs = attributes_of(call, ADMISSION_UPDATE, name);
+        if ((error = admission_mutate(r, &attrs, next, current, code)) != NULL) {
             return error;
         }
-        /* An update that changes nothing is not written (GuaranteedUpdate skips it). */
-        json_object_del(meta_of(next), "resourceVersion");
-        json_object_del(meta_of(current), "resourceVersion");
-        if (json_equal(next, current)) {
-            set_resource_version(next, current_rev);
-            return answer(code, 200, json_incref(next));
+        if ((error = validate_object(call, next, current, code)) != NULL ||
+            (error = admission_validate(r, &attrs, next, current, code)) != NULL) {
+            admission_finish(r, &attrs, next, current, false);
+            return error;
         }
-        cleanup_free char *value = encode_for_storage(next);
+        char manager_buf[128];
+        managedfields_update(res, next, current,
+                             rest_field_manager(call, manager_buf, sizeof manager_buf),
+                             call->info->subresource);
+        /* An update that changes nothing is not written (GuaranteedUpdate skips it). */
+        json_object_del(rest_meta_of(next), "resourceVersion");
+        json_object_del(rest_meta_of(current), "resourceVersion");
+        if (json_equal(next, current) || attrs.dry_run) {
+            admission_finish(r, &attrs, next, current, false);
+            rest_set_resource_version(next, current_rev);
+            return rest_answer(code, 200, json_incref(next));
+        }
+        cleanup_free char *value = rest_encode_for_storage(next);
         int64_t rev = 0;
         rc = etcd3_update(r->storage, key, value, strlen(value), current_rev, 0, &rev, NULL, &e);
+        admission_finish(r, &attrs, next, current, rc == 0);
         if (rc == -C8S_ECONFLICT) {
             if (want_rv != NULL && want_rv[0] != '\0') {
-                return answer_status(code, status_conflict(res->group, res->plural, name, NULL));
+                return rest_answer_status(code,
+                                          status_conflict(res->group, res->plural, name, NULL));
             }
             continue;
         }
         if (rc != 0) {
-            return storage_failure(code, rc, &e, res, name);
+            return rest_storage_failure(code, rc, &e, res, name);
         }
-        set_resource_version(next, rev);
-        return answer(code, 200, json_incref(next));
+        rest_set_resource_version(next, rev);
+        return rest_answer(code, 200, json_incref(next));
     }
-    return answer_status(code, status_conflict(res->group, res->plural, name, NULL));
+    return rest_answer_status(code, status_conflict(res->group, res->plural, name, NULL));
 }
 
 static json_t *mutate_replace(const struct rest_call *call, const json_t *current, void *data,
                               json_t **error, int *code)
 {
     json_t *body = data;
-    const char *name = meta_str(body, "name");
+    const char *name = rest_meta_str(body, "name");
     if (name != NULL && strcmp(name, call->info->name) != 0) {
         char *msg = xasprintf("the name of the object (%s) does not match the name on the URL (%s)",
                               name, call->info->name);
-        *error = answer_status(code, status_bad_request(msg));
+        *error = rest_answer_status(code, status_bad_request(msg));
         free(msg);
         return NULL;
     }
     json_t *out = json_deep_copy(body);
-    json_object_set_new(meta_of(out), "name", json_string(call->info->name));
+    json_object_set_new(rest_meta_of(out), "name", json_string(call->info->name));
     return out;
 }
 
 static json_t *do_update(struct rest *r, const struct rest_call *call, int *code)
 {
     json_t *error = NULL;
-    cleanup_json json_t *body = decode_body(call, &error, code);
+    cleanup_json json_t *body = rest_decode_body(call, &error, code);
     if (body == NULL) {
         return error;
     }
     if ((error = check_kind(call, body, code)) != NULL) {
         return error;
     }
-    return guaranteed_update(r, call, mutate_replace, body, code);
+    return rest_guaranteed_update(r, call, mutate_replace, body, code);
 }
 
 /* Merge keys of the built-in types that patches meet most (the rest merge as JSON maps). */
-static const struct jpatch_smp_table_entry smp_table[] = {
+const struct jpatch_smp_table_entry rest_smp_table[] = {
     {"metadata.finalizers", JPATCH_SMP_MERGE, NULL},
     {"metadata.ownerReferences", JPATCH_SMP_MERGE, "uid"},
     {"spec.containers", JPATCH_SMP_MERGE, "name"},
@@ -972,26 +1098,26 @@ static json_t *mutate_patch(const struct rest_call *call, const json_t *current,
     } else if (strncmp(type, "application/merge-patch+json", 28) == 0) {
         out = jpatch_merge_apply(current, patch, &e);
     } else if (strncmp(type, "application/strategic-merge-patch+json", 38) == 0) {
-        struct jpatch_smp_schema schema = {jpatch_smp_table_lookup, (void *)smp_table};
+        struct jpatch_smp_schema schema = {jpatch_smp_table_lookup, (void *)rest_smp_table};
         out = jpatch_smp_apply(current, patch, &schema, &e);
     } else {
-        *error = answer_status(
+        *error = rest_answer_status(
             code, status_unsupported_media_type("application/json-patch+json, "
                                                 "application/merge-patch+json, "
                                                 "application/strategic-merge-patch+json"));
         return NULL;
     }
     if (out == NULL) {
-        *error = answer_status(code, e.code == C8S_EINVALID
-                                         ? status_new(422, "Invalid", e.msg, NULL, NULL, NULL)
-                                         : status_bad_request(e.msg));
+        *error = rest_answer_status(code, e.code == C8S_EINVALID
+                                              ? status_new(422, "Invalid", e.msg, NULL, NULL, NULL)
+                                              : status_bad_request(e.msg));
         return NULL;
     }
     /* A patch's resourceVersion, if any, is a precondition; the current one otherwise. */
     const char *patch_rv = json_string_value(json_object_get(
         json_object_get(json_is_object(patch) ? patch : NULL, "metadata"), "resourceVersion"));
     if (patch_rv == NULL) {
-        json_object_del(meta_of(out), "resourceVersion");
+        json_object_del(rest_meta_of(out), "resourceVersion");
     }
     return out;
 }
@@ -999,7 +1125,7 @@ static json_t *mutate_patch(const struct rest_call *call, const json_t *current,
 static json_t *do_patch(struct rest *r, const struct rest_call *call, int *code)
 {
     if (call->body == NULL || call->body_len == 0) {
-        return answer_status(code, status_bad_request("the body of the request is empty"));
+        return rest_answer_status(code, status_bad_request("the body of the request is empty"));
     }
     json_error_t jerr;
     cleanup_json json_t *patch = json_loadb(call->body, call->body_len, 0, &jerr);
@@ -1007,107 +1133,52 @@ static json_t *do_patch(struct rest *r, const struct rest_call *call, int *code)
         char *msg = xasprintf("error decoding patch: %s", jerr.text);
         json_t *s = status_bad_request(msg);
         free(msg);
-        return answer_status(code, s);
+        return rest_answer_status(code, s);
     }
-    return guaranteed_update(r, call, mutate_patch, patch, code);
-}
-
-/* ---- delete ---- */
-
-static json_t *delete_one(struct rest *r, const struct rest_call *call, const char *ns,
-                          const char *name, int *code)
-{
-    const struct resource *res = call->resource;
-    cleanup_free char *key = object_key(res, ns, name);
-    for (int attempt = 0; attempt < UPDATE_RETRIES; attempt++) {
-        struct err e = {0};
-        int64_t current_rev = 0;
-        json_t *failure = NULL;
-        cleanup_json json_t *current =
-            read_current(r, key, res, name, &current_rev, &failure, code);
-        if (current == NULL) {
-            return failure;
-        }
-        int rc = 0;
-        /* Objects with finalizers are only marked; whoever owns a finalizer removes it and
-         * the last update deletes (the finalizer protocol). */
-        json_t *finalizers = json_object_get(json_object_get(current, "metadata"), "finalizers");
-        bool is_namespace = strcmp(res->plural, "namespaces") == 0 && res->group[0] == '\0';
-        if (json_array_size(finalizers) > 0 || is_namespace) {
-            if (meta_str(current, "deletionTimestamp") != NULL) {
-                return answer(code, 200, json_incref(current));
-            }
-            char ts[K8STIME_STR_MAX];
-            now_rfc3339(ts);
-            json_object_set_new(meta_of(current), "deletionTimestamp", json_string(ts));
-            json_object_set_new(meta_of(current), "deletionGracePeriodSeconds", json_integer(0));
-            if (is_namespace) {
-                json_object_set_new(current, "status", json_pack("{s:s}", "phase", "Terminating"));
-            }
-            cleanup_free char *value = encode_for_storage(current);
-            int64_t rev = 0;
-            rc =
-                etcd3_update(r->storage, key, value, strlen(value), current_rev, 0, &rev, NULL, &e);
-            if (rc == -C8S_ECONFLICT) {
-                continue;
-            }
-            if (rc != 0) {
-                return storage_failure(code, rc, &e, res, name);
-            }
-            set_resource_version(current, rev);
-            return answer(code, 200, json_incref(current));
-        }
-        int64_t rev = 0;
-        rc = etcd3_delete(r->storage, key, current_rev, &rev, NULL, &e);
-        if (rc == -C8S_ECONFLICT) {
-            continue;
-        }
-        if (rc != 0) {
-            return storage_failure(code, rc, &e, res, name);
-        }
-        return answer(code, 200, json_incref(current));
-    }
-    return answer_status(code, status_conflict(res->group, res->plural, name, NULL));
-}
-
-static json_t *do_delete_collection(struct rest *r, const struct rest_call *call, int *code)
-{
-    json_t *list = do_list(r, call, code);
-    if (*code != 200) {
-        return list;
-    }
-    size_t i;
-    json_t *item;
-    json_t *deleted = json_array();
-    json_array_foreach (json_object_get(list, "items"), i, item) {
-        int one_code = 0;
-        json_t *out =
-            delete_one(r, call, meta_str(item, "namespace"), meta_str(item, "name"), &one_code);
-        if (one_code == 200) {
-            json_array_append_new(deleted, out);
-        } else {
-            json_decref(out);
-        }
-    }
-    json_object_set_new(list, "items", deleted);
-    return answer(code, 200, list);
+    return rest_guaranteed_update(r, call, mutate_patch, patch, code);
 }
 
 /* ---- Entry point ---- */
 
+static json_t *serve_subresource(struct rest *r, const struct rest_call *call, int *code)
+{
+    const struct resource *res = call->resource;
+    const char *sub = call->info->subresource;
+    if (resources_find_sub(res, sub) == NULL) {
+        return rest_answer_status(code,
+                                  status_not_found(res->group, res->plural, call->info->name));
+    }
+    if (strcmp(sub, "scale") == 0) {
+        return subresource_scale(r, call, code);
+    }
+    if (strcmp(sub, "binding") == 0) {
+        return subresource_binding(r, call, code);
+    }
+    if (strcmp(sub, "eviction") == 0) {
+        return subresource_eviction(r, call, code);
+    }
+    if (strcmp(sub, "token") == 0) {
+        return satoken_request(r, call, code);
+    }
+    return rest_answer_status(code, status_method_not_allowed());
+}
+
 json_t *rest_handle(struct rest *r, const struct rest_call *call, int *code)
 {
     const struct request_info *info = call->info;
-    const struct resource *res = call->resource;
     const char *verb = info->verb;
     if (info->subresource[0] != '\0' && strcmp(info->subresource, "status") != 0) {
-        return answer_status(code, status_not_found(res->group, res->plural, info->name));
+        return serve_subresource(r, call, code);
+    }
+    if (strcmp(verb, "patch") == 0 && call->content_type != NULL &&
+        strncmp(call->content_type, "application/apply-patch+yaml", 28) == 0) {
+        return apply_patch(r, call, code);
     }
     if (strcmp(verb, "get") == 0) {
         return do_get(r, call, code);
     }
     if (strcmp(verb, "list") == 0) {
-        return do_list(r, call, code);
+        return rest_list(r, call, code);
     }
     if (strcmp(verb, "create") == 0 && info->name[0] == '\0') {
         return do_create(r, call, code);
@@ -1119,12 +1190,12 @@ json_t *rest_handle(struct rest *r, const struct rest_call *call, int *code)
         return do_patch(r, call, code);
     }
     if (strcmp(verb, "delete") == 0) {
-        return delete_one(r, call, info->namespace_, info->name, code);
+        return rest_delete_one(r, call, info->namespace_, info->name, code);
     }
     if (strcmp(verb, "deletecollection") == 0) {
-        return do_delete_collection(r, call, code);
+        return rest_delete_collection(r, call, code);
     }
-    return answer_status(code, status_method_not_allowed());
+    return rest_answer_status(code, status_method_not_allowed());
 }
 
 int rest_bootstrap(struct rest *r, struct err *err)
@@ -1140,242 +1211,13 @@ int rest_bootstrap(struct rest *r, struct err *err)
         int code = 0;
         json_t *failure = prepare_create(&call, obj, &code);
         json_decref(failure);
-        cleanup_free char *key = object_key(nsres, NULL, names[i]);
-        cleanup_free char *value = encode_for_storage(obj);
+        cleanup_free char *key = rest_object_key(nsres, NULL, names[i]);
+        cleanup_free char *value = rest_encode_for_storage(obj);
         int64_t rev = 0;
         int rc = etcd3_create(r->storage, key, value, strlen(value), 0, &rev, err);
         if (rc != 0 && rc != -EEXIST) {
             return err_wrap(err, "create namespace %s", names[i]);
         }
     }
-    return 0;
-}
-
-/* ---- Watch ---- */
-
-struct rest_watch {
-    struct rest *r;
-    const struct resource *res;
-    struct selectors sel;
-    struct etcd3_watch *storage_watch;
-    pthread_mutex_t mu; /* guards the output buffer and ended */
-    char *buf;
-    size_t len, cap, off;
-    bool ended;
-    bool overflowed;
-    struct timespec deadline; /* CLOCK_MONOTONIC; tv_sec 0: none */
-    bool as_table;            /* events carry Table rows */
-    int table_include;
-    bool sent_columns; /* the first Table event carries the column definitions */
-    rest_watch_ready_cb ready_cb;
-    void *data;
-};
-
-/* Appends one event line; returns true when the reader had nothing before (wake it). */
-static bool append_event(struct rest_watch *w, const char *type, json_t *object)
-{
-    cleanup_json json_t *event = NULL;
-    if (w->as_table && strcmp(type, "ERROR") != 0) {
-        /* As kube-apiserver: each event a one-row Table, the columns only on the first. */
-        json_t *table =
-            table_build(w->res, object, (enum table_include)w->table_include, time(NULL));
-        pthread_mutex_lock(&w->mu);
-        bool first = !w->sent_columns;
-        w->sent_columns = true;
-        pthread_mutex_unlock(&w->mu);
-        if (!first) {
-            json_object_set_new(table, "columnDefinitions", json_null());
-        }
-        event = json_pack("{s:s,s:o}", "type", type, "object", table);
-    } else {
-        event = json_pack("{s:s,s:O}", "type", type, "object", object);
-    }
-    cleanup_free char *line = json_dumps(event, JSON_COMPACT);
-    size_t n = strlen(line);
-    pthread_mutex_lock(&w->mu);
-    bool was_empty = w->len == w->off;
-    if (w->len - w->off + n + 1 > WATCH_BUFFER_MAX) {
-        /* A reader this slow is cut off; it will relist (kube-apiserver closes it too). */
-        w->overflowed = true;
-        w->ended = true;
-    } else {
-        if (w->off > 0 && w->off == w->len) {
-            w->off = w->len = 0;
-        }
-        if (w->len + n + 1 > w->cap) {
-            w->cap = (w->len + n + 1) * 2;
-            w->buf = xrealloc(w->buf, w->cap);
-        }
-        memcpy(w->buf + w->len, line, n);
-        w->buf[w->len + n] = '\n';
-        w->len += n + 1;
-    }
-    pthread_mutex_unlock(&w->mu);
-    return was_empty;
-}
-
-static json_t *event_object(const struct etcd3_kv *kv, int64_t rev)
-{
-    if (kv->value == NULL) {
-        return NULL;
-    }
-    json_t *obj = json_loadb(kv->value, kv->value_len, 0, NULL);
-    if (obj != NULL) {
-        set_resource_version(obj, rev);
-    }
-    return obj;
-}
-
-static int on_storage_events(void *data, const struct etcd3_event *events, size_t count,
-                             int64_t progress_revision)
-{
-    struct rest_watch *w = data;
-    bool wake = false;
-    for (size_t i = 0; i < count; i++) {
-        const struct etcd3_event *ev = &events[i];
-        int64_t rev = ev->kv.mod_revision;
-        cleanup_json json_t *cur = ev->type == ETCD3_PUT ? event_object(&ev->kv, rev) : NULL;
-        cleanup_json json_t *prev = event_object(&ev->prev_kv, rev);
-        bool cur_in = cur != NULL && selected(w->res, &w->sel, cur);
-        bool prev_in = prev != NULL && selected(w->res, &w->sel, prev);
-        if (ev->type == ETCD3_DELETE) {
-            if (prev_in) {
-                wake |= append_event(w, "DELETED", prev);
-            }
-        } else if (cur_in && prev_in) {
-            wake |= append_event(w, "MODIFIED", cur);
-        } else if (cur_in) {
-            wake |= append_event(w, "ADDED", cur);
-        } else if (prev_in) {
-            wake |= append_event(w, "DELETED", prev);
-        }
-    }
-    if (wake && w->ready_cb != NULL) {
-        w->ready_cb(w->data);
-    }
-    pthread_mutex_lock(&w->mu);
-    bool stop = w->ended;
-    pthread_mutex_unlock(&w->mu);
-    return stop ? 1 : 0;
-}
-
-static void on_storage_end(void *data, int code, const struct err *err)
-{
-    struct rest_watch *w = data;
-    if (code == -C8S_EGONE) {
-        cleanup_json json_t *gone =
-            status_gone(err && err->msg[0] ? err->msg : "too old resource version");
-        append_event(w, "ERROR", gone);
-    }
-    pthread_mutex_lock(&w->mu);
-    w->ended = true;
-    pthread_mutex_unlock(&w->mu);
-    if (w->ready_cb != NULL) {
-        w->ready_cb(w->data);
-    }
-}
-
-struct rest_watch *rest_watch_start(struct rest *r, const struct rest_call *call,
-                                    rest_watch_ready_cb ready_cb, void *data, json_t **error,
-                                    int *code)
-{
-    struct rest_watch *w = xcalloc(1, sizeof *w);
-    w->r = r;
-    w->res = call->resource;
-    w->ready_cb = ready_cb;
-    w->data = data;
-    w->as_table = call->as_table;
-    w->table_include = call->table_include;
-    pthread_mutex_init(&w->mu, NULL);
-    if ((*error = parse_selectors(call, &w->sel, code)) != NULL) {
-        pthread_mutex_destroy(&w->mu);
-        free(w);
-        return NULL;
-    }
-    const char *timeout = call->query(call->query_ctx, "timeoutSeconds");
-    if (timeout != NULL && strtoll(timeout, NULL, 10) > 0) {
-        clock_gettime(CLOCK_MONOTONIC, &w->deadline);
-        w->deadline.tv_sec += strtoll(timeout, NULL, 10);
-    }
-    cleanup_free char *prefix = list_prefix(call->resource, call->info->namespace_);
-    const char *rv_text = call->query(call->query_ctx, "resourceVersion");
-    int64_t start = 0;
-    if (rv_text == NULL || rv_text[0] == '\0' || strcmp(rv_text, "0") == 0) {
-        /* No version: the current state as ADDED events first, then changes after it. */
-        int list_code = 0;
-        cleanup_json json_t *list = do_list(r, call, &list_code);
-        if (list_code != 200) {
-            *code = list_code;
-            *error = json_incref(list);
-            rest_watch_free(w);
-            return NULL;
-        }
-        size_t i;
-        json_t *item;
-        json_array_foreach (json_object_get(list, "items"), i, item) {
-            append_event(w, "ADDED", item);
-        }
-        start = strtoll(meta_str(list, "resourceVersion"), NULL, 10) + 1;
-    } else {
-        char *end = NULL;
-        long long rv = strtoll(rv_text, &end, 10);
-        if (*end != '\0' || rv < 0) {
-            char *msg = xasprintf("resourceVersion: Invalid value: \"%s\": must be a valid "
-                                  "resource version",
-                                  rv_text);
-            *error = answer_status(code, status_bad_request(msg));
-            free(msg);
-            rest_watch_free(w);
-            return NULL;
-        }
-        start = rv + 1;
-    }
-    struct err e = {0};
-    w->storage_watch =
-        etcd3_watch_start(r->storage, prefix, start, on_storage_events, on_storage_end, w, &e);
-    if (w->storage_watch == NULL) {
-        *error = answer_status(code, status_internal(e.msg));
-        rest_watch_free(w);
-        return NULL;
-    }
-    *code = 200;
-    return w;
-}
-
-size_t rest_watch_read(struct rest_watch *w, char *buf, size_t max, bool *ended)
-{
-    pthread_mutex_lock(&w->mu);
-    size_t n = w->len - w->off;
-    if (n > max) {
-        n = max;
-    }
-    if (n > 0) {
-        memcpy(buf, w->buf + w->off, n);
-        w->off += n;
-    }
-    if (w->deadline.tv_sec != 0) {
-        struct timespec now;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if (now.tv_sec > w->deadline.tv_sec ||
-            (now.tv_sec == w->deadline.tv_sec && now.tv_nsec >= w->deadline.tv_nsec)) {
-            w->ended = true;
-        }
-    }
-    *ended = w->ended && w->off == w->len;
-    pthread_mutex_unlock(&w->mu);
-    return n;
-}
-
-void rest_watch_free(struct rest_watch *w)
-{
-    if (w == NULL) {
-        return;
-    }
-    if (w->storage_watch != NULL) {
-        etcd3_watch_stop(w->storage_watch);
-    }
-    selectors_free(&w->sel);
-    pthread_mutex_destroy(&w->mu);
-    free(w->buf);
-    free(w);
+    return admission_bootstrap(r, err);
 }

@@ -18,9 +18,25 @@
 #include "resources.h"
 
 struct rest;
+struct user_info;
+struct satoken_signer;
 
-/* storage is borrowed and must outlive the rest. */
-struct rest *rest_new(struct etcd3 *storage);
+/* What the REST layer needs from the apiserver's flags. Strings are borrowed and must outlive
+ * the rest; NULL or 0 takes kube-apiserver's default. */
+struct rest_options {
+    const char *service_cluster_ip_range;  /* --service-cluster-ip-range (10.0.0.0/24) */
+    const char *service_node_port_range;   /* --service-node-port-range (30000-32767) */
+    const char *advertise_address;         /* --advertise-address: the kubernetes Endpoints */
+    int advertise_port;                    /* the secure port kubernetes Endpoints name */
+    const char *disable_admission_plugins; /* --disable-admission-plugins, comma-separated */
+    bool watch_cache;                      /* --watch-cache (true) */
+    struct satoken_signer *token_signer;   /* issues TokenRequest tokens; NULL: none */
+};
+
+/* storage is borrowed and must outlive the rest; options may be NULL (defaults). Returns NULL
+ * with err filled when an option is invalid (a malformed range). */
+struct rest *rest_new(struct etcd3 *storage, const struct rest_options *options,
+                      struct err *err);
 void rest_free(struct rest *r);
 
 /* Looks up a query parameter of the request (NULL when absent). */
@@ -34,6 +50,8 @@ struct rest_call {
     const char *content_type; /* the body's Content-Type, NULL when none */
     rest_query_fn query;
     void *query_ctx;
+    const struct user_info *user; /* who asks (admission, field managers); NULL internally */
+    const char *user_agent;       /* the User-Agent header, NULL when none */
     /* Watch events carry Tables instead of objects (kubectl get -w with human output);
      * table_include is an enum table_include. */
     bool as_table;
@@ -45,7 +63,8 @@ struct rest_call {
 json_t *rest_handle(struct rest *r, const struct rest_call *call, int *code);
 
 /* Creates the namespaces Kubernetes starts with (default, kube-system, kube-public,
- * kube-node-lease) when they are missing. Returns 0 or a negative code with err filled. */
+ * kube-node-lease) and the `kubernetes` Service when they are missing. Returns 0 or a negative code
+ * with err filled. */
 int rest_bootstrap(struct rest *r, struct err *err) C8S_MUST_USE;
 
 /* ---- Watch ---- */

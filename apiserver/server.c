@@ -496,6 +496,8 @@ static enum MHD_Result serve_resource(struct request *r, const struct request_in
         .content_type = content_type,
         .query = query_param,
         .query_ctx = conn,
+        .user = &r->user,
+        .user_agent = header(conn, "User-Agent"),
     };
     if (strcmp(res->group, "authentication.k8s.io") == 0) {
         return serve_self_subject_review(r);
@@ -706,7 +708,7 @@ struct apiserver *apiserver_start(const struct apiserver_config *cfg, struct err
     }
     struct apiserver *s = xcalloc(1, sizeof *s);
     s->cfg = *cfg;
-    s->rest = rest_new(cfg->storage);
+    s->rest = cfg->rest;
     pthread_mutex_init(&s->mu, NULL);
     if (secure &&
         ((s->cert_pem = file_read_pem(cfg->tls_cert_file, "--tls-cert-file", err)) == NULL ||
@@ -752,7 +754,6 @@ void apiserver_stop(struct apiserver *s)
     free(s->cert_pem);
     free(s->key_pem);
     free(s->ca_pem);
-    rest_free(s->rest);
     pthread_mutex_destroy(&s->mu);
     free(s);
 }

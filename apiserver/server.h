@@ -11,6 +11,7 @@
 #include "err.h"
 #include "etcd3.h"
 #include "policy_cache.h"
+#include "rest.h"
 
 struct apiserver_config {
     const char *bind_address; /* the plain-HTTP learning port binds here (loopback only) */
@@ -26,6 +27,7 @@ struct apiserver_config {
     struct policy_cache *policy; /* borrowed; NULL: AlwaysAllow, else RBAC */
     unsigned threads;            /* worker threads */
     struct etcd3 *storage;       /* borrowed */
+    struct rest *rest;           /* borrowed: the REST layer every resource request goes to */
 };
 
 struct apiserver;
