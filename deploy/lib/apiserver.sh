@@ -94,6 +94,8 @@ apiserver_start() {
         --tls-private-key-file "$PKI_DIR/apiserver.key" \
         --client-ca-file "$PKI_DIR/ca.crt" \
         --authorization-mode RBAC \
+        --service-cluster-ip-range 10.96.0.0/12 \
+        --service-node-port-range 30000-32767 \
         "${insecure[@]}"
 }
 
