@@ -777,6 +777,12 @@ static void apply_defaults(const struct resource *res, json_t *obj)
     }
 }
 
+static bool is_apply(const struct rest_call *call)
+{
+    return call->content_type != NULL &&
+           strncmp(call->content_type, "application/apply-patch+yaml", 28) == 0;
+}
+
 static bool is_dry_run(const struct rest_call *call)
 {
     const char *dry_run = call->query ? call->query(call->query_ctx, "dryRun") : NULL;
@@ -998,10 +1004,12 @@ json_t *rest_guaranteed_update(struct rest *r, const struct rest_call *call, res
             admission_finish(r, &attrs, next, current, false);
             return error;
         }
-        char manager_buf[128];
-        managedfields_update(res, next, current,
-                             rest_field_manager(call, manager_buf, sizeof manager_buf),
-                             call->info->subresource);
+        if (!is_apply(call)) {
+            char manager_buf[128];
+            managedfields_update(res, next, current,
+                                 rest_field_manager(call, manager_buf, sizeof manager_buf),
+                                 call->info->subresource);
+        }
         /* An update that changes nothing is not written (GuaranteedUpdate skips it). */
         json_object_del(rest_meta_of(next), "resourceVersion");
         json_object_del(rest_meta_of(current), "resourceVersion");
@@ -1104,6 +1112,7 @@ static json_t *mutate_patch(const struct rest_call *call, const json_t *current,
         *error = rest_answer_status(
             code, status_unsupported_media_type("application/json-patch+json, "
                                                 "application/merge-patch+json, "
+                                                "application/apply-patch+yaml, "
                                                 "application/strategic-merge-patch+json"));
         return NULL;
     }
@@ -1170,8 +1179,7 @@ json_t *rest_handle(struct rest *r, const struct rest_call *call, int *code)
     if (info->subresource[0] != '\0' && strcmp(info->subresource, "status") != 0) {
         return serve_subresource(r, call, code);
     }
-    if (strcmp(verb, "patch") == 0 && call->content_type != NULL &&
-        strncmp(call->content_type, "application/apply-patch+yaml", 28) == 0) {
+    if (strcmp(verb, "patch") == 0 && is_apply(call)) {
         return apply_patch(r, call, code);
     }
     if (strcmp(verb, "get") == 0) {
