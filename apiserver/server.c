@@ -13,15 +13,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <microhttpd.h>
 
+#include "apimetrics.h"
 #include "cleanup.h"
 #include "discovery.h"
 #include "fileio.h"
 #include "kproto.h"
 #include "log.h"
+#include "metrics.h"
 #include "openapi.h"
 #include "policy_cache.h"
 #include "rbac.h"
@@ -49,6 +52,7 @@ struct apiserver {
     struct listener plain, secure;
     char *cert_pem, *key_pem, *ca_pem;
     struct rest *rest;
+    struct apimetrics *metrics;
     pthread_t ticker;
     bool ticker_started;
     atomic_bool stopping;
@@ -69,15 +73,32 @@ struct request {
     struct rest_watch *watch;
     pthread_mutex_t mu; /* guards parked and closed */
     bool parked;
-    bool closed; /* the connection is gone: never resume it again */
+    bool closed;           /* the connection is gone: never resume it again */
+    atomic_bool peer_gone; /* the client hung up while its watch was idle */
     struct request *prev, *next;
+    /* metrics: what was asked, when, and the code answered */
+    struct request_info ri;
+    bool resolved;
+    bool counted_inflight;
+    bool mutating;
+    bool dry_run;
+    const char *metric_verb;
+    int code;
+    struct timespec started;
 };
+
+/* The request this worker thread is answering: a request runs top to bottom on one thread, so
+ * send_text can note the code for the metrics without every caller passing it along. */
+static _Thread_local struct request *current_request;
 
 /* ---- Responses ---- */
 
 static enum MHD_Result send_text(struct MHD_Connection *conn, unsigned code, const char *type,
                                  char *text, size_t len)
 {
+    if (current_request != NULL && current_request->conn == conn) {
+        current_request->code = (int)code;
+    }
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, "Content-Type", type);
     MHD_add_response_header(resp, "Cache-Control", "no-cache, private");
@@ -161,6 +182,10 @@ static enum MHD_Result serve_non_resource(struct request *r, const struct reques
     if (strcmp(path, "/version") == 0) {
         return send_json(conn, 200, version_info(), NULL);
     }
+    if (strcmp(path, "/metrics") == 0) {
+        char *text = apimetrics_render(r->s->metrics);
+        return send_text(conn, 200, METRICS_CONTENT_TYPE, text, strlen(text));
+    }
     if (strcmp(path, "/healthz") == 0 || strcmp(path, "/livez") == 0 ||
         strcmp(path, "/readyz") == 0) {
         return send_text(conn, 200, "text/plain; charset=utf-8", xstrdup("ok"), 2);
@@ -220,7 +245,7 @@ static ssize_t read_watch(void *cls, uint64_t pos, char *buf, size_t max)
     if (n > 0) {
         return (ssize_t)n;
     }
-    if (ended || atomic_load(&r->s->stopping)) {
+    if (ended || atomic_load(&r->s->stopping) || atomic_load(&r->peer_gone)) {
         return MHD_CONTENT_READER_END_OF_STREAM;
     }
     /* Nothing to send: park until the watch has output (or the ticker checks the deadline). */
@@ -231,6 +256,23 @@ static ssize_t read_watch(void *cls, uint64_t pos, char *buf, size_t max)
     return 0;
 }
 
+/* A parked watch's client sends nothing after its request, so a readable socket (EOF, a TLS
+ * close_notify, an error) means it went away; libmicrohttpd does not poll suspended
+ * connections, so without this an idle watch would outlive its client. */
+static void check_peer(struct request *r)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (info == NULL) {
+        return;
+    }
+    char byte;
+    ssize_t n = recv(info->connect_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+        atomic_store(&r->peer_gone, true);
+    }
+}
+
 static void *ticker_main(void *data)
 {
     struct apiserver *s = data;
@@ -239,6 +281,12 @@ static void *ticker_main(void *data)
         nanosleep(&tick, NULL); /* a periodic timer, not a synchronisation */
         pthread_mutex_lock(&s->mu);
         for (struct request *r = s->watches; r != NULL; r = r->next) {
+            pthread_mutex_lock(&r->mu);
+            bool idle = r->parked && !r->closed;
+            pthread_mutex_unlock(&r->mu);
+            if (idle) {
+                check_peer(r);
+            }
             watch_ready(r);
         }
         pthread_mutex_unlock(&s->mu);
@@ -261,6 +309,13 @@ static enum MHD_Result start_watch(struct request *r, const struct rest_call *ca
     }
     r->s->watches = r;
     pthread_mutex_unlock(&r->s->mu);
+    r->code = 200;
+    apimetrics_watching(r->s->metrics, &r->ri, +1);
+    /* Long-running requests are not inflight ones, as kube-apiserver counts them. */
+    if (r->counted_inflight) {
+        apimetrics_inflight(r->s->metrics, r->mutating, -1);
+        r->counted_inflight = false;
+    }
     struct MHD_Response *resp =
         MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, WATCH_BLOCK, read_watch, r, NULL);
     MHD_add_response_header(resp, "Content-Type", "application/json");
@@ -565,6 +620,8 @@ static bool authenticate(struct apiserver *s, struct MHD_Connection *conn, struc
 
 /* ---- libmicrohttpd callbacks ---- */
 
+static void note_request(struct request *r, const struct request_info *ri, const char *method);
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
@@ -576,6 +633,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r = xcalloc(1, sizeof *r);
         r->s = s;
         r->conn = conn;
+        clock_gettime(CLOCK_MONOTONIC, &r->started);
         pthread_mutex_init(&r->mu, NULL);
         *con_cls = r;
         if (l->secure) {
@@ -615,14 +673,35 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     requestinfo_resolve(method, url, query_param(conn, "watch"), query_param(conn, "fieldSelector"),
                         &ri);
     LOG_V(4, "request", "verb=%s path=%s user=%s", ri.verb, url, r->user.name);
+    note_request(r, &ri, method);
+    current_request = r;
+    enum MHD_Result rc;
     struct authz_attributes attrs = attributes_of(&ri);
     if (!authorized(r, &attrs)) {
-        return send_forbidden(r, &attrs);
+        rc = send_forbidden(r, &attrs);
+    } else if (!ri.is_resource_request) {
+        rc = serve_non_resource(r, &ri);
+    } else {
+        rc = serve_resource(r, &ri);
     }
-    if (!ri.is_resource_request) {
-        return serve_non_resource(r, &ri);
-    }
-    return serve_resource(r, &ri);
+    current_request = NULL;
+    return rc;
+}
+
+/* What the metrics need to know of a request once it is resolved. */
+static void note_request(struct request *r, const struct request_info *ri, const char *method)
+{
+    const char *type = header(r->conn, "Content-Type");
+    bool apply = type != NULL && strncmp(type, "application/apply-patch+yaml", 28) == 0;
+    const char *dry_run = query_param(r->conn, "dryRun");
+    r->ri = *ri;
+    r->resolved = true;
+    r->metric_verb = apimetrics_verb(ri, method, apply);
+    r->dry_run = dry_run != NULL && dry_run[0] != '\0';
+    r->mutating =
+        strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && strcmp(method, "OPTIONS") != 0;
+    r->counted_inflight = true;
+    apimetrics_inflight(r->s->metrics, r->mutating, +1);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -636,7 +715,20 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     pthread_mutex_lock(&r->mu);
     r->closed = true;
     pthread_mutex_unlock(&r->mu);
+    if (r->resolved) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double seconds =
+            (double)(now.tv_sec - r->started.tv_sec) + (now.tv_nsec - r->started.tv_nsec) / 1e9;
+        /* A connection that went before an answer is counted as kube-apiserver logs it. */
+        apimetrics_request_done(s->metrics, &r->ri, r->metric_verb, r->code ? r->code : 499,
+                                r->dry_run, seconds);
+    }
+    if (r->counted_inflight) {
+        apimetrics_inflight(s->metrics, r->mutating, -1);
+    }
     if (r->watch != NULL) {
+        apimetrics_watching(s->metrics, &r->ri, -1);
         pthread_mutex_lock(&s->mu);
         if (r->prev != NULL) {
             r->prev->next = r->next;
@@ -709,6 +801,7 @@ struct apiserver *apiserver_start(const struct apiserver_config *cfg, struct err
     struct apiserver *s = xcalloc(1, sizeof *s);
     s->cfg = *cfg;
     s->rest = cfg->rest;
+    s->metrics = apimetrics_new();
     pthread_mutex_init(&s->mu, NULL);
     if (secure &&
         ((s->cert_pem = file_read_pem(cfg->tls_cert_file, "--tls-cert-file", err)) == NULL ||
@@ -754,6 +847,7 @@ void apiserver_stop(struct apiserver *s)
     free(s->cert_pem);
     free(s->key_pem);
     free(s->ca_pem);
+    apimetrics_free(s->metrics);
     pthread_mutex_destroy(&s->mu);
     free(s);
 }
