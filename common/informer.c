@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bgthread.h"
 #include "cleanup.h"
 #include "clock.h"
 #include "duration.h"
@@ -44,7 +45,6 @@ struct informer {
     int64_t page_size;
     int64_t backoff_initial_ns, backoff_max_ns;
     int64_t watch_timeout_ns;
-    uint64_t random_state;
 
     struct informer_handlers *handlers;
     size_t nhandlers;
@@ -56,12 +56,10 @@ struct informer {
     size_t nindexes;
     char *last_rv; /* under cache_lock */
 
-    /* Life cycle, under mu. */
-    pthread_mutex_t mu;
-    pthread_cond_t cond;
-    bool started, joined, stopping, synced;
+    /* The thread; its mu also guards synced and lists, and its cond tells sync waiters. */
+    struct bgthread bg;
+    bool synced;
     uint64_t lists;
-    pthread_t thread;
 };
 
 /* One change, applied to the cache and waiting to be handed to the handlers. */
@@ -248,25 +246,6 @@ static void changes_dispatch(struct informer *inf, struct changes *c)
 
 /* ---- Life cycle ----------------------------------------------------------------------------- */
 
-static bool is_stopping(struct informer *inf)
-{
-    pthread_mutex_lock(&inf->mu);
-    bool stopping = inf->stopping;
-    pthread_mutex_unlock(&inf->mu);
-    return stopping;
-}
-
-static double next_random(struct informer *inf)
-{
-    /* xorshift64: only spreads retries and watch timeouts, no need for quality. */
-    uint64_t x = inf->random_state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    inf->random_state = x;
-    return (double)(x >> 11) / 9007199254740992.0;
-}
-
 /* Waits the backoff for the failures so far (client-go's exponential backoff manager with
  * jitter 1.0), unless stopped first; false when stopped. */
 static bool backoff_wait(struct informer *inf, unsigned *failures)
@@ -279,18 +258,11 @@ static bool backoff_wait(struct informer *inf, unsigned *failures)
     if (b.base_ms < 1) {
         b.base_ms = 1;
     }
-    int64_t delay_ms = http_backoff_delay_ms(&b, *failures, -1, next_random(inf));
+    int64_t delay_ms = http_backoff_delay_ms(&b, *failures, -1, bgthread_random(&inf->bg));
     if (*failures < 64) {
         (*failures)++;
     }
-    struct clock *clk = clk_real();
-    int64_t deadline = clk_now(clk) + delay_ms * DURATION_MS;
-    pthread_mutex_lock(&inf->mu);
-    while (!inf->stopping && !clk_cond_wait_until(clk, &inf->cond, &inf->mu, deadline)) {
-    }
-    bool stopping = inf->stopping;
-    pthread_mutex_unlock(&inf->mu);
-    return !stopping;
+    return bgthread_sleep_until(&inf->bg, clk_now(clk_real()) + delay_ms * DURATION_MS);
 }
 
 /* ---- List -------------------------------------------------------------------------------------
@@ -397,9 +369,9 @@ static void collect_key(const char *key, void *value, void *data)
 static void cache_replace(struct informer *inf, json_t *items, const char *rv)
 {
     struct changes changes = {0};
-    pthread_mutex_lock(&inf->mu);
+    pthread_mutex_lock(&inf->bg.mu);
     bool initial = !inf->synced;
-    pthread_mutex_unlock(&inf->mu);
+    pthread_mutex_unlock(&inf->bg.mu);
 
     pthread_rwlock_wrlock(&inf->cache_lock);
     struct keymap *listed = keymap_new();
@@ -433,11 +405,11 @@ static void cache_replace(struct informer *inf, json_t *items, const char *rv)
     pthread_rwlock_unlock(&inf->cache_lock);
 
     changes_dispatch(inf, &changes);
-    pthread_mutex_lock(&inf->mu);
+    pthread_mutex_lock(&inf->bg.mu);
     inf->lists++;
     inf->synced = true;
-    pthread_cond_broadcast(&inf->cond);
-    pthread_mutex_unlock(&inf->mu);
+    pthread_cond_broadcast(&inf->bg.cond);
+    pthread_mutex_unlock(&inf->bg.mu);
 }
 
 /* ---- Watch ------------------------------------------------------------------------------------
@@ -481,7 +453,7 @@ static int on_watch_line(const char *line, size_t len, void *data)
 {
     struct watch_state *ws = data;
     struct informer *inf = ws->inf;
-    if (is_stopping(inf)) {
+    if (bgthread_stopping(&inf->bg)) {
         return 1;
     }
     cleanup_json json_t *event = json_loadb(line, len, 0, NULL);
@@ -527,7 +499,7 @@ static enum watch_end watch_once(struct informer *inf, uint64_t *events)
     pthread_rwlock_unlock(&inf->cache_lock);
     int64_t timeout_s = inf->watch_timeout_ns > 0
                             ? inf->watch_timeout_ns / DURATION_SECOND
-                            : (int64_t)(MIN_WATCH_TIMEOUT_S * (1.0 + next_random(inf)));
+                            : (int64_t)(MIN_WATCH_TIMEOUT_S * (1.0 + bgthread_random(&inf->bg)));
     if (timeout_s < 1) {
         timeout_s = 1;
     }
@@ -586,7 +558,7 @@ static int list_and_watch(struct informer *inf, unsigned *failures)
     LOG_V(4, "informer: listed", "path=%s resourceVersion=%s items=%zu", inf->path, rv,
           json_array_size(items));
     *failures = 0;
-    while (!is_stopping(inf)) {
+    while (!bgthread_stopping(&inf->bg)) {
         struct clock *clk = clk_real();
         int64_t started = clk_now(clk);
         uint64_t events = 0;
@@ -610,7 +582,7 @@ static void *informer_run(void *arg)
 {
     struct informer *inf = arg;
     unsigned failures = 0;
-    while (!is_stopping(inf)) {
+    while (!bgthread_stopping(&inf->bg)) {
         if (list_and_watch(inf, &failures) < 0 && !backoff_wait(inf, &failures)) {
             break;
         }
@@ -645,25 +617,23 @@ struct informer *informer_new(const struct informer_config *cfg, struct err *err
         cfg->backoff_initial_ns > 0 ? cfg->backoff_initial_ns : DEFAULT_BACKOFF_INITIAL;
     inf->backoff_max_ns = cfg->backoff_max_ns > 0 ? cfg->backoff_max_ns : DEFAULT_BACKOFF_MAX;
     inf->watch_timeout_ns = cfg->watch_timeout_ns;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    inf->random_state = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^ (uintptr_t)inf;
-    if (inf->random_state == 0) {
-        inf->random_state = 88172645463325252ull;
-    }
     inf->objects = keymap_new();
     pthread_rwlock_init(&inf->cache_lock, NULL);
-    pthread_mutex_init(&inf->mu, NULL);
-    clk_cond_init(&inf->cond);
+    bgthread_init(&inf->bg);
     return inf;
+}
+
+static bool is_started(struct informer *inf)
+{
+    pthread_mutex_lock(&inf->bg.mu);
+    bool started = inf->bg.started;
+    pthread_mutex_unlock(&inf->bg.mu);
+    return started;
 }
 
 int informer_add_index(struct informer *inf, const char *name, informer_index_fn fn, void *data)
 {
-    pthread_mutex_lock(&inf->mu);
-    bool started = inf->started;
-    pthread_mutex_unlock(&inf->mu);
-    if (started) {
+    if (is_started(inf)) {
         return -EBUSY;
     }
     for (size_t i = 0; i < inf->nindexes; i++) {
@@ -679,10 +649,7 @@ int informer_add_index(struct informer *inf, const char *name, informer_index_fn
 
 int informer_add_handlers(struct informer *inf, const struct informer_handlers *h)
 {
-    pthread_mutex_lock(&inf->mu);
-    bool started = inf->started;
-    pthread_mutex_unlock(&inf->mu);
-    if (started) {
+    if (is_started(inf)) {
         return -EBUSY;
     }
     inf->handlers = xrealloc(inf->handlers, (inf->nhandlers + 1) * sizeof *inf->handlers);
@@ -692,34 +659,18 @@ int informer_add_handlers(struct informer *inf, const struct informer_handlers *
 
 int informer_start(struct informer *inf, struct err *err)
 {
-    pthread_mutex_lock(&inf->mu);
-    if (inf->started) {
-        pthread_mutex_unlock(&inf->mu);
-        return err_set(err, EBUSY, "informer %s: already started", inf->path);
-    }
-    int rc = pthread_create(&inf->thread, NULL, informer_run, inf);
-    if (rc == 0) {
-        inf->started = true;
-    }
-    pthread_mutex_unlock(&inf->mu);
-    if (rc != 0) {
-        return err_set(err, rc, "informer %s: pthread_create: %s", inf->path, strerror(rc));
+    int rc = bgthread_start(&inf->bg, informer_run, inf);
+    if (rc < 0) {
+        return err_set(err, -rc, "informer %s: start: %s", inf->path, strerror(-rc));
     }
     return 0;
 }
 
 void informer_stop(struct informer *inf)
 {
-    pthread_mutex_lock(&inf->mu);
-    inf->stopping = true;
-    pthread_cond_broadcast(&inf->cond);
-    bool join = inf->started && !inf->joined;
-    inf->joined = inf->joined || join;
-    pthread_mutex_unlock(&inf->mu);
+    bgthread_request_stop(&inf->bg);
     http_client_cancel(inf->client);
-    if (join) {
-        pthread_join(inf->thread, NULL);
-    }
+    bgthread_join(&inf->bg);
 }
 
 static void free_object(void *value)
@@ -751,16 +702,15 @@ void informer_free(struct informer *inf)
     free(inf->field_selector);
     free(inf->last_rv);
     pthread_rwlock_destroy(&inf->cache_lock);
-    pthread_mutex_destroy(&inf->mu);
-    pthread_cond_destroy(&inf->cond);
+    bgthread_destroy(&inf->bg);
     free(inf);
 }
 
 bool informer_has_synced(struct informer *inf)
 {
-    pthread_mutex_lock(&inf->mu);
+    pthread_mutex_lock(&inf->bg.mu);
     bool synced = inf->synced;
-    pthread_mutex_unlock(&inf->mu);
+    pthread_mutex_unlock(&inf->bg.mu);
     return synced;
 }
 
@@ -768,12 +718,12 @@ bool informer_wait_for_sync(struct informer *inf, int64_t timeout_ns)
 {
     struct clock *clk = clk_real();
     int64_t deadline = clk_now(clk) + timeout_ns;
-    pthread_mutex_lock(&inf->mu);
-    while (!inf->synced && !inf->stopping &&
-           !clk_cond_wait_until(clk, &inf->cond, &inf->mu, deadline)) {
+    pthread_mutex_lock(&inf->bg.mu);
+    while (!inf->synced && !inf->bg.stopping &&
+           !clk_cond_wait_until(clk, &inf->bg.cond, &inf->bg.mu, deadline)) {
     }
     bool synced = inf->synced;
-    pthread_mutex_unlock(&inf->mu);
+    pthread_mutex_unlock(&inf->bg.mu);
     return synced;
 }
 
@@ -852,8 +802,8 @@ char *informer_last_sync_resource_version(struct informer *inf)
 
 uint64_t informer_list_count(struct informer *inf)
 {
-    pthread_mutex_lock(&inf->mu);
+    pthread_mutex_lock(&inf->bg.mu);
     uint64_t n = inf->lists;
-    pthread_mutex_unlock(&inf->mu);
+    pthread_mutex_unlock(&inf->bg.mu);
     return n;
 }

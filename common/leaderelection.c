@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "bgthread.h"
 #include "cleanup.h"
 #include "clock.h"
 #include "duration.h"
@@ -40,20 +41,17 @@ struct leaderelection {
     int64_t lease_duration_ns, renew_deadline_ns, retry_period_ns;
     bool release_on_cancel;
     struct leaderelection_callbacks cb;
-    uint64_t random_state;
 
     /* The elector thread's own state. */
     json_t *lease;         /* the last Lease read or written (its resourceVersion guards) */
     char *observed_raw;    /* the last spec read, serialized, to notice changes */
     char *reported_leader; /* the last holder handed to new_leader */
 
-    /* Shared with other threads, under mu. */
-    pthread_mutex_t mu;
-    pthread_cond_t cond;
+    /* The thread; its mu also guards what other threads read: */
+    struct bgthread bg;
     struct record observed;
     int64_t observed_time; /* monotonic ns when observed last changed */
-    bool started, joined, stopping, done;
-    pthread_t thread;
+    bool done;
 };
 
 /* ---- Records ------------------------------------------------------------------------------ */
@@ -109,25 +107,25 @@ static json_t *record_to_spec(const struct record *r)
 
 static void set_observed(struct leaderelection *le, const struct record *r)
 {
-    pthread_mutex_lock(&le->mu);
+    pthread_mutex_lock(&le->bg.mu);
     record_copy(&le->observed, r);
     le->observed_time = clk_now(clk_real());
-    pthread_mutex_unlock(&le->mu);
+    pthread_mutex_unlock(&le->bg.mu);
 }
 
 bool leaderelection_is_leader(struct leaderelection *le)
 {
-    pthread_mutex_lock(&le->mu);
+    pthread_mutex_lock(&le->bg.mu);
     bool leader = le->observed.holder != NULL && strcmp(le->observed.holder, le->identity) == 0;
-    pthread_mutex_unlock(&le->mu);
+    pthread_mutex_unlock(&le->bg.mu);
     return leader;
 }
 
 char *leaderelection_get_leader(struct leaderelection *le)
 {
-    pthread_mutex_lock(&le->mu);
+    pthread_mutex_lock(&le->bg.mu);
     char *holder = xstrdup(le->observed.holder ? le->observed.holder : "");
-    pthread_mutex_unlock(&le->mu);
+    pthread_mutex_unlock(&le->bg.mu);
     return holder;
 }
 
@@ -135,17 +133,17 @@ char *leaderelection_get_leader(struct leaderelection *le)
  * saw it change (not from renewTime: clocks of candidates may differ). */
 static bool lease_is_valid(struct leaderelection *le, int64_t now)
 {
-    pthread_mutex_lock(&le->mu);
+    pthread_mutex_lock(&le->bg.mu);
     bool valid = le->observed_time + le->observed.lease_duration_s * DURATION_SECOND > now;
-    pthread_mutex_unlock(&le->mu);
+    pthread_mutex_unlock(&le->bg.mu);
     return valid;
 }
 
 static void observed_copy(struct leaderelection *le, struct record *out)
 {
-    pthread_mutex_lock(&le->mu);
+    pthread_mutex_lock(&le->bg.mu);
     record_copy(out, &le->observed);
-    pthread_mutex_unlock(&le->mu);
+    pthread_mutex_unlock(&le->bg.mu);
 }
 
 /* maybeReportTransition, for non-empty holders. */
@@ -331,9 +329,9 @@ static void release(struct leaderelection *le)
         .acquire_time = xstrdup(now_text),
         .renew_time = xstrdup(now_text),
     };
-    pthread_mutex_lock(&le->mu);
+    pthread_mutex_lock(&le->bg.mu);
     rec.transitions = le->observed.transitions;
-    pthread_mutex_unlock(&le->mu);
+    pthread_mutex_unlock(&le->bg.mu);
     struct err err = {0};
     int rv = lease_update(le, le->release_client, &rec, &err);
     if (rv == -C8S_ECONFLICT && lease_get(le, le->release_client, &err) == 0) {
@@ -358,28 +356,6 @@ static void release(struct leaderelection *le)
 
 /* ---- The elector thread ------------------------------------------------------------------- */
 
-/* Waits until deadline (monotonic ns) unless stopped first; false when stopping. */
-static bool wait_until(struct leaderelection *le, int64_t deadline)
-{
-    struct clock *clk = clk_real();
-    pthread_mutex_lock(&le->mu);
-    while (!le->stopping && !clk_cond_wait_until(clk, &le->cond, &le->mu, deadline)) {
-    }
-    bool stopping = le->stopping;
-    pthread_mutex_unlock(&le->mu);
-    return !stopping;
-}
-
-static double next_random(struct leaderelection *le)
-{
-    uint64_t x = le->random_state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    le->random_state = x;
-    return (double)(x >> 11) / 9007199254740992.0;
-}
-
 /* acquire: tries until it holds the Lease, waiting retry_period plus up to 1.2 times it
  * between tries (wait.JitterUntil, sliding). False when stopped first. */
 static bool acquire(struct leaderelection *le)
@@ -394,9 +370,9 @@ static bool acquire(struct leaderelection *le)
                   le->lease_name);
             return true;
         }
-        double jitter = next_random(le) * LEADERELECTION_JITTER_FACTOR;
+        double jitter = bgthread_random(&le->bg) * LEADERELECTION_JITTER_FACTOR;
         int64_t wait = le->retry_period_ns + (int64_t)(jitter * (double)le->retry_period_ns);
-        if (!wait_until(le, clk_now(clk_real()) + wait)) {
+        if (!bgthread_sleep_until(&le->bg, clk_now(clk_real()) + wait)) {
             return false;
         }
     }
@@ -413,22 +389,19 @@ static void renew(struct leaderelection *le)
         for (;;) {
             ok = try_acquire_or_renew(le);
             if (ok || clk_now(clk) + le->retry_period_ns > deadline ||
-                !wait_until(le, clk_now(clk) + le->retry_period_ns)) {
+                !bgthread_sleep_until(&le->bg, clk_now(clk) + le->retry_period_ns)) {
                 break;
             }
         }
         report_transition(le);
         if (!ok) {
-            pthread_mutex_lock(&le->mu);
-            bool stopping = le->stopping;
-            pthread_mutex_unlock(&le->mu);
-            if (!stopping) {
+            if (!bgthread_stopping(&le->bg)) {
                 LOG_E("leaderelection: failed to renew lease, leadership lost", "lease=%s/%s",
                       le->lease_namespace, le->lease_name);
             }
             return;
         }
-        if (!wait_until(le, clk_now(clk) + le->retry_period_ns)) {
+        if (!bgthread_sleep_until(&le->bg, clk_now(clk) + le->retry_period_ns)) {
             return;
         }
     }
@@ -449,9 +422,9 @@ static void *elector_run(void *arg)
             le->cb.stopped_leading(le->cb.data);
         }
     }
-    pthread_mutex_lock(&le->mu);
+    pthread_mutex_lock(&le->bg.mu);
     le->done = true;
-    pthread_mutex_unlock(&le->mu);
+    pthread_mutex_unlock(&le->bg.mu);
     return NULL;
 }
 
@@ -519,48 +492,25 @@ struct leaderelection *leaderelection_new(const struct leaderelection_config *cf
     le->retry_period_ns = cfg->retry_period_ns;
     le->release_on_cancel = cfg->release_on_cancel;
     le->cb = cfg->callbacks;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    le->random_state = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^ (uintptr_t)le;
-    if (le->random_state == 0) {
-        le->random_state = 88172645463325252ull;
-    }
-    pthread_mutex_init(&le->mu, NULL);
-    clk_cond_init(&le->cond);
+    bgthread_init(&le->bg);
     return le;
 }
 
 int leaderelection_start(struct leaderelection *le, struct err *err)
 {
-    pthread_mutex_lock(&le->mu);
-    if (le->started) {
-        pthread_mutex_unlock(&le->mu);
-        return err_set(err, EBUSY, "leader election %s/%s: already started", le->lease_namespace,
-                       le->lease_name);
-    }
-    int rc = pthread_create(&le->thread, NULL, elector_run, le);
-    if (rc == 0) {
-        le->started = true;
-    }
-    pthread_mutex_unlock(&le->mu);
-    if (rc != 0) {
-        return err_set(err, rc, "leader election: pthread_create: %s", strerror(rc));
+    int rc = bgthread_start(&le->bg, elector_run, le);
+    if (rc < 0) {
+        return err_set(err, -rc, "leader election %s/%s: start: %s", le->lease_namespace,
+                       le->lease_name, strerror(-rc));
     }
     return 0;
 }
 
 void leaderelection_stop(struct leaderelection *le)
 {
-    pthread_mutex_lock(&le->mu);
-    le->stopping = true;
-    pthread_cond_broadcast(&le->cond);
-    bool join = le->started && !le->joined;
-    le->joined = le->joined || join;
-    pthread_mutex_unlock(&le->mu);
+    bgthread_request_stop(&le->bg);
     http_client_cancel(le->client);
-    if (join) {
-        pthread_join(le->thread, NULL);
-    }
+    bgthread_join(&le->bg);
 }
 
 void leaderelection_free(struct leaderelection *le)
@@ -580,16 +530,15 @@ void leaderelection_free(struct leaderelection *le)
     free(le->identity);
     free(le->lease_path);
     free(le->leases_path);
-    pthread_mutex_destroy(&le->mu);
-    pthread_cond_destroy(&le->cond);
+    bgthread_destroy(&le->bg);
     free(le);
 }
 
 bool leaderelection_is_done(struct leaderelection *le)
 {
-    pthread_mutex_lock(&le->mu);
+    pthread_mutex_lock(&le->bg.mu);
     bool done = le->done;
-    pthread_mutex_unlock(&le->mu);
+    pthread_mutex_unlock(&le->bg.mu);
     return done;
 }
 

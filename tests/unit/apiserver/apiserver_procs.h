@@ -24,6 +24,7 @@
 
 #include "http_client.h"
 #include "kubeclient.h"
+#include "log.h"
 #include "xalloc.h"
 
 extern char **environ;
@@ -147,7 +148,9 @@ static inline bool procs_apiserver_start(struct procs *p, int i)
     if (a->port == 0) {
         a->port = procs_free_port();
         snprintf(a->url, sizeof a->url, "http://127.0.0.1:%d", a->port);
-        snprintf(a->log, sizeof a->log, "%s/apiserver%d.log", p->tmpdir, i);
+        char dir[sizeof p->tmpdir]; /* a copy: gcc's -Wrestrict sees one object in p */
+        memcpy(dir, p->tmpdir, sizeof dir);
+        snprintf(a->log, sizeof a->log, "%s/apiserver%d.log", dir, i);
     }
     char bin[600], etcd[96], port[48];
     snprintf(bin, sizeof bin, "%s/c8s-apiserver", p->bin_dir);
@@ -232,6 +235,24 @@ static inline void procs_stop(struct procs *p)
         }
         free(cmd);
     }
+}
+
+/* cmocka group set-up and tear-down bodies: log as component, start the processes. */
+static inline int procs_group_set_up(struct procs *p, const char *component, int napi)
+{
+    log_init(component, 0);
+    if (!procs_start(p, napi)) {
+        procs_stop(p);
+        return -1;
+    }
+    return 0;
+}
+
+static inline int procs_group_tear_down(struct procs *p)
+{
+    procs_stop(p);
+    http_global_cleanup();
+    return 0;
 }
 
 /* One JSON request to url; returns kubeclient_json's code, *out (may be NULL) a new reference.

@@ -123,20 +123,13 @@ struct fixture {
 static int group_set_up(void **state)
 {
     (void)state;
-    log_init("test_informer", 0);
-    if (!procs_start(&procs, 2)) {
-        procs_stop(&procs);
-        return -1;
-    }
-    return 0;
+    return procs_group_set_up(&procs, "test_informer", 2);
 }
 
 static int group_tear_down(void **state)
 {
     (void)state;
-    procs_stop(&procs);
-    http_global_cleanup();
-    return 0;
+    return procs_group_tear_down(&procs);
 }
 
 static int set_up(void **state)

@@ -68,20 +68,13 @@ struct fixture {
 static int group_set_up(void **state)
 {
     (void)state;
-    log_init("test_leaderelection", 0);
-    if (!procs_start(&procs, 1)) {
-        procs_stop(&procs);
-        return -1;
-    }
-    return 0;
+    return procs_group_set_up(&procs, "test_leaderelection", 1);
 }
 
 static int group_tear_down(void **state)
 {
     (void)state;
-    procs_stop(&procs);
-    http_global_cleanup();
-    return 0;
+    return procs_group_tear_down(&procs);
 }
 
 static int set_up(void **state)
