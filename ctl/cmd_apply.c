@@ -1,0 +1,282 @@
+/* `c8sctl apply -f` and `c8sctl create -f` as kubectl's: client-side apply records the object in
+ * the kubectl.kubernetes.io/last-applied-configuration annotation (Go's compact JSON and a
+ * newline) and sends the three-way strategic merge patch of last-applied, the file and the live
+ * object; create posts the file's objects. Output "deployment.apps/web created|configured|
+ * unchanged", errors "error when creating "f.yaml": ...". */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "jpatch.h"
+#include "objects.h"
+#include "printers.h"
+#include "xalloc.h"
+
+#define LAST_APPLIED "kubectl.kubernetes.io/last-applied-configuration"
+
+/* The mapping and namespace of a manifest; sets metadata.namespace on namespaced objects. */
+static int place(struct ctl *c, const struct manifest *m, const struct mapper_resource **out,
+                 const char **name_out)
+{
+    struct err e = {0};
+    json_t *obj = m->obj;
+    json_t *meta = json_object_get(obj, "metadata");
+    const char *name = json_string_value(json_object_get(meta, "name"));
+    const char *ns = json_string_value(json_object_get(meta, "namespace"));
+    const struct mapper_resource *r =
+        mapper_for_kind(&c->mapper, json_string_value(json_object_get(obj, "apiVersion")),
+                        json_string_value(json_object_get(obj, "kind")), &e);
+    if (r == NULL) {
+        fprintf(c->errout,
+                "error: resource mapping not found for name: \"%s\" namespace: \"%s\" from "
+                "\"%s\": %s\nensure CRDs are installed first\n",
+                name ? name : "", ns ? ns : "", m->source, e.msg);
+        return 1;
+    }
+    if (r->namespaced) {
+        if (ns != NULL && *ns && c->ns_explicit && strcmp(ns, c->ns) != 0) {
+            return ctl_error(c,
+                             "the namespace from the provided object \"%s\" does not match the "
+                             "namespace \"%s\". You must pass '--namespace=%s' to perform this "
+                             "operation.",
+                             ns, c->ns, ns);
+        }
+        if (ns == NULL || *ns == '\0') {
+            if (!json_is_object(meta)) {
+                meta = json_object();
+                json_object_set_new(obj, "metadata", meta);
+            }
+            json_object_set_new(meta, "namespace", json_string(c->ns));
+        }
+    }
+    if (name == NULL || *name == '\0') {
+        return ctl_error(c,
+                         "error when retrieving current configuration of:\nResource: "
+                         "\"%s\", GroupVersionKind: \"%s\"\nName: \"\", Namespace: \"%s\"\n"
+                         "from server for: \"%s\": resource name may not be empty",
+                         r->resource, r->kind, ns ? ns : c->ns, m->source);
+    }
+    *out = r;
+    *name_out = name;
+    return 0;
+}
+
+/* Sends body to method path; on success optionally returns the answer. Prints the error line
+ * (with prefix inside "Error from server (...): <prefix><message>") and returns 1. */
+static int send_object(struct ctl *c, const char *method, const char *path, const char *ctype,
+                       const json_t *body, const char *prefix, json_t **answer)
+{
+    cleanup_free char *text = printers_json_compact(body);
+    struct http_response resp = {0};
+    struct err e = {0};
+    if (ctl_request(c, method, path, CTL_ACCEPT_JSON, ctype, text, &resp, &e) != 0) {
+        return ctl_transport_error(c, &e);
+    }
+    if (resp.status < 200 || resp.status > 299) {
+        char *line = ctl_api_error_text(&resp, prefix);
+        fprintf(c->errout, "%s\n", line);
+        free(line);
+        http_response_free(&resp);
+        return 1;
+    }
+    if (answer) {
+        *answer = resp.body ? json_loads(resp.body, 0, NULL) : NULL;
+    }
+    http_response_free(&resp);
+    return 0;
+}
+
+/* GETs path: 0 with *obj, 0 with *obj NULL on 404, or 1 after printing an error. */
+static int get_live(struct ctl *c, const char *path, json_t **obj)
+{
+    struct http_response resp = {0};
+    struct err e = {0};
+    *obj = NULL;
+    if (ctl_request(c, "GET", path, CTL_ACCEPT_JSON, NULL, NULL, &resp, &e) != 0) {
+        return ctl_transport_error(c, &e);
+    }
+    int rc = 0;
+    if (resp.status == 200) {
+        *obj = json_loads(resp.body ? resp.body : "", 0, NULL);
+    } else if (resp.status != 404) {
+        rc = ctl_api_error(c, &resp);
+    }
+    http_response_free(&resp);
+    return rc;
+}
+
+/* kubectl's GetModifiedConfiguration: the object without the annotation, serialized, then set
+ * as the annotation. Returns the annotated copy (new reference). */
+static json_t *annotated(const json_t *obj)
+{
+    json_t *copy = json_deep_copy(obj);
+    json_t *meta = json_object_get(copy, "metadata");
+    json_t *annotations = json_object_get(meta, "annotations");
+    if (!json_is_object(annotations)) {
+        annotations = json_object();
+        json_object_set_new(meta, "annotations", annotations);
+    }
+    json_object_del(annotations, LAST_APPLIED);
+    char *text = printers_json_compact(copy);
+    char *value = xasprintf("%s\n", text);
+    json_object_set_new(annotations, LAST_APPLIED, json_string(value));
+    free(text);
+    free(value);
+    return copy;
+}
+
+static int apply_one(struct ctl *c, const struct manifest *m, const char *output)
+{
+    const struct mapper_resource *r = NULL;
+    const char *name = NULL;
+    if (place(c, m, &r, &name) != 0) {
+        return 1;
+    }
+    cleanup_free char *display = objects_display(r, name);
+    cleanup_free char *collection = mapper_collection_path(
+        r, json_string_value(json_object_get(json_object_get(m->obj, "metadata"), "namespace")));
+    cleanup_free char *path = xasprintf("%s/%s", collection, name);
+    cleanup_json json_t *modified = annotated(m->obj);
+    cleanup_json json_t *live = NULL;
+    if (get_live(c, path, &live) != 0) {
+        return 1;
+    }
+    const char *verb;
+    if (live == NULL) {
+        cleanup_free char *post = xasprintf(
+            "%s?fieldManager=kubectl-client-side-apply&fieldValidation=Strict", collection);
+        cleanup_free char *prefix = xasprintf("error when creating \"%s\": ", m->source);
+        if (send_object(c, "POST", post, "application/json", modified, prefix, NULL) != 0) {
+            return 1;
+        }
+        verb = "created";
+    } else {
+        const char *recorded = json_string_value(json_object_get(
+            json_object_get(json_object_get(live, "metadata"), "annotations"), LAST_APPLIED));
+        cleanup_json json_t *original = recorded ? json_loads(recorded, 0, NULL) : NULL;
+        struct err e = {0};
+        const struct jpatch_smp_schema *schema = objects_smp_schema(r);
+        cleanup_json json_t *patch =
+            jpatch_smp_create_three_way(original, modified, live, schema, &e);
+        if (patch == NULL) {
+            return ctl_error(c, "error when creating patch with:\nsource: \"%s\": %s", m->source,
+                             e.msg);
+        }
+        if (json_object_size(patch) == 0) {
+            verb = "unchanged";
+        } else {
+            cleanup_free char *patch_path =
+                xasprintf("%s?fieldManager=kubectl-client-side-apply&fieldValidation=Strict", path);
+            cleanup_free char *prefix = xasprintf("error when patching \"%s\": ", m->source);
+            const char *ctype =
+                schema ? "application/strategic-merge-patch+json" : "application/merge-patch+json";
+            if (send_object(c, "PATCH", patch_path, ctype, patch, prefix, NULL) != 0) {
+                return 1;
+            }
+            verb = "configured";
+        }
+    }
+    if (strcmp(output, "name") == 0) {
+        fprintf(c->out, "%s\n", display);
+    } else {
+        fprintf(c->out, "%s %s\n", display, verb);
+    }
+    fflush(c->out);
+    return 0;
+}
+
+static int create_one(struct ctl *c, const struct manifest *m, const char *output)
+{
+    const struct mapper_resource *r = NULL;
+    const char *name = NULL;
+    if (place(c, m, &r, &name) != 0) {
+        return 1;
+    }
+    cleanup_free char *display = objects_display(r, name);
+    cleanup_free char *collection = mapper_collection_path(
+        r, json_string_value(json_object_get(json_object_get(m->obj, "metadata"), "namespace")));
+    cleanup_free char *post =
+        xasprintf("%s?fieldManager=kubectl-create&fieldValidation=Strict", collection);
+    cleanup_free char *prefix = xasprintf("error when creating \"%s\": ", m->source);
+    if (send_object(c, "POST", post, "application/json", m->obj, prefix, NULL) != 0) {
+        return 1;
+    }
+    if (strcmp(output, "name") == 0) {
+        fprintf(c->out, "%s\n", display);
+    } else {
+        fprintf(c->out, "%s created\n", display);
+    }
+    fflush(c->out);
+    return 0;
+}
+
+/* Shared by apply and create -f: reads the files and runs one function per object,
+ * continuing after failures as kubectl does. */
+int ctl_run_files(struct ctl *c, const struct cli_strv *files, bool recursive, const char *output,
+                  bool apply);
+
+int ctl_run_files(struct ctl *c, const struct cli_strv *files, bool recursive, const char *output,
+                  bool apply)
+{
+    if (*output && strcmp(output, "name") != 0) {
+        return ctl_error(c, "output format \"%s\" is not implemented by %s yet", output, c->prog);
+    }
+    struct manifest *ms = NULL;
+    size_t n = 0;
+    if (objects_read(c, files, recursive, &ms, &n) != 0) {
+        return 1;
+    }
+    if (n == 0) {
+        objects_manifests_free(ms, n);
+        return ctl_error(c, "no objects passed to %s", apply ? "apply" : "create");
+    }
+    if (ctl_discover(c) != 0) {
+        objects_manifests_free(ms, n);
+        return 1;
+    }
+    int status = 0;
+    for (size_t i = 0; i < n; i++) {
+        int rc = apply ? apply_one(c, &ms[i], output) : create_one(c, &ms[i], output);
+        status = status || rc;
+    }
+    objects_manifests_free(ms, n);
+    return status;
+}
+
+int cmd_apply(struct ctl *c, int argc, char **argv)
+{
+    struct cli_strv files = {0}, args = {0};
+    bool recursive = false, server_side = false;
+    const char *output = "", *validate = "strict", *field_manager = NULL;
+    struct cli_flag flags[] = {
+        {"filename", 'f', CLI_STRING_SLICE, &files, false},
+        {"recursive", 'R', CLI_BOOL, &recursive, false},
+        {"output", 'o', CLI_STRING, &output, false},
+        {"server-side", 0, CLI_BOOL, &server_side, false},
+        {"validate", 0, CLI_STRING, &validate, false},
+        {"field-manager", 0, CLI_STRING, &field_manager, false},
+        {NULL, 0, CLI_STRING, NULL, false},
+    };
+    int status = 0;
+    if (!ctl_parse(c, flags, argc, argv, &args, &status)) {
+        goto out;
+    }
+    if (server_side) {
+        status = ctl_error(c, "--server-side is not implemented by %s yet", c->prog);
+        goto out;
+    }
+    if (files.n == 0) {
+        status = ctl_error(c, "must specify one of -f and -k");
+        goto out;
+    }
+    if (args.n > 0) {
+        status = ctl_usage_error(c, "Unexpected args: [%s]", args.v[0]);
+        goto out;
+    }
+    status = ctl_run_files(c, &files, recursive, output, true);
+out:
+    cli_strv_free(&files);
+    cli_strv_free(&args);
+    return status;
+}

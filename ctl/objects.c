@@ -1,0 +1,310 @@
+/* Arguments, manifests and patch keys for c8sctl's writing commands (objects.h), following
+ * kubectl's resource builder (cli-runtime/pkg/resource) and the struct tags of k8s.io/api. */
+#include "objects.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cleanup.h"
+#include "fileio.h"
+#include "xalloc.h"
+#include "yamlx.h"
+
+void objects_targets_free(struct target *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(t[i].name);
+    }
+    free(t);
+}
+
+static void add_target(struct target **out, size_t *count, const struct mapper_resource *r,
+                       const char *name)
+{
+    *out = xrealloc(*out, (*count + 1) * sizeof **out);
+    (*out)[(*count)++] = (struct target){r, xstrdup(name)};
+}
+
+int objects_targets(struct ctl *c, char **args, size_t n, bool allow_type_only, struct target **out,
+                    size_t *count, const struct mapper_resource **type_only)
+{
+    struct err e = {0};
+    *out = NULL;
+    *count = 0;
+    if (type_only) {
+        *type_only = NULL;
+    }
+    if (n == 0) {
+        return 0;
+    }
+    bool slash_form = false;
+    for (size_t i = 0; i < n; i++) {
+        slash_form = slash_form || strchr(args[i], '/') != NULL;
+    }
+    if (slash_form) {
+        for (size_t i = 0; i < n; i++) {
+            cleanup_free char *copy = xstrdup(args[i]);
+            char *slash = strchr(copy, '/');
+            if (slash == NULL) {
+                objects_targets_free(*out, *count);
+                return ctl_error(c,
+                                 "there is no need to specify a resource type as a separate "
+                                 "argument when passing arguments in resource/name form (e.g. "
+                                 "'%s %s resource/<resource_name>' instead of '%s %s "
+                                 "resource resource/<resource_name>'",
+                                 c->prog, c->cmd_path, c->prog, c->cmd_path);
+            }
+            *slash = '\0';
+            const struct mapper_resource *r = mapper_resolve(&c->mapper, copy, &e);
+            if (r == NULL) {
+                objects_targets_free(*out, *count);
+                return ctl_error(c, "%s", e.msg);
+            }
+            add_target(out, count, r, slash + 1);
+        }
+        return 0;
+    }
+    const struct mapper_resource *r = mapper_resolve(&c->mapper, args[0], &e);
+    if (r == NULL) {
+        return ctl_error(c, "%s", e.msg);
+    }
+    if (n == 1) {
+        if (type_only) {
+            *type_only = r;
+        }
+        if (!allow_type_only) {
+            return ctl_error(c, "resource(s) were provided, but no name was specified");
+        }
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        add_target(out, count, r, args[i]);
+    }
+    return 0;
+}
+
+/* ---- manifests ---- */
+
+void objects_manifests_free(struct manifest *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(m[i].source);
+        json_decref(m[i].obj);
+    }
+    free(m);
+}
+
+static int add_documents(struct ctl *c, const char *source, const char *text, size_t len,
+                         struct manifest **out, size_t *count)
+{
+    json_t *docs = NULL;
+    struct err e = {0};
+    if (yamlx_load_all(text, len, &docs, &e) != 0) {
+        return ctl_error(c, "error parsing %s: error converting YAML to JSON: %s", source, e.msg);
+    }
+    size_t i;
+    json_t *doc;
+    json_array_foreach (docs, i, doc) {
+        /* kind: List expands into its items */
+        const char *kind = json_string_value(json_object_get(doc, "kind"));
+        json_t *items = json_object_get(doc, "items");
+        if (kind && strcmp(kind, "List") == 0 && json_is_array(items)) {
+            size_t j;
+            json_t *item;
+            json_array_foreach (items, j, item) {
+                *out = xrealloc(*out, (*count + 1) * sizeof **out);
+                (*out)[(*count)++] = (struct manifest){xstrdup(source), json_incref(item)};
+            }
+            continue;
+        }
+        if (!json_is_object(doc)) {
+            json_decref(docs);
+            return ctl_error(c,
+                             "error validating \"%s\": error validating data: expected an "
+                             "object",
+                             source);
+        }
+        if (json_object_get(doc, "kind") == NULL) {
+            json_decref(docs);
+            return ctl_error(c, "error validating \"%s\": error validating data: kind not set",
+                             source);
+        }
+        *out = xrealloc(*out, (*count + 1) * sizeof **out);
+        (*out)[(*count)++] = (struct manifest){xstrdup(source), json_incref(doc)};
+    }
+    json_decref(docs);
+    return 0;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool manifest_extension(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    return dot &&
+           (strcmp(dot, ".json") == 0 || strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0);
+}
+
+static int read_path(struct ctl *c, const char *path, bool recursive, bool top,
+                     struct manifest **out, size_t *count)
+{
+    struct err e = {0};
+    if (strcmp(path, "-") == 0) {
+        size_t cap = 4096, len = 0;
+        char *buf = xmalloc(cap);
+        size_t got;
+        while ((got = fread(buf + len, 1, cap - len, stdin)) > 0) {
+            len += got;
+            if (len == cap) {
+                cap *= 2;
+                buf = xrealloc(buf, cap);
+            }
+        }
+        int rc = add_documents(c, "STDIN", buf, len, out, count);
+        free(buf);
+        return rc;
+    }
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        return ctl_error(c, "the path \"%s\" does not exist", path);
+    }
+    if (S_ISDIR(st.st_mode)) {
+        if (!top && !recursive) {
+            return 0;
+        }
+        DIR *d = opendir(path);
+        if (d == NULL) {
+            return ctl_error(c, "open %s: %s", path, strerror(errno));
+        }
+        struct cli_strv names = {0};
+        struct dirent *de;
+        while ((de = readdir(d)) != NULL) {
+            if (de->d_name[0] != '.') {
+                cli_strv_add(&names, de->d_name);
+            }
+        }
+        closedir(d);
+        qsort(names.v, names.n, sizeof *names.v, compare_strings);
+        int rc = 0;
+        for (size_t i = 0; i < names.n && rc == 0; i++) {
+            cleanup_free char *child = xasprintf("%s/%s", path, names.v[i]);
+            struct stat cst;
+            if (stat(child, &cst) != 0) {
+                continue;
+            }
+            if (S_ISDIR(cst.st_mode)) {
+                rc = recursive ? read_path(c, child, recursive, false, out, count) : 0;
+            } else if (manifest_extension(names.v[i])) {
+                rc = read_path(c, child, recursive, false, out, count);
+            }
+        }
+        cli_strv_free(&names);
+        return rc;
+    }
+    char *data = NULL;
+    size_t len = 0;
+    if (file_read_all(path, &data, &len, &e) != 0) {
+        return ctl_error(c, "%s", e.msg);
+    }
+    int rc = add_documents(c, path, data, len, out, count);
+    free(data);
+    return rc;
+}
+
+int objects_read(struct ctl *c, const struct cli_strv *paths, bool recursive, struct manifest **out,
+                 size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    for (size_t i = 0; i < paths->n; i++) {
+        if (read_path(c, paths->v[i], recursive, true, out, count) != 0) {
+            objects_manifests_free(*out, *count);
+            *out = NULL;
+            *count = 0;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- strategic merge patch keys ---- */
+
+#define POD_SPEC_KEYS(prefix)                                                          \
+    {prefix ".containers", JPATCH_SMP_MERGE, "name"},                                  \
+        {prefix ".initContainers", JPATCH_SMP_MERGE, "name"},                          \
+        {prefix ".ephemeralContainers", JPATCH_SMP_MERGE, "name"},                     \
+        {prefix ".containers.ports", JPATCH_SMP_MERGE, "containerPort"},               \
+        {prefix ".initContainers.ports", JPATCH_SMP_MERGE, "containerPort"},           \
+        {prefix ".containers.env", JPATCH_SMP_MERGE, "name"},                          \
+        {prefix ".initContainers.env", JPATCH_SMP_MERGE, "name"},                      \
+        {prefix ".containers.volumeMounts", JPATCH_SMP_MERGE, "mountPath"},            \
+        {prefix ".initContainers.volumeMounts", JPATCH_SMP_MERGE, "mountPath"},        \
+        {prefix ".containers.volumeDevices", JPATCH_SMP_MERGE, "devicePath"},          \
+        {prefix ".containers.resizePolicy", 0, NULL},                                  \
+        {prefix ".volumes", JPATCH_SMP_MERGE | JPATCH_SMP_RETAIN_KEYS, "name"},        \
+        {prefix ".imagePullSecrets", JPATCH_SMP_MERGE, "name"},                        \
+        {prefix ".hostAliases", JPATCH_SMP_MERGE, "ip"},                               \
+        {prefix ".topologySpreadConstraints", JPATCH_SMP_MERGE, "topologyKey"},        \
+        {prefix ".resourceClaims", JPATCH_SMP_MERGE | JPATCH_SMP_RETAIN_KEYS, "name"}, \
+    {                                                                                  \
+        prefix ".schedulingGates", JPATCH_SMP_MERGE, "name"                            \
+    }
+
+static const struct jpatch_smp_table_entry BUILTIN_KEYS[] = {
+    {"metadata.ownerReferences", JPATCH_SMP_MERGE, "uid"},
+    {"metadata.finalizers", JPATCH_SMP_MERGE, NULL},
+    POD_SPEC_KEYS("spec"),
+    POD_SPEC_KEYS("spec.template.spec"),
+    POD_SPEC_KEYS("spec.jobTemplate.spec.template.spec"),
+    {"spec.ports", JPATCH_SMP_MERGE, "port"}, /* Service (Pods use containerPort inside) */
+    {"spec.strategy", JPATCH_SMP_RETAIN_KEYS, NULL},
+    {"spec.updateStrategy", JPATCH_SMP_RETAIN_KEYS, NULL},
+    {"spec.taints", JPATCH_SMP_MERGE, "key"},
+    {"status.conditions", JPATCH_SMP_MERGE, "type"},
+    {"status.addresses", JPATCH_SMP_MERGE, "type"},
+    {"subsets", 0, NULL},
+    {NULL, 0, NULL},
+};
+
+static const struct jpatch_smp_schema BUILTIN_SCHEMA = {jpatch_smp_table_lookup,
+                                                        (void *)BUILTIN_KEYS};
+
+const struct jpatch_smp_schema *objects_smp_schema(const struct mapper_resource *r)
+{
+    static const char *const builtin[] = {
+        "",
+        "apps",
+        "batch",
+        "autoscaling",
+        "policy",
+        "networking.k8s.io",
+        "rbac.authorization.k8s.io",
+        "storage.k8s.io",
+        "scheduling.k8s.io",
+        "coordination.k8s.io",
+        "discovery.k8s.io",
+        "events.k8s.io",
+        "certificates.k8s.io",
+        "node.k8s.io",
+        "admissionregistration.k8s.io",
+    };
+    for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++) {
+        if (strcmp(r->group, builtin[i]) == 0) {
+            return &BUILTIN_SCHEMA;
+        }
+    }
+    return NULL;
+}
+
+char *objects_display(const struct mapper_resource *r, const char *name)
+{
+    cleanup_free char *kg = mapper_kind_group(r);
+    return xasprintf("%s/%s", kg, name);
+}
