@@ -239,10 +239,10 @@ int cmd_create(struct ctl *c, int argc, char **argv)
             json_array_append_new(containers, ctr);
         }
         json_object_set_new(obj, "spec",
-                            json_pack("{s:i, s:{s:{s:s}}, s:{s:{s:n, s:{s:s}}, s:{s:o}}, s:{}}",
+                            json_pack("{s:i, s:{s:{s:s}}, s:{s:{s:{s:s}}, s:{s:o}}, s:{}}",
                                       "replicas", replicas, "selector", "matchLabels", "app", name,
-                                      "template", "metadata", "creationTimestamp", "labels", "app",
-                                      name, "spec", "containers", containers, "strategy"));
+                                      "template", "metadata", "labels", "app", name, "spec",
+                                      "containers", containers, "strategy"));
         json_object_set_new(obj, "status", json_object());
         status = post_generated(c, "deployments", "apps", obj, "deployment", output);
     }
