@@ -690,36 +690,73 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-/* Creates desired in default when missing (through the REST create, so allocation runs),
- * else repairs what fix owns with a compare-and-swap. */
+/* Creates obj through the REST create (admission allocates the Service's address). */
+static int create_through_rest(struct rest *r, const struct resource *res, const json_t *desired,
+                               int *code, struct err *err)
+{
+    struct request_info info = {.is_resource_request = true};
+    snprintf(info.verb, sizeof info.verb, "create");
+    snprintf(info.namespace_, sizeof info.namespace_, "default");
+    snprintf(info.resource, sizeof info.resource, "%s", res->plural);
+    snprintf(info.api_group, sizeof info.api_group, "%s", res->group);
+    snprintf(info.api_version, sizeof info.api_version, "%s", res->version);
+    struct rest_call call = {
+        .info = &info, .resource = res, .user_agent = "kube-apiserver/v1.32.0"};
+    cleanup_json json_t *obj = json_deep_copy(desired);
+    cleanup_json json_t *answer = rest_create_object(r, &call, obj, code);
+    if (*code == 201 || *code == 409 || *code == 422) {
+        return 0;
+    }
+    return err_set(err, EIO, "creating %s default/%s: %s", res->plural,
+                   rest_meta_str(desired, "name"),
+                   json_string_value(json_object_get(answer, "message")));
+}
+
+/* Writes obj straight to the store with server metadata. The apiserver's own Endpoints name
+ * its advertise address, which may be a loopback address in a lab on one machine; Endpoints
+ * validation would refuse it (kube-apiserver then logs the failure on every reconcile). */
+static int create_in_store(struct rest *r, const char *key, const json_t *desired, struct err *err)
+{
+    cleanup_json json_t *obj = json_deep_copy(desired);
+    json_t *meta = rest_meta_of(obj);
+    cleanup_free char *uid = rest_random_uid();
+    char ts[K8STIME_STR_MAX];
+    rest_now_rfc3339(ts);
+    json_object_set_new(meta, "uid", json_string(uid));
+    json_object_set_new(meta, "creationTimestamp", json_string(ts));
+    cleanup_free char *value = rest_encode_for_storage(obj);
+    int64_t rev = 0;
+    int rc = etcd3_create(r->storage, key, value, strlen(value), 0, &rev, err);
+    return rc == -EEXIST ? 0 : rc;
+}
+
+/* Creates desired in default when missing (the Service through the REST create, so allocation
+ * runs), else repairs what fix owns with a compare-and-swap. */
 static int ensure_object(struct rest *r, const struct resource *res, const json_t *desired,
                          reconcile_fix_fn fix, struct err *err)
 {
     const char *name = rest_meta_str(desired, "name");
     cleanup_free char *key = rest_object_key(res, "default", name);
+    bool is_service = strcmp(res->plural, "services") == 0;
     for (int attempt = 0; attempt < 50; attempt++) {
         struct etcd3_kv kv = {0};
         int rc = etcd3_get(r->storage, key, &kv, NULL, err);
         if (rc == -ENOENT) {
-            struct request_info info = {.is_resource_request = true};
-            snprintf(info.verb, sizeof info.verb, "create");
-            snprintf(info.namespace_, sizeof info.namespace_, "default");
-            snprintf(info.resource, sizeof info.resource, "%s", res->plural);
-            snprintf(info.api_group, sizeof info.api_group, "%s", res->group);
-            snprintf(info.api_version, sizeof info.api_version, "%s", res->version);
-            struct rest_call call = {
-                .info = &info, .resource = res, .user_agent = "kube-apiserver/v1.32.0"};
-            cleanup_json json_t *obj = json_deep_copy(desired);
+            if (!is_service) {
+                rc = create_in_store(r, key, desired, err);
+                if (rc != 0) {
+                    return rc;
+                }
+                continue; /* read it back: another apiserver may have won */
+            }
             int code = 0;
-            cleanup_json json_t *answer = rest_create_object(r, &call, obj, &code);
+            if ((rc = create_through_rest(r, res, desired, &code, err)) != 0) {
+                return rc;
+            }
             if (code == 201) {
                 return 0;
             }
             /* 409: another apiserver created it; 422: it holds the first IP and is about to. */
-            if (code != 409 && code != 422) {
-                return err_set(err, EIO, "creating %s default/%s: %s", res->plural, name,
-                               json_string_value(json_object_get(answer, "message")));
-            }
             sleep_ms(100);
             continue;
         }
