@@ -776,32 +776,23 @@ json_t *rest_delete_with_options(struct rest *r, const struct rest_call *call,
         case REST_DELETE_PENDING:
             return deleted_answer(res, current, code);
         case REST_DELETE_MARK:
-            if (json_equal(next, current) || o->dry_run) {
+        case REST_DELETE_MARK_THEN_DELETE:
+            if (o->dry_run || (step == REST_DELETE_MARK && json_equal(next, current))) {
+                *deleted = step == REST_DELETE_MARK_THEN_DELETE;
+                return rest_answer(code, *deleted ? 200 : staying_code(o), json_incref(next));
+            }
+            rc = write_guarded(r, key, next, current_rev, &rev, &e);
+            if (rc == -C8S_ECONFLICT) {
+                continue;
+            }
+            if (rc != 0) {
+                return rest_storage_failure(code, rc, &e, res, name);
+            }
+            rest_set_resource_version(next, rev);
+            if (step == REST_DELETE_MARK) {
                 return rest_answer(code, staying_code(o), json_incref(next));
             }
-            rc = write_guarded(r, key, next, current_rev, &rev, &e);
-            if (rc == -C8S_ECONFLICT) {
-                continue;
-            }
-            if (rc != 0) {
-                return rest_storage_failure(code, rc, &e, res, name);
-            }
-            rest_set_resource_version(next, rev);
-            return rest_answer(code, staying_code(o), json_incref(next));
-        case REST_DELETE_MARK_THEN_DELETE:
             /* Kubernetes writes the zero-grace mark first, then deletes that version. */
-            if (o->dry_run) {
-                *deleted = true;
-                return rest_answer(code, 200, json_incref(next));
-            }
-            rc = write_guarded(r, key, next, current_rev, &rev, &e);
-            if (rc == -C8S_ECONFLICT) {
-                continue;
-            }
-            if (rc != 0) {
-                return rest_storage_failure(code, rc, &e, res, name);
-            }
-            rest_set_resource_version(next, rev);
             current_rev = rev;
             json_decref(current);
             current = json_incref(next);

@@ -6,18 +6,14 @@ JSON, protobuf and query form, and deletecollection with selectors.
 """
 
 import calendar
-import json
 import os
-import struct
+import subprocess
 import sys
 import time
-import unittest
-import urllib.error
-import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-from c8stest.apiserver import LocalApiserver, missing_for_kubectl_tests  # noqa: E402
+from c8stest.apitest import ApiserverCase  # noqa: E402
 from c8stest.proc import wait_for  # noqa: E402
 from c8stest.runner import main  # noqa: E402
 
@@ -48,42 +44,8 @@ def protobuf_delete_options(grace):
     return b"k8s\x00" + field(1, type_meta) + field(2, options)
 
 
-class DeleteTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        reason = missing_for_kubectl_tests()
-        if reason:
-            raise unittest.SkipTest(reason)
-        cls.api = LocalApiserver().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.api.stop()
-
+class DeleteTest(ApiserverCase):
     # ---- helpers ----
-
-    def kubectl(self, *args, **kw):
-        return self.api.kubectl(*args, **kw)
-
-    def http(self, method, path, body=None, content_type="application/json"):
-        data = None
-        if body is not None:
-            data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        req = urllib.request.Request(self.api.server + path, data=data, method=method)
-        if data is not None:
-            req.add_header("Content-Type", content_type)
-        try:
-            with urllib.request.urlopen(req, timeout=10) as r:
-                return r.status, json.loads(r.read() or b"null")
-        except urllib.error.HTTPError as e:
-            return e.code, json.loads(e.read() or b"null")
-
-    def create(self, obj):
-        self.kubectl("create", "-f", "-", stdin=json.dumps(obj))
-
-    def get(self, path):
-        code, obj = self.http("GET", path)
-        return obj if code == 200 else None
 
     def pod(self, name, node=None, labels=None, grace=None, finalizers=None):
         spec = {"containers": [{"name": "c", "image": "busybox"}]}
@@ -342,7 +304,6 @@ class DeleteTest(unittest.TestCase):
     def test_kubectl_waits_for_a_graceful_delete_to_finish(self):
         self.pod("awaited", node="n1")
         # The "kubelet" finishes the deletion once kubectl is waiting.
-        import subprocess
         env = dict(os.environ, HOME=self.api.dir, KUBECONFIG=os.path.join(self.api.dir, "none"))
         waiting = subprocess.Popen(["kubectl", "--server", self.api.server, "delete", "pod",
                                     "awaited", "--timeout=20s"],

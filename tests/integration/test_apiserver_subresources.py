@@ -5,56 +5,20 @@ deployments, replicasets and statefulsets, the scheduler's binding POST, and evi
 without a PodDisruptionBudget (429 when it allows no disruption or is not observed yet).
 """
 
-import json
 import os
 import sys
-import unittest
-import urllib.error
-import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-from c8stest.apiserver import LocalApiserver, missing_for_kubectl_tests  # noqa: E402
+from c8stest.apitest import ApiserverCase  # noqa: E402
 from c8stest.runner import main  # noqa: E402
 
 PODS = "/api/v1/namespaces/default/pods/"
 PDBS = "/apis/policy/v1/namespaces/default/poddisruptionbudgets/"
 
 
-class SubresourcesTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        reason = missing_for_kubectl_tests()
-        if reason:
-            raise unittest.SkipTest(reason)
-        cls.api = LocalApiserver().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.api.stop()
-
+class SubresourcesTest(ApiserverCase):
     # ---- helpers ----
-
-    def kubectl(self, *args, **kw):
-        return self.api.kubectl(*args, **kw)
-
-    def http(self, method, path, body=None, content_type="application/json"):
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.api.server + path, data=data, method=method)
-        if data is not None:
-            req.add_header("Content-Type", content_type)
-        try:
-            with urllib.request.urlopen(req, timeout=10) as r:
-                return r.status, json.loads(r.read() or b"null")
-        except urllib.error.HTTPError as e:
-            return e.code, json.loads(e.read() or b"null")
-
-    def get(self, path):
-        code, obj = self.http("GET", path)
-        return obj if code == 200 else None
-
-    def create(self, obj):
-        self.kubectl("create", "-f", "-", stdin=json.dumps(obj))
 
     def pod(self, name, labels=None, node=None, phase=None, ready=None):
         spec = {"containers": [{"name": "c", "image": "busybox"}]}
