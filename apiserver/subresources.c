@@ -55,6 +55,18 @@ static void set_timestamp(json_t *obj, const char *field, const struct timespec 
     json_object_set_new(obj, field, json_string(buf));
 }
 
+/* parent[key] as a JSON object (or array), created in place when missing or of another type.
+ * Borrowed reference. */
+static json_t *child_of(json_t *parent, const char *key, bool array)
+{
+    json_t *v = json_object_get(parent, key);
+    if (array ? !json_is_array(v) : !json_is_object(v)) {
+        v = array ? json_array() : json_object();
+        json_object_set_new(parent, key, v);
+    }
+    return v;
+}
+
 /* The request body as a named create takes it: decoded, of the kind it should be, named as the
  * URL and in the URL's namespace. */
 static json_t *decode_named_body(const struct rest_call *call, const char *kind,
@@ -237,11 +249,7 @@ static json_t *mutate_scale(const struct rest_call *call, const json_t *current,
         return NULL;
     }
     json_t *out = json_deep_copy(current);
-    json_t *spec = json_object_get(out, "spec");
-    if (!json_is_object(spec)) {
-        spec = json_object();
-        json_object_set_new(out, "spec", spec);
-    }
+    json_t *spec = child_of(out, "spec", false);
     json_object_set_new(spec, "replicas", json_integer(want));
     const char *rv = rest_meta_str(scale, "resourceVersion");
     if (rv != NULL && rv[0] != '\0') {
@@ -314,16 +322,8 @@ json_t *subresource_scale(struct rest *r, const struct rest_call *call, int *cod
 static bool set_pod_condition(json_t *pod, const char *type, const char *reason,
                               const char *message, const struct timespec *now)
 {
-    json_t *status = json_object_get(pod, "status");
-    if (!json_is_object(status)) {
-        status = json_object();
-        json_object_set_new(pod, "status", status);
-    }
-    json_t *conditions = json_object_get(status, "conditions");
-    if (!json_is_array(conditions)) {
-        conditions = json_array();
-        json_object_set_new(status, "conditions", conditions);
-    }
+    json_t *status = child_of(pod, "status", false);
+    json_t *conditions = child_of(status, "conditions", true);
     json_t *cond = json_object();
     json_object_set_new(cond, "type", json_string(type));
     json_object_set_new(cond, "status", json_string("True"));
@@ -432,20 +432,12 @@ static json_t *bind_pod(struct rest *r, const struct rest_call *call, const char
             free(detail);
             return rest_answer_status(code, s);
         }
-        json_t *spec = json_object_get(pod, "spec");
-        if (!json_is_object(spec)) {
-            spec = json_object();
-            json_object_set_new(pod, "spec", spec);
-        }
+        json_t *spec = child_of(pod, "spec", false);
         json_object_set_new(spec, "nodeName", json_string(node));
         json_t *annotations = json_object_get(json_object_get(binding, "metadata"), "annotations");
         if (json_object_size(annotations) > 0) {
             json_t *meta = rest_meta_of(pod);
-            json_t *mine = json_object_get(meta, "annotations");
-            if (!json_is_object(mine)) {
-                mine = json_object();
-                json_object_set_new(meta, "annotations", mine);
-            }
+            json_t *mine = child_of(meta, "annotations", false);
             json_object_update(mine, annotations);
         }
         struct timespec now = k8stime_now();
@@ -551,11 +543,7 @@ json_t *eviction_budget_in_flux(const char *pdb_name, int *code)
 /* apimeta.SetStatusCondition for the DisruptionAllowed condition. */
 static void set_budget_condition(json_t *status, bool allowed, const struct timespec *now)
 {
-    json_t *conditions = json_object_get(status, "conditions");
-    if (!json_is_array(conditions)) {
-        conditions = json_array();
-        json_object_set_new(status, "conditions", conditions);
-    }
+    json_t *conditions = child_of(status, "conditions", true);
     const char *want = allowed ? "True" : "False";
     json_t *cond = NULL;
     size_t i;
@@ -623,11 +611,7 @@ json_t *eviction_check_and_decrement(const json_t *pdb, const char *pod_name, bo
         set_budget_condition(status, false, now);
     }
     if (!dry_run) {
-        json_t *pods = json_object_get(status, "disruptedPods");
-        if (!json_is_object(pods)) {
-            pods = json_object();
-            json_object_set_new(status, "disruptedPods", pods);
-        }
+        json_t *pods = child_of(status, "disruptedPods", false);
         set_timestamp(pods, pod_name, now);
     }
     *next = out;
