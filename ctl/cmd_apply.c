@@ -15,9 +15,10 @@
 
 #define LAST_APPLIED "kubectl.kubernetes.io/last-applied-configuration"
 
-/* The mapping and namespace of a manifest; sets metadata.namespace on namespaced objects. */
+/* The mapping and namespace of a manifest; sets metadata.namespace on namespaced objects and
+ * returns its display name ("deployment.apps/web") and collection path (both owned). */
 static int place(struct ctl *c, const struct manifest *m, const struct mapper_resource **out,
-                 const char **name_out)
+                 const char **name_out, char **display, char **collection)
 {
     struct err e = {0};
     json_t *obj = m->obj;
@@ -59,6 +60,9 @@ static int place(struct ctl *c, const struct manifest *m, const struct mapper_re
     }
     *out = r;
     *name_out = name;
+    *display = objects_display(r, name);
+    *collection = mapper_collection_path(
+        r, json_string_value(json_object_get(json_object_get(obj, "metadata"), "namespace")));
     return 0;
 }
 
@@ -130,12 +134,10 @@ static int apply_one(struct ctl *c, const struct manifest *m, const char *output
 {
     const struct mapper_resource *r = NULL;
     const char *name = NULL;
-    if (place(c, m, &r, &name) != 0) {
+    cleanup_free char *display = NULL, *collection = NULL;
+    if (place(c, m, &r, &name, &display, &collection) != 0) {
         return 1;
     }
-    cleanup_free char *display = objects_display(r, name);
-    cleanup_free char *collection = mapper_collection_path(
-        r, json_string_value(json_object_get(json_object_get(m->obj, "metadata"), "namespace")));
     cleanup_free char *path = xasprintf("%s/%s", collection, name);
     cleanup_json json_t *modified = annotated(m->obj);
     cleanup_json json_t *live = NULL;
@@ -190,12 +192,10 @@ static int create_one(struct ctl *c, const struct manifest *m, const char *outpu
 {
     const struct mapper_resource *r = NULL;
     const char *name = NULL;
-    if (place(c, m, &r, &name) != 0) {
+    cleanup_free char *display = NULL, *collection = NULL;
+    if (place(c, m, &r, &name, &display, &collection) != 0) {
         return 1;
     }
-    cleanup_free char *display = objects_display(r, name);
-    cleanup_free char *collection = mapper_collection_path(
-        r, json_string_value(json_object_get(json_object_get(m->obj, "metadata"), "namespace")));
     cleanup_free char *post =
         xasprintf("%s?fieldManager=kubectl-create&fieldValidation=Strict", collection);
     cleanup_free char *prefix = xasprintf("error when creating \"%s\": ", m->source);

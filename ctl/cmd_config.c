@@ -178,13 +178,10 @@ static int config_view(struct ctl *c, int argc, char **argv)
         {"flatten", 0, CLI_BOOL, &do_flatten, false}, {"output", 'o', CLI_STRING, &output, false},
         {NULL, 0, CLI_STRING, NULL, false},
     };
-    struct cli_strv args = {0};
     int status = 0;
-    if (!ctl_parse(c, flags, argc, argv, &args, &status)) {
-        cli_strv_free(&args);
+    if (!ctl_parse_flags(c, flags, argc, argv, &status)) {
         return status;
     }
-    cli_strv_free(&args);
     if (ctl_load_config(c) != 0) {
         return 1;
     }
@@ -286,13 +283,10 @@ static int config_get_contexts(struct ctl *c, int argc, char **argv)
 
 static int config_current_context(struct ctl *c, int argc, char **argv)
 {
-    struct cli_strv args = {0};
     int status = 0;
-    if (!ctl_parse(c, NULL, argc, argv, &args, &status)) {
-        cli_strv_free(&args);
+    if (!ctl_parse_flags(c, NULL, argc, argv, &status)) {
         return status;
     }
-    cli_strv_free(&args);
     if (ctl_load_config(c) != 0) {
         return 1;
     }

@@ -41,33 +41,14 @@ static const char *const OUTPUT_FORMATS =
 static char *list_query(const struct get_opts *o, bool table, const char *cont)
 {
     char *q = xstrdup("");
-    char *parts[5] = {0};
-    size_t n = 0;
-    if (cont) {
-        char *e = ctl_query_escape(cont);
-        parts[n++] = xasprintf("continue=%s", e);
-        free(e);
-    }
-    if (o->field_selector && *o->field_selector) {
-        char *e = ctl_query_escape(o->field_selector);
-        parts[n++] = xasprintf("fieldSelector=%s", e);
-        free(e);
-    }
-    if (table && o->sort_by && *o->sort_by) {
-        parts[n++] = xstrdup("includeObject=Object");
-    }
-    if (o->selector && *o->selector) {
-        char *e = ctl_query_escape(o->selector);
-        parts[n++] = xasprintf("labelSelector=%s", e);
-        free(e);
-    }
-    parts[n++] = xasprintf("limit=%d", o->chunk_size > 0 ? o->chunk_size : 500);
-    for (size_t i = 0; i < n; i++) {
-        char *next = xasprintf("%s%s%s", q, i ? "&" : "?", parts[i]);
-        free(q);
-        free(parts[i]);
-        q = next;
-    }
+    char limit[32];
+    snprintf(limit, sizeof limit, "%d", o->chunk_size > 0 ? o->chunk_size : 500);
+    ctl_query_add(&q, "continue", cont);
+    ctl_query_add(&q, "fieldSelector", o->field_selector);
+    ctl_query_add(&q, "includeObject", table && o->sort_by && *o->sort_by ? "Object" : NULL);
+    ctl_query_add(&q, "labelSelector", o->selector);
+    ctl_query_add(&q, "limit", limit);
+    q[0] = '?';
     return q;
 }
 
@@ -272,31 +253,12 @@ static int run_watch(struct ctl *c, const struct get_opts *o, const struct get_r
 {
     const char *ns = o->all_namespaces ? NULL : c->ns;
     cleanup_free char *base = mapper_collection_path(req->r, ns);
+    cleanup_free char *name_selector = req->name ? xasprintf("metadata.name=%s", req->name) : NULL;
     char *q = xstrdup("");
-    if (o->field_selector && *o->field_selector) {
-        char *e = ctl_query_escape(o->field_selector);
-        char *n = xasprintf("%s&fieldSelector=%s", q, e);
-        free(e), free(q), q = n;
-    }
-    if (req->name) {
-        char *e = ctl_query_escape(req->name);
-        char *n = xasprintf("%s&fieldSelector=metadata.name%%3D%s", q, e);
-        free(e), free(q), q = n;
-    }
-    if (o->selector && *o->selector) {
-        char *e = ctl_query_escape(o->selector);
-        char *n = xasprintf("%s&labelSelector=%s", q, e);
-        free(e), free(q), q = n;
-    }
-    if (rv && *rv) {
-        char *n = xasprintf("%s&resourceVersion=%s", q, rv);
-        free(q), q = n;
-    }
-    cleanup_free char *path = xasprintf("%s?%swatch=true", base, *q ? q + 1 : "");
-    if (*q) {
-        free(path);
-        path = xasprintf("%s?%s&watch=true", base, q + 1);
-    }
+    ctl_query_add(&q, "fieldSelector", name_selector ? name_selector : o->field_selector);
+    ctl_query_add(&q, "labelSelector", o->selector);
+    ctl_query_add(&q, "resourceVersion", rv);
+    cleanup_free char *path = xasprintf("%s?%s%swatch=true", base, *q ? q + 1 : "", *q ? "&" : "");
     free(q);
     char accept[512], command[128];
     snprintf(accept, sizeof accept, "Accept: %s", CTL_ACCEPT_TABLE);

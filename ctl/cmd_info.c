@@ -16,18 +16,15 @@ int cmd_version(struct ctl *c, int argc, char **argv)
 {
     bool client_only = false;
     const char *output = "";
-    struct cli_strv args = {0};
     struct cli_flag flags[] = {
         {"client", 0, CLI_BOOL, &client_only, false},
         {"output", 'o', CLI_STRING, &output, false},
         {NULL, 0, CLI_STRING, NULL, false},
     };
     int status = 0;
-    if (!ctl_parse(c, flags, argc, argv, &args, &status)) {
-        cli_strv_free(&args);
+    if (!ctl_parse_flags(c, flags, argc, argv, &status)) {
         return status;
     }
-    cli_strv_free(&args);
     if (*output && strcmp(output, "json") != 0 && strcmp(output, "yaml") != 0) {
         return ctl_error(c, "--output must be 'yaml' or 'json'");
     }
@@ -175,13 +172,11 @@ static int compare_str(const void *a, const void *b)
 
 int cmd_api_versions(struct ctl *c, int argc, char **argv)
 {
-    struct cli_strv args = {0}, gvs = {0};
+    struct cli_strv gvs = {0};
     int status = 0;
-    if (!ctl_parse(c, NULL, argc, argv, &args, &status)) {
-        cli_strv_free(&args);
+    if (!ctl_parse_flags(c, NULL, argc, argv, &status)) {
         return status;
     }
-    cli_strv_free(&args);
     if (ctl_discover(c) != 0) {
         return 1;
     }
@@ -207,13 +202,10 @@ int cmd_api_versions(struct ctl *c, int argc, char **argv)
 
 int cmd_cluster_info(struct ctl *c, int argc, char **argv)
 {
-    struct cli_strv args = {0};
     int status = 0;
-    if (!ctl_parse(c, NULL, argc, argv, &args, &status)) {
-        cli_strv_free(&args);
+    if (!ctl_parse_flags(c, NULL, argc, argv, &status)) {
         return status;
     }
-    cli_strv_free(&args);
     if (ctl_connect(c) != 0) {
         return 1;
     }

@@ -146,21 +146,10 @@ static int delete_selected(struct ctl *c, const struct delete_opts *o,
     const char *ns = o->all_namespaces ? NULL : c->ns;
     cleanup_free char *collection = mapper_collection_path(r, ns);
     char *query = xstrdup("");
-    if (o->field_selector && *o->field_selector) {
-        char *e = ctl_query_escape(o->field_selector);
-        char *q = xasprintf("%s&fieldSelector=%s", query, e);
-        free(e), free(query), query = q;
-    }
-    if (o->selector && *o->selector) {
-        char *e = ctl_query_escape(o->selector);
-        char *q = xasprintf("%s&labelSelector=%s", query, e);
-        free(e), free(query), query = q;
-    }
-    cleanup_free char *path = xasprintf("%s?%slimit=500", collection, *query ? query + 1 : "");
-    if (*query) {
-        free(path);
-        path = xasprintf("%s?%s&limit=500", collection, query + 1);
-    }
+    ctl_query_add(&query, "fieldSelector", o->field_selector);
+    ctl_query_add(&query, "labelSelector", o->selector);
+    ctl_query_add(&query, "limit", "500");
+    cleanup_free char *path = xasprintf("%s?%s", collection, query + 1);
     free(query);
     cleanup_json json_t *list = NULL;
     if (ctl_request_json(c, "GET", path, CTL_ACCEPT_JSON, NULL, NULL, &list) != 0) {

@@ -282,6 +282,14 @@ bool ctl_parse(struct ctl *c, struct cli_flag *local, int argc, char **argv, str
     return true;
 }
 
+bool ctl_parse_flags(struct ctl *c, struct cli_flag *local, int argc, char **argv, int *status)
+{
+    struct cli_strv args = {0};
+    bool go_on = ctl_parse(c, local, argc, argv, &args, status);
+    cli_strv_free(&args);
+    return go_on;
+}
+
 /* ---- Configuration --------------------------------------------------------------------- */
 
 int ctl_load_config(struct ctl *c)
@@ -470,6 +478,18 @@ char *ctl_query_escape(const char *s)
     }
     *p = '\0';
     return out;
+}
+
+void ctl_query_add(char **query, const char *key, const char *value)
+{
+    if (value == NULL || *value == '\0') {
+        return;
+    }
+    char *escaped = ctl_query_escape(value);
+    char *next = xasprintf("%s&%s=%s", *query, key, escaped);
+    free(escaped);
+    free(*query);
+    *query = next;
 }
 
 char *ctl_object_path(struct ctl *c, const struct mapper_resource *r, const char *name)

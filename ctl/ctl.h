@@ -73,6 +73,9 @@ char *ctl_api_error_text(const struct http_response *resp, const char *prefix);
 bool ctl_parse(struct ctl *c, struct cli_flag *local, int argc, char **argv, struct cli_strv *args,
                int *status);
 
+/* ctl_parse for commands without positional arguments (any given are ignored). */
+bool ctl_parse_flags(struct ctl *c, struct cli_flag *local, int argc, char **argv, int *status);
+
 /* ---- Configuration and requests ---- */
 
 /* Loads the kubeconfig (--kubeconfig, $KUBECONFIG, ~/.kube/config), as a new reference kept in
@@ -102,6 +105,10 @@ char *ctl_object_path(struct ctl *c, const struct mapper_resource *r, const char
 
 /* Percent-encodes a query value as Go's url.Values.Encode does. Owned. */
 char *ctl_query_escape(const char *s);
+
+/* Appends "&key=<escaped value>" to *query (an owned string, "" to start) when value is set;
+ * callers add keys in Go's sorted order and skip the first "&". */
+void ctl_query_add(char **query, const char *key, const char *value);
 
 /* ---- Commands (each returns the exit status) ---- */
 int cmd_config(struct ctl *c, int argc, char **argv);

@@ -159,6 +159,17 @@ static const char *matching(const char *p, char open, char close)
 
 static int parse_chain(const char *s, size_t len, struct chain *c, struct err *err);
 
+/* Drops spaces around s[0..*len). */
+static void trim(const char **s, size_t *len)
+{
+    while (*len && isspace((unsigned char)**s)) {
+        (*s)++, (*len)--;
+    }
+    while (*len && isspace((unsigned char)(*s)[*len - 1])) {
+        (*len)--;
+    }
+}
+
 static bool is_field_char(char ch)
 {
     return ch != '\0' && strchr(" .[](){},=!<>'\"@$", ch) == NULL;
@@ -180,12 +191,7 @@ static int parse_int(const char *s, size_t len, long long *out)
 /* One union member or the whole of a bracket: 'name', *, n, a:b:c. */
 static int parse_subscript(const char *s, size_t len, struct step *st, struct err *err)
 {
-    while (len && isspace((unsigned char)*s)) {
-        s++, len--;
-    }
-    while (len && isspace((unsigned char)s[len - 1])) {
-        len--;
-    }
+    trim(&s, &len);
     if (len >= 2 && (s[0] == '\'' || s[0] == '"')) {
         const char *p = s;
         char *name = read_quoted(&p, s[0], err);
@@ -229,12 +235,7 @@ static int parse_subscript(const char *s, size_t len, struct step *st, struct er
 
 static json_t *parse_literal(const char *s, size_t len, struct err *err)
 {
-    while (len && isspace((unsigned char)*s)) {
-        s++, len--;
-    }
-    while (len && isspace((unsigned char)s[len - 1])) {
-        len--;
-    }
+    trim(&s, &len);
     if (len >= 2 && (s[0] == '\'' || s[0] == '"')) {
         const char *p = s;
         char *text = read_quoted(&p, s[0], err);
@@ -445,12 +446,7 @@ struct jsonpath *jsonpath_parse(const char *text, struct err *err)
         }
         const char *in = open + 1;
         size_t len = (size_t)(close - in);
-        while (len && isspace((unsigned char)*in)) {
-            in++, len--;
-        }
-        while (len && isspace((unsigned char)in[len - 1])) {
-            len--;
-        }
+        trim(&in, &len);
         if (len == 3 && strncmp(in, "end", 3) == 0) {
             if (depth == 0) {
                 err_set(err, EINVAL, "not in range, nothing to end");

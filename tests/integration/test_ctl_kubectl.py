@@ -14,14 +14,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import unittest
-import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-from c8stest import (C8S_STORE, Cluster, Process, c8s_store_binary, free_port,  # noqa: E402
-                     make_temp_dir, remove_temp_dir, wait_for)
+from c8stest import free_port, make_temp_dir, remove_temp_dir, wait_for  # noqa: E402
+from c8stest.apiserver import LocalApiserver, missing_for_kubectl_tests  # noqa: E402
 from c8stest.runner import main  # noqa: E402
 
 
@@ -59,28 +57,12 @@ data: {mode: fast}
 class CtlAgainstKubectl(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        if binary("c8s-apiserver") is None or c8s_store_binary() is None or binary("c8sctl") is None:
-            raise unittest.SkipTest("c8s-apiserver, c8s-store or c8sctl is not built")
-        if shutil.which("kubectl") is None:
-            raise unittest.SkipTest("kubectl is not installed")
+        reason = missing_for_kubectl_tests() or (binary("c8sctl") is None and "c8sctl is not built")
+        if reason:
+            raise unittest.SkipTest(reason)
+        cls.api = LocalApiserver().start()
         cls.dir = make_temp_dir("c8stest-ctl-")
-        cls.store = Cluster(C8S_STORE, 1).start()
-        cls.port = free_port()
-        cls.server = f"http://127.0.0.1:{cls.port}"
-        cls.apiserver = Process("c8s-apiserver", [
-            binary("c8s-apiserver"), "--etcd-servers", cls.store.members[0].client_url,
-            "--insecure-port", str(cls.port), "--etcd-compaction-interval", "0"],
-            os.path.join(cls.dir, "apiserver.log")).start()
-
-        def ready():
-            if not cls.apiserver.is_running():
-                raise AssertionError("c8s-apiserver exited:\n" + cls.apiserver.log_text(30))
-            try:
-                with urllib.request.urlopen(cls.server + "/readyz", timeout=2) as r:
-                    return r.status == 200
-            except OSError:
-                return False
-        wait_for(ready, 30.0, what="c8s-apiserver ready")
+        cls.server = cls.api.server
         cls.kubeconfig = cls.write_config("config", "main")
         # Objects the read-only cases look at.
         cls.run_one("kubectl", "create", "namespace", "shared")
@@ -95,12 +77,11 @@ class CtlAgainstKubectl(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.apiserver.stop()
-        cls.store.close()
+        cls.api.stop()
         remove_temp_dir(cls.dir)
 
     def current_logs(self):
-        return self.apiserver.log_text(40)
+        return self.api.process.log_text(40)
 
     @classmethod
     def write_config(cls, name, current):
