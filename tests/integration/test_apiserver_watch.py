@@ -35,13 +35,16 @@ def apiserver_binary():
     return path if os.access(path, os.X_OK) else None
 
 
-def start_apiserver(store, directory, name, env_extra):
+def launch_apiserver(store, directory, name, env_extra):
     port = free_port()
     env = dict(os.environ, **env_extra)
     proc = Process(name, [apiserver_binary(), "--etcd-servers", store.members[0].client_url,
                           "--insecure-port", str(port), "--etcd-compaction-interval", "0"],
                    os.path.join(directory, f"{name}.log"), env=env).start()
+    return proc, port
 
+
+def wait_apiserver(proc, port, name):
     def ready():
         if not proc.is_running():
             raise AssertionError(f"{name} exited:\n" + proc.log_text(30))
@@ -51,6 +54,11 @@ def start_apiserver(store, directory, name, env_extra):
         except OSError:
             return False
     wait_for(ready, 30.0, what=f"{name} ready")
+
+
+def start_apiserver(store, directory, name, env_extra):
+    proc, port = launch_apiserver(store, directory, name, env_extra)
+    wait_apiserver(proc, port, name)
     return proc, port
 
 
@@ -193,11 +201,13 @@ class WatchCacheTest(Base):
     def setUpClass(cls):
         super().setUpClass()
         # A: a watcher queue of 50 events and bookmarks every 300 ms; B: a window of 20 events.
-        a, cls.a = start_apiserver(cls.store, cls.dir, "apiserver-a", {
+        a, cls.a = launch_apiserver(cls.store, cls.dir, "apiserver-a", {
             "C8S_WATCH_CACHE_QUEUE": "50", "C8S_WATCH_CACHE_BOOKMARK_MS": "300"})
-        b, cls.b = start_apiserver(cls.store, cls.dir, "apiserver-b", {
+        b, cls.b = launch_apiserver(cls.store, cls.dir, "apiserver-b", {
             "C8S_WATCH_CACHE_CAPACITY": "20"})
         cls.procs += [a, b]
+        wait_apiserver(a, cls.a, "apiserver-a")
+        wait_apiserver(b, cls.b, "apiserver-b")
 
     def test_200_watchers_receive_the_same_events_in_order(self):
         path = self.namespace(self.a, "fan")
@@ -241,8 +251,10 @@ class WatchCacheTest(Base):
         stuck = WatchStream(self.a, f"{path}?watch=true&resourceVersion={rv}", rcvbuf=4096)
         reader = WatchStream(self.a, f"{path}?watch=true&resourceVersion={rv}")
         try:
-            big = {"blob": "x" * 8000}
-            count = 400
+            # ~3 MB: more than the kernel buffers on loopback take before the server stops
+            # writing; each event stays below the store's 64 KiB watch buffer.
+            big = {"blob": "x" * 24000}
+            count = 240
             for i in range(count):
                 self.create(self.a, path, f"big{i}", data=big)
                 if i % 20 == 0:
