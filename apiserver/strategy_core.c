@@ -61,8 +61,11 @@ static bool validate_ip_at(const char *ip, const char *path, struct field_errors
     return false;
 }
 
-/* ValidateNonSpecialIP: not unspecified, loopback or link-local. */
-static void validate_non_special_ip(const char *ip, const char *path, struct field_errors *errs)
+/* ValidateNonSpecialIP: not unspecified, loopback or link-local. allow_loopback: Endpoints
+ * accept 127.0.0.0/8 and ::1 here, because the apiservers of a loopback-only c8s lab advertise
+ * 127.0.0.1 in the `kubernetes` Endpoints (kube-apiserver would refuse them). */
+static void validate_non_special_ip(const char *ip, bool allow_loopback, const char *path,
+                                    struct field_errors *errs)
 {
     unsigned char a[16];
     if (inet_pton(AF_INET, ip, a) == 1) {
@@ -70,7 +73,7 @@ static void validate_non_special_ip(const char *ip, const char *path, struct fie
             cleanup_free char *detail = xasprintf("may not be unspecified (%s)", ip);
             strategy_error_str(errs, FIELD_INVALID, ip, detail, "%s", path);
         }
-        if (a[0] == 127) {
+        if (a[0] == 127 && !allow_loopback) {
             strategy_error_str(errs, FIELD_INVALID, ip,
                                "may not be in the loopback range (127.0.0.0/8, ::1/128)", "%s",
                                path);
@@ -93,7 +96,7 @@ static void validate_non_special_ip(const char *ip, const char *path, struct fie
             cleanup_free char *detail = xasprintf("may not be unspecified (%s)", ip);
             strategy_error_str(errs, FIELD_INVALID, ip, detail, "%s", path);
         }
-        if (memcmp(a, loopback, 16) == 0) {
+        if (memcmp(a, loopback, 16) == 0 && !allow_loopback) {
             strategy_error_str(errs, FIELD_INVALID, ip,
                                "may not be in the loopback range (127.0.0.0/8, ::1/128)", "%s",
                                path);
@@ -938,7 +941,7 @@ static void validate_service_spec(const json_t *svc, struct field_errors *errs)
         snprintf(path, sizeof path, "spec.externalIPs[%zu]", i);
         const char *s = json_string_value(ip) ? json_string_value(ip) : "";
         if (validate_ip_at(s, path, errs)) {
-            validate_non_special_ip(s, path, errs);
+            validate_non_special_ip(s, false, path, errs);
         }
     }
     const char *type = str_of(spec, "type");
@@ -1195,7 +1198,7 @@ static void validate_endpoint_addresses(const json_t *addresses, const char *pat
         cleanup_free char *ip_path = xasprintf("%s[%zu].ip", path, i);
         const char *ip = str_of(a, "ip");
         if (validate_ip_at(ip, ip_path, errs)) {
-            validate_non_special_ip(ip, ip_path, errs);
+            validate_non_special_ip(ip, true, ip_path, errs);
         }
         if (str_of(a, "hostname")[0] != '\0') {
             cleanup_free char *host_path = xasprintf("%s[%zu].hostname", path, i);

@@ -479,9 +479,15 @@ static void test_namespace_node_endpoints_and_event_rules(void **state)
     json_decref(node);
     assert_invalid("endpoints",
                    "{\"metadata\":{\"name\":\"e\"},\"subsets\":[{\"addresses\":[{\"ip\":"
-                   "\"127.0.0.1\"}],\"ports\":[{\"port\":80}]}]}",
+                   "\"169.254.1.1\"}],\"ports\":[{\"port\":80}]}]}",
                    "Endpoints \"e\" is invalid: subsets[0].addresses[0].ip: Invalid value: "
-                   "\"127.0.0.1\": may not be in the loopback range (127.0.0.0/8, ::1/128)");
+                   "\"169.254.1.1\": may not be in the link-local range (169.254.0.0/16, "
+                   "fe80::/10)");
+    /* Loopback is accepted: the lab's apiservers advertise 127.0.0.1. */
+    assert_invalid("endpoints",
+                   "{\"metadata\":{\"name\":\"e\"},\"subsets\":[{\"addresses\":[{\"ip\":"
+                   "\"127.0.0.1\"}],\"ports\":[{\"name\":\"https\",\"port\":6443}]}]}",
+                   "");
     assert_invalid("events",
                    "{\"metadata\":{\"name\":\"ev\",\"namespace\":\"default\"},"
                    "\"involvedObject\":{\"kind\":\"Pod\",\"namespace\":\"other\"}}",
