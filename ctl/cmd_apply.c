@@ -15,6 +15,18 @@
 
 #define LAST_APPLIED "kubectl.kubernetes.io/last-applied-configuration"
 
+/* kubectl's words before a failed lookup of the live object. Owned. */
+static char *retrieving_prefix(const struct mapper_resource *r, const char *name, const char *ns,
+                               const char *source)
+{
+    cleanup_free char *gv =
+        *r->group ? xasprintf("%s/%s", r->group, r->version) : xstrdup(r->version);
+    return xasprintf("error when retrieving current configuration of:\nResource: \"%s, "
+                     "Resource=%s\", GroupVersionKind: \"%s, Kind=%s\"\nName: \"%s\", "
+                     "Namespace: \"%s\"\nfrom server for: \"%s\": ",
+                     gv, r->resource, gv, r->kind, name, ns ? ns : "", source);
+}
+
 /* The mapping and namespace of a manifest; sets metadata.namespace on namespaced objects and
  * returns its display name ("deployment.apps/web") and collection path (both owned). */
 static int place(struct ctl *c, const struct manifest *m, const struct mapper_resource **out,
@@ -52,11 +64,8 @@ static int place(struct ctl *c, const struct manifest *m, const struct mapper_re
         }
     }
     if (name == NULL || *name == '\0') {
-        return ctl_error(c,
-                         "error when retrieving current configuration of:\nResource: "
-                         "\"%s\", GroupVersionKind: \"%s\"\nName: \"\", Namespace: \"%s\"\n"
-                         "from server for: \"%s\": resource name may not be empty",
-                         r->resource, r->kind, ns ? ns : c->ns, m->source);
+        cleanup_free char *prefix = retrieving_prefix(r, "", ns ? ns : c->ns, m->source);
+        return ctl_error(c, "%sresource name may not be empty", prefix);
     }
     *out = r;
     *name_out = name;
@@ -91,8 +100,9 @@ static int send_object(struct ctl *c, const char *method, const char *path, cons
     return 0;
 }
 
-/* GETs path: 0 with *obj, 0 with *obj NULL on 404, or 1 after printing an error. */
-static int get_live(struct ctl *c, const char *path, json_t **obj)
+/* GETs path: 0 with *obj, 0 with *obj NULL on 404, or 1 after printing an error (with
+ * prefix before the server's message). */
+static int get_live(struct ctl *c, const char *path, const char *prefix, json_t **obj)
 {
     struct http_response resp = {0};
     struct err e = {0};
@@ -104,7 +114,10 @@ static int get_live(struct ctl *c, const char *path, json_t **obj)
     if (resp.status == 200) {
         *obj = json_loads(resp.body ? resp.body : "", 0, NULL);
     } else if (resp.status != 404) {
-        rc = ctl_api_error(c, &resp);
+        char *line = ctl_api_error_text(&resp, prefix);
+        fprintf(c->errout, "%s\n", line);
+        free(line);
+        rc = 1;
     }
     http_response_free(&resp);
     return rc;
@@ -141,7 +154,11 @@ static int apply_one(struct ctl *c, const struct manifest *m, const char *output
     cleanup_free char *path = xasprintf("%s/%s", collection, name);
     cleanup_json json_t *modified = annotated(m->obj);
     cleanup_json json_t *live = NULL;
-    if (get_live(c, path, &live) != 0) {
+    cleanup_free char *retrieving = retrieving_prefix(
+        r, name,
+        json_string_value(json_object_get(json_object_get(m->obj, "metadata"), "namespace")),
+        m->source);
+    if (get_live(c, path, retrieving, &live) != 0) {
         return 1;
     }
     const char *verb;
