@@ -141,8 +141,8 @@ static inline void procs_print_log(const char *path)
     free(cmd);
 }
 
-/* Starts apiserver i (port kept across restarts); waits for /readyz. */
-static inline bool procs_apiserver_start(struct procs *p, int i)
+/* Starts apiserver i (port kept across restarts) without waiting. */
+static inline bool procs_apiserver_spawn(struct procs *p, int i)
 {
     struct procs_apiserver *a = &p->api[i];
     if (a->port == 0) {
@@ -158,11 +158,23 @@ static inline bool procs_apiserver_start(struct procs *p, int i)
     snprintf(port, sizeof port, "--insecure-port=%d", a->port);
     const char *argv[] = {bin, etcd, port, "--etcd-compaction-interval=0", NULL};
     a->pid = procs_spawn(argv, a->log);
-    if (a->pid <= 0 || !procs_wait_ok(a->url, "/readyz", PROCS_READY_TIMEOUT_MS)) {
-        procs_print_log(a->log);
+    return a->pid > 0;
+}
+
+/* Waits for apiserver i's /readyz; prints its log on failure. */
+static inline bool procs_apiserver_wait_ready(struct procs *p, int i)
+{
+    if (p->api[i].pid <= 0 || !procs_wait_ok(p->api[i].url, "/readyz", PROCS_READY_TIMEOUT_MS)) {
+        procs_print_log(p->api[i].log);
         return false;
     }
     return true;
+}
+
+/* Starts apiserver i (port kept across restarts); waits for /readyz. */
+static inline bool procs_apiserver_start(struct procs *p, int i)
+{
+    return procs_apiserver_spawn(p, i) && procs_apiserver_wait_ready(p, i);
 }
 
 /* Ends apiserver i abruptly (SIGKILL), as a crash. */
@@ -213,7 +225,10 @@ static inline bool procs_start(struct procs *p, int napi)
     }
     p->napi = napi;
     for (int i = 0; i < napi; i++) {
-        if (!procs_apiserver_start(p, i)) {
+        procs_apiserver_spawn(p, i); /* in parallel: each takes seconds under ASan */
+    }
+    for (int i = 0; i < napi; i++) {
+        if (!procs_apiserver_wait_ready(p, i)) {
             procs_print_log(log);
             return false;
         }

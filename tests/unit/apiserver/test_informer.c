@@ -233,7 +233,8 @@ static void update_configmap(int i, const char *ns, const char *name, const char
 
 static void delete_object(int i, const char *ns, const char *resource, const char *name)
 {
-    char *path = xasprintf("/api/v1/namespaces/%s/%s/%s", ns, resource, name);
+    /* Pods on a node end gracefully (the kubelet's part): ask for an immediate deletion. */
+    char *path = xasprintf("/api/v1/namespaces/%s/%s/%s?gracePeriodSeconds=0", ns, resource, name);
     api(i, "DELETE", path, NULL);
     free(path);
 }
