@@ -121,6 +121,9 @@ static size_t outbuf_take(struct outbuf *b, char *buf, size_t max)
     if (n > max) {
         n = max;
     }
+    if (n == 0) {
+        return 0; /* data may be NULL once a large buffer was given back */
+    }
     memcpy(buf, b->data + b->start, n);
     b->start += n;
     if (b->start == b->end) {
