@@ -18,9 +18,12 @@
 #include "flags.h"
 #include "http_client.h"
 #include "log.h"
+#include "nodeauthz.h"
 #include "policy_cache.h"
 #include "rest.h"
+#include "satoken.h"
 #include "server.h"
+#include "xalloc.h"
 
 struct compactor {
     struct etcd3 *storage;
@@ -61,6 +64,57 @@ static void *compactor_main(void *data)
     return NULL;
 }
 
+/* Every value of a repeatable flag (--name=v or --name v), joined with commas as kube-apiserver's
+ * string slices join them; NULL when absent. An owned string. */
+static char *repeated_flag(int argc, char **argv, const char *name)
+{
+    size_t nlen = strlen(name);
+    char *out = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *value = NULL;
+        if (strcmp(a, "--") == 0) {
+            break;
+        }
+        if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, nlen) != 0) {
+            continue;
+        }
+        if (a[2 + nlen] == '=') {
+            value = a + 3 + nlen;
+        } else if (a[2 + nlen] == '\0' && i + 1 < argc) {
+            value = argv[++i];
+        } else {
+            continue;
+        }
+        char *joined = out ? xasprintf("%s,%s", out, value) : xstrdup(value);
+        free(out);
+        out = joined;
+    }
+    return out;
+}
+
+/* The service account token signer from the --service-account-* flags; NULL (and no error)
+ * when none is given. */
+static struct satoken_signer *token_signer_from_flags(int argc, char **argv,
+                                                      const struct satoken_config *base,
+                                                      struct err *err, bool *failed)
+{
+    *failed = false;
+    char *key_files = repeated_flag(argc, argv, "service-account-key-file");
+    char *issuers = repeated_flag(argc, argv, "service-account-issuer");
+    struct satoken_signer *s = NULL;
+    if (base->signing_key_file != NULL || key_files != NULL) {
+        struct satoken_config cfg = *base;
+        cfg.key_files = key_files;
+        cfg.issuers = issuers;
+        s = satoken_signer_new(&cfg, err);
+        *failed = s == NULL;
+    }
+    free(key_files);
+    free(issuers);
+    return s;
+}
+
 int apiserver_main(int argc, char **argv)
 {
     const char *etcd_servers = NULL;
@@ -77,6 +131,12 @@ int apiserver_main(int argc, char **argv)
     const char *token_auth_file = NULL;
     bool anonymous_auth = false;
     const char *authorization_mode = "AlwaysAllow";
+    const char *sa_signing_key_file = NULL;
+    const char *sa_key_file = NULL;
+    const char *sa_issuer = NULL;
+    const char *api_audiences = NULL;
+    int64_t sa_max_expiration = 0;
+    bool sa_extend_expiration = true;
     int threads = 8;
     const char *service_cluster_ip_range = "10.0.0.0/24";
     const char *service_node_port_range = "30000-32767";
@@ -124,8 +184,31 @@ int apiserver_main(int argc, char **argv)
                "Enables anonymous requests to the secure port of the API server (off until RBAC "
                "can limit what they may do).");
     flags_string(&fs, "authorization-mode", 0, &authorization_mode,
-                 "Ordered list of plug-ins to do authorization on secure port: AlwaysAllow or "
-                 "RBAC.");
+                 "Ordered list of plug-ins to do authorization on secure port. Comma-delimited "
+                 "list of: AlwaysAllow,AlwaysDeny,Node,RBAC.");
+    flags_string(&fs, "service-account-signing-key-file", 0, &sa_signing_key_file,
+                 "Path to the file that contains the current private key of the service account "
+                 "token issuer. The issuer will sign issued ID tokens with this private key.");
+    flags_string(&fs, "service-account-key-file", 0, &sa_key_file,
+                 "File containing PEM-encoded x509 RSA or ECDSA private or public keys, used to "
+                 "verify ServiceAccount tokens. The specified file can contain multiple keys, and "
+                 "the flag can be specified multiple times with different files. If unspecified, "
+                 "--service-account-signing-key-file is used.");
+    flags_string(&fs, "service-account-issuer", 0, &sa_issuer,
+                 "Identifier of the service account token issuer (the iss claim). When this flag "
+                 "is specified multiple times, the first is used to generate tokens and all are "
+                 "used to determine which issuers are accepted.");
+    flags_string(&fs, "api-audiences", 0, &api_audiences,
+                 "Identifiers of the API. The service account token authenticator will validate "
+                 "that tokens used against the API are bound to at least one of these audiences. "
+                 "Defaults to the --service-account-issuer values.");
+    flags_duration(&fs, "service-account-max-token-expiration", 0, &sa_max_expiration,
+                   "The maximum validity duration of a token created by the service account "
+                   "token issuer (0: no limit).");
+    flags_bool(&fs, "service-account-extend-token-expiration", 0, &sa_extend_expiration,
+               "Turns on projected service account expiration extension during token generation, "
+               "which helps safe transition from legacy token to bound service account token "
+               "feature.");
     flags_string(&fs, "service-cluster-ip-range", 0, &service_cluster_ip_range,
                  "A CIDR notation IP range from which to assign service cluster IPs.");
     flags_string(&fs, "service-node-port-range", 0, &service_node_port_range,
@@ -176,28 +259,40 @@ int apiserver_main(int argc, char **argv)
         flags_free(&fs);
         return 2;
     }
-    struct authn_config authn_cfg = {.token_auth_file = token_auth_file,
-                                     .anonymous = anonymous_auth};
-    struct authn *authn = authn_new(&authn_cfg, &e);
-    if (authn == NULL) {
+    struct satoken_config sa_cfg = {.signing_key_file = sa_signing_key_file,
+                                    .api_audiences = api_audiences,
+                                    .max_expiration = sa_max_expiration / DURATION_SECOND,
+                                    .extend_expiration = sa_extend_expiration,
+                                    .storage = storage};
+    bool sa_failed = false;
+    struct satoken_signer *signer = token_signer_from_flags(argc, argv, &sa_cfg, &e, &sa_failed);
+    if (sa_failed) {
         fprintf(stderr, "c8s-apiserver: %s\n", e.msg);
         etcd3_free(storage);
         flags_free(&fs);
         return 1;
     }
-    bool rbac = false;
-    if (strcmp(authorization_mode, "RBAC") == 0) {
-        rbac = true;
-    } else if (strcmp(authorization_mode, "AlwaysAllow") != 0) {
-        fprintf(stderr,
-                "c8s-apiserver: --authorization-mode %s: supported are AlwaysAllow and RBAC "
-                "(Node is not implemented yet)\n",
-                authorization_mode);
+    struct authn_config authn_cfg = {
+        .token_auth_file = token_auth_file, .anonymous = anonymous_auth, .sa_tokens = signer};
+    struct authn *authn = authn_new(&authn_cfg, &e);
+    if (authn == NULL) {
+        fprintf(stderr, "c8s-apiserver: %s\n", e.msg);
+        satoken_signer_free(signer);
+        etcd3_free(storage);
+        flags_free(&fs);
+        return 1;
+    }
+    bool rbac = authz_mode_has(authorization_mode, "RBAC");
+    struct authz_chain *authz = authz_chain_new(authorization_mode, NULL, storage, &e);
+    if (authz == NULL) {
+        fprintf(stderr, "c8s-apiserver: --authorization-mode: %s\n", e.msg);
         authn_free(authn);
+        satoken_signer_free(signer);
         etcd3_free(storage);
         flags_free(&fs);
         return 2;
     }
+    authz_chain_free(authz); /* checked now; built again with the policy below */
     if (advertise_address == NULL) {
         advertise_address =
             strcmp(secure_bind_address, "0.0.0.0") == 0 ? "127.0.0.1" : secure_bind_address;
@@ -207,11 +302,13 @@ int apiserver_main(int argc, char **argv)
                                      .advertise_address = advertise_address,
                                      .advertise_port = secure_port,
                                      .disable_admission_plugins = disable_admission_plugins,
-                                     .watch_cache = watch_cache};
+                                     .watch_cache = watch_cache,
+                                     .token_signer = signer};
     struct rest *rest = rest_new(storage, &rest_opts, &e);
     if (rest == NULL) {
         fprintf(stderr, "c8s-apiserver: %s\n", e.msg);
         authn_free(authn);
+        satoken_signer_free(signer);
         etcd3_free(storage);
         flags_free(&fs);
         return 2;
@@ -220,6 +317,7 @@ int apiserver_main(int argc, char **argv)
         fprintf(stderr, "c8s-apiserver: cannot reach storage: %s\n", e.msg);
         rest_free(rest);
         authn_free(authn);
+        satoken_signer_free(signer);
         etcd3_free(storage);
         flags_free(&fs);
         return 1;
@@ -237,10 +335,12 @@ int apiserver_main(int argc, char **argv)
         fprintf(stderr, "c8s-apiserver: RBAC policy: %s\n", e.msg);
         rest_free(rest);
         authn_free(authn);
+        satoken_signer_free(signer);
         etcd3_free(storage);
         flags_free(&fs);
         return 1;
     }
+    authz = authz_chain_new(authorization_mode, policy, storage, &e);
     struct apiserver_config acfg = {.bind_address = bind_address,
                                     .insecure_port = insecure_port,
                                     .secure_bind_address = secure_bind_address,
@@ -250,6 +350,7 @@ int apiserver_main(int argc, char **argv)
                                     .client_ca_file = client_ca_file,
                                     .authn = authn,
                                     .policy = policy,
+                                    .authz = authz,
                                     .threads = (unsigned)threads,
                                     .storage = storage,
                                     .rest = rest};
@@ -257,8 +358,10 @@ int apiserver_main(int argc, char **argv)
     if (server == NULL) {
         fprintf(stderr, "c8s-apiserver: %s\n", e.msg);
         policy_cache_stop(policy);
+        authz_chain_free(authz);
         rest_free(rest);
         authn_free(authn);
+        satoken_signer_free(signer);
         etcd3_free(storage);
         flags_free(&fs);
         return 1;
@@ -289,6 +392,8 @@ int apiserver_main(int argc, char **argv)
     policy_cache_stop(policy);
     rest_free(rest);
     authn_free(authn);
+    authz_chain_free(authz);
+    satoken_signer_free(signer);
     etcd3_free(storage);
     pthread_mutex_destroy(&compactor.mu);
     pthread_cond_destroy(&compactor.cond);

@@ -1,5 +1,5 @@
-/* kube-apiserver's authenticators for x509 client certificates, static token files and
- * anonymous requests (k8s.io/apiserver/pkg/authentication). */
+/* kube-apiserver's authenticators for x509 client certificates, static token files, service
+ * account tokens and anonymous requests (k8s.io/apiserver/pkg/authentication). */
 #include "authn.h"
 
 #include <errno.h>
@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "log.h"
+#include "satoken.h"
 #include "xalloc.h"
 
 struct token_entry {
@@ -23,7 +25,7 @@ struct authn {
     size_t ntokens;
 };
 
-static void add_group(struct user_info *u, const char *group)
+void authn_add_group(struct user_info *u, const char *group)
 {
     for (size_t i = 0; i < u->ngroups; i++) {
         if (strcmp(u->groups[i], group) == 0) {
@@ -115,7 +117,7 @@ static int load_tokens(struct authn *a, const char *path, struct err *err)
             char *save = NULL;
             for (char *g = strtok_r(fields[3], ",", &save); g != NULL;
                  g = strtok_r(NULL, ",", &save)) {
-                add_group(&t->user, g);
+                authn_add_group(&t->user, g);
             }
             free(fields[3]);
         }
@@ -171,7 +173,7 @@ int authn_user_from_certificate(const void *der, size_t len, struct user_info *u
                                                   &size) != 0) {
                     break;
                 }
-                add_group(user, org);
+                authn_add_group(user, org);
             }
         }
     }
@@ -184,7 +186,7 @@ int authn_authenticate(const struct authn *a, const void *client_cert_der, size_
 {
     if (client_cert_der != NULL &&
         authn_user_from_certificate(client_cert_der, cert_len, user) == 0) {
-        add_group(user, "system:authenticated");
+        authn_add_group(user, "system:authenticated");
         return 0;
     }
     if (authorization != NULL && strncasecmp(authorization, "Bearer ", 7) == 0) {
@@ -195,16 +197,25 @@ int authn_authenticate(const struct authn *a, const void *client_cert_der, size_
         for (size_t i = 0; i < a->ntokens; i++) {
             if (strcmp(a->tokens[i].token, token) == 0) {
                 *user = a->tokens[i].user;
-                add_group(user, "system:authenticated");
+                authn_add_group(user, "system:authenticated");
                 return 0;
             }
+        }
+        struct err why = {0};
+        int rc = satoken_authenticate(a->cfg.sa_tokens, token, user, &why);
+        if (rc == 0) {
+            authn_add_group(user, "system:authenticated");
+            return 0;
+        }
+        if (rc != -ENOENT) {
+            LOG_V(2, "service account token refused", "reason=\"%s\"", why.msg);
         }
         return -C8S_EUNAUTHORIZED; /* a presented, unknown token is never anonymous */
     }
     if (a->cfg.anonymous) {
         memset(user, 0, sizeof *user);
         snprintf(user->name, sizeof user->name, "system:anonymous");
-        add_group(user, "system:unauthenticated");
+        authn_add_group(user, "system:unauthenticated");
         return 0;
     }
     return -C8S_EUNAUTHORIZED;
@@ -221,5 +232,17 @@ json_t *authn_user_json(const struct user_info *user)
         json_array_append_new(groups, json_string(user->groups[i]));
     }
     json_object_set_new(u, "groups", groups);
+    if (user->nextra > 0) {
+        json_t *extra = json_object();
+        for (size_t i = 0; i < user->nextra; i++) {
+            json_t *values = json_object_get(extra, user->extra[i].key);
+            if (values == NULL) {
+                values = json_array();
+                json_object_set_new(extra, user->extra[i].key, values);
+            }
+            json_array_append_new(values, json_string(user->extra[i].value));
+        }
+        json_object_set_new(u, "extra", extra);
+    }
     return u;
 }

@@ -12,7 +12,9 @@
 #include <jansson.h>
 
 #include "cleanup.h"
+#include "k8stime.h"
 #include "log.h"
+#include "rest_internal.h"
 #include "xalloc.h"
 
 enum { CR, CRB, ROLE, RB, KINDS };
@@ -117,18 +119,42 @@ static void on_end(void *data, int code, const struct err *err)
     }
 }
 
+/* Creates each bootstrap object that is missing (cluster-scoped ClusterRoles and
+ * ClusterRoleBindings, Roles and RoleBindings in kube-system and kube-public), with a uid and
+ * a creationTimestamp as the REST layer would give it. Existing objects are left as they are. */
 static int create_bootstrap(struct etcd3 *storage, struct err *err)
 {
+    static const struct {
+        const char *kind, *plural;
+    } kinds[] = {{"ClusterRole", "clusterroles"},
+                 {"ClusterRoleBinding", "clusterrolebindings"},
+                 {"Role", "roles"},
+                 {"RoleBinding", "rolebindings"}};
     cleanup_json json_t *objects = rbac_bootstrap_policy();
+    char now[K8STIME_STR_MAX];
+    rest_now_rfc3339(now);
     size_t i;
     json_t *obj;
     json_array_foreach (objects, i, obj) {
         const char *kind = json_string_value(json_object_get(obj, "kind"));
-        const char *name =
-            json_string_value(json_object_get(json_object_get(obj, "metadata"), "name"));
-        cleanup_free char *key = xasprintf(
-            "/registry/%s/%s",
-            strcmp(kind, "ClusterRole") == 0 ? "clusterroles" : "clusterrolebindings", name);
+        json_t *meta = json_object_get(obj, "metadata");
+        const char *name = json_string_value(json_object_get(meta, "name"));
+        const char *ns = json_string_value(json_object_get(meta, "namespace"));
+        const char *plural = NULL;
+        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+            if (kind != NULL && strcmp(kind, kinds[k].kind) == 0) {
+                plural = kinds[k].plural;
+            }
+        }
+        if (plural == NULL || name == NULL) {
+            continue;
+        }
+        cleanup_free char *key = ns ? xasprintf("/registry/%s/%s/%s", plural, ns, name)
+                                    : xasprintf("/registry/%s/%s", plural, name);
+        char *uid = rest_random_uid();
+        json_object_set_new(meta, "uid", json_string(uid));
+        free(uid);
+        json_object_set_new(meta, "creationTimestamp", json_string(now));
         cleanup_free char *value = json_dumps(obj, JSON_COMPACT);
         int64_t rev = 0;
         int rc = etcd3_create(storage, key, value, strlen(value), 0, &rev, err);

@@ -18,13 +18,14 @@
 /* What a request asks to do (kube-apiserver's authorizer.Attributes). */
 struct authz_attributes {
     bool is_resource_request;
-    const char *verb;        /* get, list, watch, create, update, patch, delete, ... */
-    const char *api_group;   /* "" for core */
-    const char *resource;    /* "pods" */
-    const char *subresource; /* "log", or "" */
-    const char *name;        /* "", or the object's name */
-    const char *namespace_;  /* "" for cluster scope */
-    const char *path;        /* for non-resource requests: "/healthz" */
+    const char *verb;           /* get, list, watch, create, update, patch, delete, ... */
+    const char *api_group;      /* "" for core */
+    const char *resource;       /* "pods" */
+    const char *subresource;    /* "log", or "" */
+    const char *name;           /* "", or the object's name */
+    const char *namespace_;     /* "" for cluster scope */
+    const char *path;           /* for non-resource requests: "/healthz" */
+    const char *field_selector; /* ?fieldSelector of a list/watch, or NULL (Node reads it) */
 };
 
 /* The policy: arrays of ClusterRole, ClusterRoleBinding, Role and RoleBinding objects

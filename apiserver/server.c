@@ -75,6 +75,7 @@ struct request {
     bool parked;
     bool closed;           /* the connection is gone: never resume it again */
     atomic_bool peer_gone; /* the client hung up while its watch was idle */
+    bool wake_pending;     /* output arrived while the reader was deciding to park */
     struct request *prev, *next;
     /* metrics: what was asked, when, and the code answered */
     struct request_info ri;
@@ -233,6 +234,8 @@ static void watch_ready(void *data)
     if (r->parked && !r->closed) {
         r->parked = false;
         MHD_resume_connection(r->conn);
+    } else {
+        r->wake_pending = true;
     }
     pthread_mutex_unlock(&r->mu);
 }
@@ -248,11 +251,18 @@ static ssize_t read_watch(void *cls, uint64_t pos, char *buf, size_t max)
     if (ended || atomic_load(&r->s->stopping) || atomic_load(&r->peer_gone)) {
         return MHD_CONTENT_READER_END_OF_STREAM;
     }
-    /* Nothing to send: park until the watch has output (or the ticker checks the deadline). */
+    /* Nothing to send: park until the watch has output (or the ticker checks the deadline).
+     * Output that came after the read above left wake_pending: then ask again instead. The
+     * suspend happens under r->mu so a wake-up can only resume a suspended connection. */
     pthread_mutex_lock(&r->mu);
+    if (r->wake_pending) {
+        r->wake_pending = false;
+        pthread_mutex_unlock(&r->mu);
+        return 0;
+    }
     r->parked = true;
-    pthread_mutex_unlock(&r->mu);
     MHD_suspend_connection(r->conn);
+    pthread_mutex_unlock(&r->mu);
     return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "authn.h"
 #include "err.h"
 #include "etcd3.h"
+#include "nodeauthz.h"
 #include "policy_cache.h"
 #include "rest.h"
 
@@ -24,7 +25,8 @@ struct apiserver_config {
     const char *tls_key_file;
     const char *client_ca_file;  /* NULL: no client certificate authentication */
     struct authn *authn;         /* borrowed; required with a secure port */
-    struct policy_cache *policy; /* borrowed; NULL: AlwaysAllow, else RBAC */
+    struct policy_cache *policy; /* borrowed; RBAC's policy (escalation checks); may be NULL */
+    struct authz_chain *authz;   /* borrowed; --authorization-mode; NULL: AlwaysAllow */
     unsigned threads;            /* worker threads */
     struct etcd3 *storage;       /* borrowed */
     struct rest *rest;           /* borrowed: the REST layer every resource request goes to */
