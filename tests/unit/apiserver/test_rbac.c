@@ -98,12 +98,12 @@ static struct user_info user(const char *name, const char *group1, const char *g
 static struct authz_attributes res(const char *verb, const char *group, const char *resource,
                                    const char *sub, const char *name, const char *ns)
 {
-    return (struct authz_attributes){true, verb, group, resource, sub, name, ns, NULL};
+    return (struct authz_attributes){true, verb, group, resource, sub, name, ns, NULL, NULL};
 }
 
 static struct authz_attributes path(const char *verb, const char *p)
 {
-    return (struct authz_attributes){false, verb, "", "", "", "", "", p};
+    return (struct authz_attributes){false, verb, "", "", "", "", "", p, NULL};
 }
 
 #define ALLOWED(f, u, a) rbac_allows(&(f)->policy, &(u), &(a))
