@@ -105,16 +105,32 @@ class AdmissionTest(unittest.TestCase):
                          {"component": "apiserver", "provider": "kubernetes"})
         self.assertEqual(svc["spec"]["ports"][0]["targetPort"], 6443)
 
-        def both_listed():
-            ep = self.json_of("get", "endpoints", "kubernetes")
-            ips = [a["ip"] for s in ep.get("subsets", []) for a in s["addresses"]]
-            return ips if ips == ["127.0.0.2", "127.0.0.3"] else None
-        wait_for(both_listed, 15.0, what="both apiservers in the kubernetes Endpoints")
+        wait_for(lambda: self.endpoint_ips() == ["127.0.0.2", "127.0.0.3"], 15.0, what="both apiservers in the kubernetes Endpoints")
         out = self.kubectl("get", "endpoints", "kubernetes").stdout
         self.assertIn("127.0.0.2:6443,127.0.0.3:6443", out)
         slice_ = self.json_of("get", "endpointslice", "kubernetes")
         self.assertEqual(sorted(a for e in slice_["endpoints"] for a in e["addresses"]),
                          ["127.0.0.2", "127.0.0.3"])
+
+    def endpoint_ips(self):
+        ep = self.json_of("get", "endpoints", "kubernetes")
+        return [a["ip"] for s in ep.get("subsets", []) for a in s["addresses"]]
+
+    def test_a_stopped_apiserver_leaves_the_kubernetes_endpoints(self):
+        port = free_port()
+        extra = Process("c8s-apiserver-extra", [
+            apiserver_binary(), "--etcd-servers", self.store.members[0].client_url,
+            "--insecure-port", str(port), "--etcd-compaction-interval", "0",
+            "--advertise-address", "127.0.0.4", "--service-node-port-range", "30000-30300"],
+            os.path.join(self.dir, "apiserver-extra.log")).start()
+        try:
+            self.wait_ready(extra, f"http://127.0.0.1:{port}")
+            wait_for(lambda: "127.0.0.4" in self.endpoint_ips(), 15.0,
+                     what="the new apiserver in the kubernetes Endpoints")
+        finally:
+            extra.stop()
+        wait_for(lambda: self.endpoint_ips() == ["127.0.0.2", "127.0.0.3"], 15.0,
+                 what="the stopped apiserver gone from the kubernetes Endpoints")
 
     def test_services_get_distinct_addresses_and_requested_ones_are_honoured_once(self):
         self.kubectl("create", "namespace", "svcs")
