@@ -12,6 +12,7 @@
 #include "quantity.h"
 #include "resources.h"
 #include "status.h"
+#include "validate.h"
 
 struct strategy {
     const char *group; /* "" for core; NULL ends a table */
@@ -79,6 +80,17 @@ char *strategy_go_string_slice(const json_t *list);
 /* Go's %#v of the resource.Quantity a JSON value decodes to
  * (`resource.Quantity{i:resource.int64Amount{value:2, scale:0}, ..., Format:"DecimalSI"}`). */
 char *strategy_go_quantity(const json_t *value);
+
+/* Small readers of JSON objects: a string field or "" (borrowed), an integer field or 0, obj[key]
+ * as an object created when missing (borrowed), whether subresource is "status". */
+const char *strategy_str(const json_t *obj, const char *key);
+long long strategy_int(const json_t *obj, const char *key);
+json_t *strategy_object_at(json_t *obj, const char *key);
+bool strategy_is_status(const char *subresource);
+
+/* Each message of check(value) (a common/validate.h check) as an Invalid error at path. */
+void strategy_validate_with(size_t (*check)(const char *, struct validate_errs *),
+                            const char *value, const char *path, struct field_errors *errs);
 
 /* ValidateLabels at path: keys qualified names, values label values. */
 void strategy_validate_labels(const json_t *labels, const char *path, struct field_errors *errs);

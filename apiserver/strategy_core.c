@@ -13,34 +13,6 @@
 #include "validate.h"
 #include "xalloc.h"
 
-static const char *str_of(const json_t *obj, const char *key)
-{
-    const char *s = json_string_value(json_object_get(obj, key));
-    return s != NULL ? s : "";
-}
-
-static long long int_of(const json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    return json_is_integer(v) ? (long long)json_integer_value(v) : (long long)json_number_value(v);
-}
-
-static bool is_status(const char *subresource)
-{
-    return subresource != NULL && strcmp(subresource, "status") == 0;
-}
-
-/* obj[key] as an object, created when missing or not an object (borrowed). */
-static json_t *object_at(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!json_is_object(v)) {
-        v = json_object();
-        json_object_set_new(obj, key, v);
-    }
-    return v;
-}
-
 /* IsValidIP as 1.32 checks it (sloppy: leading zeros and any IPv6 form pass). */
 static bool ip_parses(const char *ip)
 {
@@ -115,26 +87,6 @@ static void validate_non_special_ip(const char *ip, bool allow_loopback, const c
     }
 }
 
-static void validate_label_name_at(const char *value, const char *path, struct field_errors *errs)
-{
-    struct validate_errs msgs = VALIDATE_ERRS_INIT;
-    validate_qualified_name(value, &msgs);
-    for (size_t i = 0; i < msgs.n; i++) {
-        strategy_error_str(errs, FIELD_INVALID, value, msgs.msg[i], "%s", path);
-    }
-    validate_errs_free(&msgs);
-}
-
-static void validate_dns_label_at(const char *value, const char *path, struct field_errors *errs)
-{
-    struct validate_errs msgs = VALIDATE_ERRS_INIT;
-    validate_dns1123_label(value, &msgs);
-    for (size_t i = 0; i < msgs.n; i++) {
-        strategy_error_str(errs, FIELD_INVALID, value, msgs.msg[i], "%s", path);
-    }
-    validate_errs_free(&msgs);
-}
-
 static void validate_protocol_at(const char *protocol, const char *path, struct field_errors *errs)
 {
     if (protocol[0] == '\0') {
@@ -167,7 +119,7 @@ static void default_requests_from_limits(json_t *containers)
         if (!json_is_object(limits)) {
             continue;
         }
-        json_t *requests = object_at(resources, "requests");
+        json_t *requests = strategy_object_at(resources, "requests");
         const char *name;
         json_t *value;
         json_object_foreach (limits, name, value) {
@@ -184,7 +136,8 @@ static void default_host_ports(json_t *containers)
     json_t *c, *port;
     json_array_foreach (containers, i, c) {
         json_array_foreach (json_object_get(c, "ports"), j, port) {
-            if (int_of(port, "hostPort") == 0 && json_object_get(port, "containerPort") != NULL) {
+            if (strategy_int(port, "hostPort") == 0 &&
+                json_object_get(port, "containerPort") != NULL) {
                 json_object_set(port, "hostPort", json_object_get(port, "containerPort"));
             }
         }
@@ -300,7 +253,7 @@ static bool validate_container_updates(const json_t *now, const json_t *before, 
     size_t i;
     json_t *c;
     json_array_foreach (now, i, c) {
-        const char *image = str_of(c, "image");
+        const char *image = strategy_str(c, "image");
         size_t n = strlen(image);
         if (n == 0) {
             strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "%s[%zu].image", path, i);
@@ -397,14 +350,14 @@ static void validate_pod_update(const json_t *pod, const json_t *old, struct fie
     json_t *deadline = json_object_get(spec, "activeDeadlineSeconds");
     json_t *old_deadline = json_object_get(old_spec, "activeDeadlineSeconds");
     if (deadline != NULL && !json_is_null(deadline)) {
-        long long d = int_of(spec, "activeDeadlineSeconds");
+        long long d = strategy_int(spec, "activeDeadlineSeconds");
         if (d < 0 || d > 2147483647) {
             strategy_error_int(errs, FIELD_INVALID, d,
                                "must be between 0 and 2147483647, inclusive",
                                "spec.activeDeadlineSeconds");
             return;
         }
-        if (old_deadline != NULL && int_of(old_spec, "activeDeadlineSeconds") < d) {
+        if (old_deadline != NULL && strategy_int(old_spec, "activeDeadlineSeconds") < d) {
             strategy_error_int(errs, FIELD_INVALID, d,
                                "must be less than or equal to previous value",
                                "spec.activeDeadlineSeconds");
@@ -440,8 +393,8 @@ static void validate_pod_update(const json_t *pod, const json_t *old, struct fie
             json_object_del(munged, taken[k]);
         }
     }
-    if (int_of(old_spec, "terminationGracePeriodSeconds") < 0 &&
-        int_of(munged, "terminationGracePeriodSeconds") == 1) {
+    if (strategy_int(old_spec, "terminationGracePeriodSeconds") < 0 &&
+        strategy_int(munged, "terminationGracePeriodSeconds") == 1) {
         json_object_set(munged, "terminationGracePeriodSeconds",
                         json_object_get(old_spec, "terminationGracePeriodSeconds"));
     }
@@ -460,7 +413,7 @@ static void validate_pod_update(const json_t *pod, const json_t *old, struct fie
 static void validate_pod_status(const json_t *pod, struct field_errors *errs)
 {
     json_t *status = json_object_get(pod, "status");
-    const char *nominated = str_of(status, "nominatedNodeName");
+    const char *nominated = strategy_str(status, "nominatedNodeName");
     if (nominated[0] != '\0') {
         struct validate_errs msgs = VALIDATE_ERRS_INIT;
         validate_dns1123_subdomain(nominated, &msgs);
@@ -475,19 +428,19 @@ static void validate_pod_status(const json_t *pod, struct field_errors *errs)
     json_array_foreach (json_object_get(status, "podIPs"), i, ip) {
         char path[64];
         snprintf(path, sizeof path, "status.podIPs[%zu].ip", i);
-        validate_ip_at(str_of(ip, "ip"), path, errs);
+        validate_ip_at(strategy_str(ip, "ip"), path, errs);
     }
     json_array_foreach (json_object_get(status, "hostIPs"), i, ip) {
         char path[64];
         snprintf(path, sizeof path, "status.hostIPs[%zu].ip", i);
-        validate_ip_at(str_of(ip, "ip"), path, errs);
+        validate_ip_at(strategy_str(ip, "ip"), path, errs);
     }
 }
 
 void strategy_validate_pod(const char *subresource, const json_t *pod, const json_t *old,
                            struct field_errors *errs)
 {
-    if (is_status(subresource)) {
+    if (strategy_is_status(subresource)) {
         validate_pod_status(pod, errs);
         return;
     }
@@ -507,7 +460,7 @@ void strategy_validate_pod(const char *subresource, const json_t *pod, const jso
 
 static bool type_is(const json_t *svc, const char *type)
 {
-    return strcmp(str_of(json_object_get(svc, "spec"), "type"), type) == 0;
+    return strcmp(strategy_str(json_object_get(svc, "spec"), "type"), type) == 0;
 }
 
 static bool externally_accessible(const json_t *svc)
@@ -533,7 +486,8 @@ static bool needs_node_port(const json_t *svc)
 static bool needs_health_check_node_port(const json_t *svc)
 {
     return type_is(svc, "LoadBalancer") &&
-           strcmp(str_of(json_object_get(svc, "spec"), "externalTrafficPolicy"), "Local") == 0;
+           strcmp(strategy_str(json_object_get(svc, "spec"), "externalTrafficPolicy"), "Local") ==
+               0;
 }
 
 static bool is_headless(const json_t *svc)
@@ -552,12 +506,12 @@ static void default_service(json_t *svc)
     if (!json_is_object(spec)) {
         return;
     }
-    if (str_of(spec, "sessionAffinity")[0] == '\0') {
+    if (strategy_str(spec, "sessionAffinity")[0] == '\0') {
         json_object_set_new(spec, "sessionAffinity", json_string("None"));
     }
-    if (strcmp(str_of(spec, "sessionAffinity"), "None") == 0) {
+    if (strcmp(strategy_str(spec, "sessionAffinity"), "None") == 0) {
         json_object_del(spec, "sessionAffinityConfig");
-    } else if (strcmp(str_of(spec, "sessionAffinity"), "ClientIP") == 0) {
+    } else if (strcmp(strategy_str(spec, "sessionAffinity"), "ClientIP") == 0) {
         json_t *client_ip =
             json_object_get(json_object_get(spec, "sessionAffinityConfig"), "clientIP");
         if (json_object_get(client_ip, "timeoutSeconds") == NULL) {
@@ -565,23 +519,23 @@ static void default_service(json_t *svc)
                                 json_pack("{s:{s:i}}", "clientIP", "timeoutSeconds", 10800));
         }
     }
-    if (str_of(spec, "type")[0] == '\0') {
+    if (strategy_str(spec, "type")[0] == '\0') {
         json_object_set_new(spec, "type", json_string("ClusterIP"));
     }
     size_t i;
     json_t *port;
     json_array_foreach (json_object_get(spec, "ports"), i, port) {
-        if (str_of(port, "protocol")[0] == '\0') {
+        if (strategy_str(port, "protocol")[0] == '\0') {
             json_object_set_new(port, "protocol", json_string("TCP"));
         }
         json_t *target = json_object_get(port, "targetPort");
         if (target == NULL || json_is_null(target) ||
             (json_is_integer(target) && json_integer_value(target) == 0) ||
             (json_is_string(target) && json_string_value(target)[0] == '\0')) {
-            json_object_set_new(port, "targetPort", json_integer(int_of(port, "port")));
+            json_object_set_new(port, "targetPort", json_integer(strategy_int(port, "port")));
         }
     }
-    if (externally_accessible(svc) && str_of(spec, "externalTrafficPolicy")[0] == '\0') {
+    if (externally_accessible(svc) && strategy_str(spec, "externalTrafficPolicy")[0] == '\0') {
         json_object_set_new(spec, "externalTrafficPolicy", json_string("Cluster"));
     }
     if (json_object_get(spec, "internalTrafficPolicy") == NULL &&
@@ -598,7 +552,7 @@ static void prepare_service_create(json_t *svc)
 {
     json_object_set_new(svc, "status", json_pack("{s:{}}", "loadBalancer"));
     json_t *spec = json_object_get(svc, "spec");
-    const char *ip = str_of(spec, "clusterIP");
+    const char *ip = strategy_str(spec, "clusterIP");
     if (ip[0] != '\0' && json_array_size(json_object_get(spec, "clusterIPs")) == 0) {
         json_object_set_new(spec, "clusterIPs", json_pack("[s]", ip));
     }
@@ -617,7 +571,8 @@ static bool same_node_ports(const json_t *spec, const json_t *old_spec)
         return false;
     }
     for (size_t i = 0; i < json_array_size(a); i++) {
-        if (int_of(json_array_get(a, i), "nodePort") != int_of(json_array_get(b, i), "nodePort")) {
+        if (strategy_int(json_array_get(a, i), "nodePort") !=
+            strategy_int(json_array_get(b, i), "nodePort")) {
             return false;
         }
     }
@@ -627,10 +582,10 @@ static bool same_node_ports(const json_t *spec, const json_t *old_spec)
 /* patchAllocatedValues: what the user left out keeps its allocated value. */
 static void patch_allocated_values(json_t *svc, const json_t *old)
 {
-    json_t *spec = object_at(svc, "spec");
+    json_t *spec = strategy_object_at(svc, "spec");
     json_t *old_spec = json_object_get(old, "spec");
     if (needs_cluster_ip(old) && needs_cluster_ip(svc)) {
-        if (str_of(spec, "clusterIP")[0] == '\0' && json_object_get(old_spec, "clusterIP")) {
+        if (strategy_str(spec, "clusterIP")[0] == '\0' && json_object_get(old_spec, "clusterIP")) {
             json_object_set(spec, "clusterIP", json_object_get(old_spec, "clusterIP"));
         }
         if (json_array_size(json_object_get(spec, "clusterIPs")) == 0 &&
@@ -644,19 +599,19 @@ static void patch_allocated_values(json_t *svc, const json_t *old)
         size_t i, j;
         json_t *p, *q;
         json_array_foreach (ports, i, p) {
-            if (int_of(p, "nodePort") != 0) {
+            if (strategy_int(p, "nodePort") != 0) {
                 continue;
             }
             json_array_foreach (old_ports, j, q) {
-                if (strcmp(str_of(p, "name"), str_of(q, "name")) != 0 ||
-                    int_of(q, "nodePort") == 0) {
+                if (strcmp(strategy_str(p, "name"), strategy_str(q, "name")) != 0 ||
+                    strategy_int(q, "nodePort") == 0) {
                     continue;
                 }
                 bool used = false;
                 size_t k;
                 json_t *r;
                 json_array_foreach (ports, k, r) {
-                    used = used || int_of(r, "nodePort") == int_of(q, "nodePort");
+                    used = used || strategy_int(r, "nodePort") == strategy_int(q, "nodePort");
                 }
                 if (!used) {
                     json_object_set(p, "nodePort", json_object_get(q, "nodePort"));
@@ -665,7 +620,7 @@ static void patch_allocated_values(json_t *svc, const json_t *old)
         }
     }
     if (needs_health_check_node_port(old) && needs_health_check_node_port(svc) &&
-        int_of(spec, "healthCheckNodePort") == 0 &&
+        strategy_int(spec, "healthCheckNodePort") == 0 &&
         json_object_get(old_spec, "healthCheckNodePort")) {
         json_object_set(spec, "healthCheckNodePort",
                         json_object_get(old_spec, "healthCheckNodePort"));
@@ -675,9 +630,9 @@ static void patch_allocated_values(json_t *svc, const json_t *old)
 /* normalizeClusterIPs on update: keep clusterIP and clusterIPs in step. */
 static void normalize_cluster_ips(json_t *svc, const json_t *old)
 {
-    json_t *spec = object_at(svc, "spec");
+    json_t *spec = strategy_object_at(svc, "spec");
     json_t *old_spec = json_object_get(old, "spec");
-    const char *ip = str_of(spec, "clusterIP"), *old_ip = str_of(old_spec, "clusterIP");
+    const char *ip = strategy_str(spec, "clusterIP"), *old_ip = strategy_str(old_spec, "clusterIP");
     if (json_array_size(json_object_get(old_spec, "clusterIPs")) > 0 &&
         json_array_size(json_object_get(spec, "clusterIPs")) == 0 && strcmp(ip, old_ip) == 0) {
         json_object_set(spec, "clusterIPs", json_object_get(old_spec, "clusterIPs"));
@@ -695,7 +650,7 @@ static void normalize_cluster_ips(json_t *svc, const json_t *old)
  * changed it too. */
 static void drop_type_dependent_fields(json_t *svc, const json_t *old)
 {
-    json_t *spec = object_at(svc, "spec");
+    json_t *spec = strategy_object_at(svc, "spec");
     json_t *old_spec = json_object_get(old, "spec");
     if (needs_cluster_ip(old) && !needs_cluster_ip(svc)) {
         if (same_field(spec, old_spec, "clusterIP") && same_field(spec, old_spec, "clusterIPs")) {
@@ -735,7 +690,7 @@ static void drop_type_dependent_fields(json_t *svc, const json_t *old)
 
 static void prepare_service_update(const char *subresource, json_t *svc, const json_t *old)
 {
-    if (is_status(subresource)) {
+    if (strategy_is_status(subresource)) {
         return;
     }
     patch_allocated_values(svc, old);
@@ -746,11 +701,11 @@ static void prepare_service_update(const char *subresource, json_t *svc, const j
 /* Go's %#v of the core.ServicePort key used to find duplicate ports. */
 static char *go_service_port_key(const json_t *port)
 {
-    cleanup_free char *protocol = validate_quote(str_of(port, "protocol"));
+    cleanup_free char *protocol = validate_quote(strategy_str(port, "protocol"));
     return xasprintf("core.ServicePort{Name:\"\", Protocol:%s, AppProtocol:(*string)(nil), "
                      "Port:%lld, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, "
                      "NodePort:0}",
-                     protocol, int_of(port, "port"));
+                     protocol, strategy_int(port, "port"));
 }
 
 static void validate_service_ports(const json_t *svc, struct field_errors *errs)
@@ -762,14 +717,14 @@ static void validate_service_ports(const json_t *svc, struct field_errors *errs)
     size_t i;
     json_t *p;
     json_array_foreach (ports, i, p) {
-        const char *name = str_of(p, "name");
+        const char *name = strategy_str(p, "name");
         char path[96];
         snprintf(path, sizeof path, "spec.ports[%zu]", i);
         if (require_name && name[0] == '\0') {
             strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "%s.name", path);
         } else if (name[0] != '\0') {
             cleanup_free char *name_path = xasprintf("%s.name", path);
-            validate_dns_label_at(name, name_path, errs);
+            strategy_validate_with(validate_dns1123_label, name, name_path, errs);
             if (json_object_get(names, name) != NULL) {
                 strategy_error_str(errs, FIELD_DUPLICATE, name, NULL, "%s", name_path);
             } else {
@@ -777,9 +732,9 @@ static void validate_service_ports(const json_t *svc, struct field_errors *errs)
             }
         }
         cleanup_free char *port_path = xasprintf("%s.port", path);
-        validate_port_at(int_of(p, "port"), port_path, errs);
+        validate_port_at(strategy_int(p, "port"), port_path, errs);
         cleanup_free char *protocol_path = xasprintf("%s.protocol", path);
-        validate_protocol_at(str_of(p, "protocol"), protocol_path, errs);
+        validate_protocol_at(strategy_str(p, "protocol"), protocol_path, errs);
         json_t *target = json_object_get(p, "targetPort");
         if (json_is_string(target)) {
             struct validate_errs msgs = VALIDATE_ERRS_INIT;
@@ -790,16 +745,17 @@ static void validate_service_ports(const json_t *svc, struct field_errors *errs)
             validate_errs_free(&msgs);
         } else {
             cleanup_free char *target_path = xasprintf("%s.targetPort", path);
-            validate_port_at(int_of(p, "targetPort"), target_path, errs);
+            validate_port_at(strategy_int(p, "targetPort"), target_path, errs);
         }
         if (json_is_string(json_object_get(p, "appProtocol"))) {
             cleanup_free char *app_path = xasprintf("%s.appProtocol", path);
-            validate_label_name_at(str_of(p, "appProtocol"), app_path, errs);
+            strategy_validate_with(validate_qualified_name, strategy_str(p, "appProtocol"),
+                                   app_path, errs);
         }
     }
     if (type_is(svc, "ClusterIP")) {
         json_array_foreach (ports, i, p) {
-            if (int_of(p, "nodePort") != 0) {
+            if (strategy_int(p, "nodePort") != 0) {
                 strategy_error(errs, FIELD_FORBIDDEN, NULL,
                                "may not be used when `type` is 'ClusterIP'",
                                "spec.ports[%zu].nodePort", i);
@@ -810,18 +766,19 @@ static void validate_service_ports(const json_t *svc, struct field_errors *errs)
         p = json_array_get(ports, i);
         for (size_t j = 0; j < i; j++) {
             json_t *q = json_array_get(ports, j);
-            bool same_protocol = strcmp(str_of(p, "protocol"), str_of(q, "protocol")) == 0;
-            if (int_of(p, "nodePort") != 0 && same_protocol &&
-                int_of(p, "nodePort") == int_of(q, "nodePort")) {
-                strategy_error_int(errs, FIELD_DUPLICATE, int_of(p, "nodePort"), NULL,
+            bool same_protocol =
+                strcmp(strategy_str(p, "protocol"), strategy_str(q, "protocol")) == 0;
+            if (strategy_int(p, "nodePort") != 0 && same_protocol &&
+                strategy_int(p, "nodePort") == strategy_int(q, "nodePort")) {
+                strategy_error_int(errs, FIELD_DUPLICATE, strategy_int(p, "nodePort"), NULL,
                                    "spec.ports[%zu].nodePort", i);
                 break;
             }
         }
         for (size_t j = 0; j < i; j++) {
             json_t *q = json_array_get(ports, j);
-            if (strcmp(str_of(p, "protocol"), str_of(q, "protocol")) == 0 &&
-                int_of(p, "port") == int_of(q, "port")) {
+            if (strcmp(strategy_str(p, "protocol"), strategy_str(q, "protocol")) == 0 &&
+                strategy_int(p, "port") == strategy_int(q, "port")) {
                 cleanup_free char *key = go_service_port_key(p);
                 strategy_error_printed(errs, FIELD_DUPLICATE, key, NULL, "spec.ports[%zu]", i);
                 break;
@@ -838,9 +795,9 @@ static void validate_cluster_ips(const json_t *svc, struct field_errors *errs)
     json_t *spec = json_object_get(svc, "spec");
     json_t *ips = json_object_get(spec, "clusterIPs");
     if (json_array_size(ips) > 0 &&
-        strcmp(str_of(spec, "clusterIP"), json_string_value(json_array_get(ips, 0))
-                                              ? json_string_value(json_array_get(ips, 0))
-                                              : "") != 0) {
+        strcmp(strategy_str(spec, "clusterIP"), json_string_value(json_array_get(ips, 0))
+                                                    ? json_string_value(json_array_get(ips, 0))
+                                                    : "") != 0) {
         cleanup_free char *printed = strategy_go_string_slice(ips);
         strategy_error_printed(errs, FIELD_INVALID, printed, "first value must match `clusterIP`",
                                "spec.clusterIPs");
@@ -872,7 +829,7 @@ static void validate_service_spec(const json_t *svc, struct field_errors *errs)
         strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "spec.ports");
     }
     if ((type_is(svc, "LoadBalancer") || type_is(svc, "NodePort")) &&
-        strcmp(str_of(spec, "clusterIP"), "None") == 0) {
+        strcmp(strategy_str(spec, "clusterIP"), "None") == 0) {
         strategy_error_str(errs, FIELD_INVALID, "None",
                            type_is(svc, "NodePort")
                                ? "may not be set to 'None' for NodePort services"
@@ -881,7 +838,7 @@ static void validate_service_spec(const json_t *svc, struct field_errors *errs)
     }
     if (type_is(svc, "ExternalName")) {
         if (json_array_size(json_object_get(spec, "clusterIPs")) > 0 ||
-            str_of(spec, "clusterIP")[0] != '\0') {
+            strategy_str(spec, "clusterIP")[0] != '\0') {
             strategy_error(errs, FIELD_FORBIDDEN, NULL, "may not be set for ExternalName services",
                            "spec.clusterIPs");
         }
@@ -893,7 +850,7 @@ static void validate_service_spec(const json_t *svc, struct field_errors *errs)
             strategy_error(errs, FIELD_FORBIDDEN, NULL, "may not be set for ExternalName services",
                            "spec.ipFamilyPolicy");
         }
-        cleanup_free char *cname = xstrdup(str_of(spec, "externalName"));
+        cleanup_free char *cname = xstrdup(strategy_str(spec, "externalName"));
         size_t n = strlen(cname);
         if (n > 0 && cname[n - 1] == '.') {
             cname[--n] = '\0';
@@ -911,7 +868,7 @@ static void validate_service_spec(const json_t *svc, struct field_errors *errs)
     }
     validate_service_ports(svc, errs);
     strategy_validate_labels(json_object_get(spec, "selector"), "spec.selector", errs);
-    const char *affinity = str_of(spec, "sessionAffinity");
+    const char *affinity = strategy_str(spec, "sessionAffinity");
     if (affinity[0] == '\0') {
         strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "spec.sessionAffinity");
     } else if (strcmp(affinity, "ClientIP") != 0 && strcmp(affinity, "None") != 0) {
@@ -944,7 +901,7 @@ static void validate_service_spec(const json_t *svc, struct field_errors *errs)
             validate_non_special_ip(s, false, path, errs);
         }
     }
-    const char *type = str_of(spec, "type");
+    const char *type = strategy_str(spec, "type");
     if (type[0] == '\0') {
         strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "spec.type");
     } else if (strcmp(type, "ClusterIP") != 0 && strcmp(type, "NodePort") != 0 &&
@@ -953,7 +910,7 @@ static void validate_service_spec(const json_t *svc, struct field_errors *errs)
                            "\"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"",
                            "spec.type");
     }
-    const char *etp = str_of(spec, "externalTrafficPolicy");
+    const char *etp = strategy_str(spec, "externalTrafficPolicy");
     if (!externally_accessible(svc)) {
         if (etp[0] != '\0') {
             strategy_error_str(errs, FIELD_INVALID, etp,
@@ -971,8 +928,8 @@ static void validate_service_spec(const json_t *svc, struct field_errors *errs)
         if (type_is(svc, "NodePort") || type_is(svc, "LoadBalancer") || type_is(svc, "ClusterIP")) {
             strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "spec.internalTrafficPolicy");
         }
-    } else if (strcmp(str_of(spec, "internalTrafficPolicy"), "Cluster") != 0 &&
-               strcmp(str_of(spec, "internalTrafficPolicy"), "Local") != 0) {
+    } else if (strcmp(strategy_str(spec, "internalTrafficPolicy"), "Cluster") != 0 &&
+               strcmp(strategy_str(spec, "internalTrafficPolicy"), "Local") != 0) {
         strategy_error(errs, FIELD_NOT_SUPPORTED, itp, "\"Cluster\", \"Local\"",
                        "spec.internalTrafficPolicy");
     }
@@ -1007,14 +964,14 @@ static void validate_cluster_ip_update(const json_t *svc, const json_t *old,
 static void validate_service(const char *subresource, const json_t *svc, const json_t *old,
                              struct field_errors *errs)
 {
-    if (is_status(subresource)) {
+    if (strategy_is_status(subresource)) {
         size_t i;
         json_t *ingress;
         json_array_foreach (
             json_object_get(json_object_get(json_object_get(svc, "status"), "loadBalancer"),
                             "ingress"),
             i, ingress) {
-            const char *ip = str_of(ingress, "ip");
+            const char *ip = strategy_str(ingress, "ip");
             char path[96];
             snprintf(path, sizeof path, "status.loadBalancer.ingress[%zu].ip", i);
             if (ip[0] != '\0') {
@@ -1035,11 +992,11 @@ static void default_namespace(json_t *ns)
 {
     const char *name = json_string_value(json_object_get(json_object_get(ns, "metadata"), "name"));
     if (name != NULL && name[0] != '\0') {
-        json_t *labels = object_at(object_at(ns, "metadata"), "labels");
+        json_t *labels = strategy_object_at(strategy_object_at(ns, "metadata"), "labels");
         json_object_set_new(labels, "kubernetes.io/metadata.name", json_string(name));
     }
     json_t *status = json_object_get(ns, "status");
-    if (json_is_object(status) && str_of(status, "phase")[0] == '\0') {
+    if (json_is_object(status) && strategy_str(status, "phase")[0] == '\0') {
         json_object_set_new(status, "phase", json_string("Active"));
     }
 }
@@ -1048,9 +1005,9 @@ static void validate_namespace(const char *subresource, const json_t *ns, const 
                                struct field_errors *errs)
 {
     (void)old;
-    if (is_status(subresource)) {
+    if (strategy_is_status(subresource)) {
         bool deleting = json_object_get(json_object_get(ns, "metadata"), "deletionTimestamp");
-        const char *phase = str_of(json_object_get(ns, "status"), "phase");
+        const char *phase = strategy_str(json_object_get(ns, "status"), "phase");
         if (!deleting && strcmp(phase, "Active") != 0) {
             strategy_error_str(errs, FIELD_INVALID, phase,
                                "may only be 'Active' if `deletionTimestamp` is empty",
@@ -1066,7 +1023,7 @@ static void validate_namespace(const char *subresource, const json_t *ns, const 
     json_t *f;
     json_array_foreach (json_object_get(json_object_get(ns, "spec"), "finalizers"), i, f) {
         const char *name = json_string_value(f) ? json_string_value(f) : "";
-        validate_label_name_at(name, "spec.finalizers", errs);
+        strategy_validate_with(validate_qualified_name, name, "spec.finalizers", errs);
         if (strchr(name, '/') == NULL && strcmp(name, "kubernetes") != 0 &&
             strcmp(name, "orphan") != 0 && strcmp(name, "foregroundDeletion") != 0) {
             strategy_error_str(
@@ -1131,23 +1088,23 @@ static void validate_node(const char *subresource, const json_t *node, const jso
         char path[64];
         snprintf(path, sizeof path, "spec.taints[%zu]", i);
         cleanup_free char *key_path = xasprintf("%s.key", path);
-        validate_label_name_at(str_of(taint, "key"), key_path, errs);
+        strategy_validate_with(validate_qualified_name, strategy_str(taint, "key"), key_path, errs);
         struct validate_errs msgs = VALIDATE_ERRS_INIT;
-        if (validate_label_value(str_of(taint, "value"), &msgs) > 0) {
+        if (validate_label_value(strategy_str(taint, "value"), &msgs) > 0) {
             cleanup_free char *joined = validate_errs_join(&msgs, ";");
-            strategy_error_str(errs, FIELD_INVALID, str_of(taint, "value"), joined, "%s.value",
-                               path);
+            strategy_error_str(errs, FIELD_INVALID, strategy_str(taint, "value"), joined,
+                               "%s.value", path);
         }
         validate_errs_free(&msgs);
         cleanup_free char *effect_path = xasprintf("%s.effect", path);
-        strategy_validate_taint_effect(str_of(taint, "effect"), false, effect_path, errs);
+        strategy_validate_taint_effect(strategy_str(taint, "effect"), false, effect_path, errs);
         for (size_t j = 0; j < i; j++) {
             json_t *other = json_array_get(json_object_get(spec, "taints"), j);
-            if (strcmp(str_of(other, "key"), str_of(taint, "key")) == 0 &&
-                strcmp(str_of(other, "effect"), str_of(taint, "effect")) == 0) {
-                cleanup_free char *k = validate_quote(str_of(taint, "key"));
-                cleanup_free char *v = validate_quote(str_of(taint, "value"));
-                cleanup_free char *e = validate_quote(str_of(taint, "effect"));
+            if (strcmp(strategy_str(other, "key"), strategy_str(taint, "key")) == 0 &&
+                strcmp(strategy_str(other, "effect"), strategy_str(taint, "effect")) == 0) {
+                cleanup_free char *k = validate_quote(strategy_str(taint, "key"));
+                cleanup_free char *v = validate_quote(strategy_str(taint, "value"));
+                cleanup_free char *e = validate_quote(strategy_str(taint, "effect"));
                 cleanup_free char *printed =
                     xasprintf("core.Taint{Key:%s, Value:%s, Effect:%s, TimeAdded:<nil>}", k, v, e);
                 strategy_error_printed(errs, FIELD_DUPLICATE, printed,
@@ -1166,8 +1123,8 @@ static void validate_node(const char *subresource, const json_t *node, const jso
                        "node updates may not change podCIDR except from \"\" to valid",
                        "spec.podCIDRs");
     }
-    const char *old_provider = str_of(old_spec, "providerID");
-    if (old_provider[0] != '\0' && strcmp(old_provider, str_of(spec, "providerID")) != 0) {
+    const char *old_provider = strategy_str(old_spec, "providerID");
+    if (old_provider[0] != '\0' && strcmp(old_provider, strategy_str(spec, "providerID")) != 0) {
         strategy_error(errs, FIELD_FORBIDDEN, NULL,
                        "node updates may not change providerID except from \"\" to valid",
                        "spec.providerID");
@@ -1182,7 +1139,7 @@ static void default_endpoints(json_t *ep)
     json_t *subset, *port;
     json_array_foreach (json_object_get(ep, "subsets"), i, subset) {
         json_array_foreach (json_object_get(subset, "ports"), j, port) {
-            if (json_is_object(port) && str_of(port, "protocol")[0] == '\0') {
+            if (json_is_object(port) && strategy_str(port, "protocol")[0] == '\0') {
                 json_object_set_new(port, "protocol", json_string("TCP"));
             }
         }
@@ -1196,19 +1153,20 @@ static void validate_endpoint_addresses(const json_t *addresses, const char *pat
     json_t *a;
     json_array_foreach (addresses, i, a) {
         cleanup_free char *ip_path = xasprintf("%s[%zu].ip", path, i);
-        const char *ip = str_of(a, "ip");
+        const char *ip = strategy_str(a, "ip");
         if (validate_ip_at(ip, ip_path, errs)) {
             validate_non_special_ip(ip, true, ip_path, errs);
         }
-        if (str_of(a, "hostname")[0] != '\0') {
+        if (strategy_str(a, "hostname")[0] != '\0') {
             cleanup_free char *host_path = xasprintf("%s[%zu].hostname", path, i);
-            validate_dns_label_at(str_of(a, "hostname"), host_path, errs);
+            strategy_validate_with(validate_dns1123_label, strategy_str(a, "hostname"), host_path,
+                                   errs);
         }
         if (json_is_string(json_object_get(a, "nodeName"))) {
             struct validate_errs msgs = VALIDATE_ERRS_INIT;
-            validate_dns1123_subdomain(str_of(a, "nodeName"), &msgs);
+            validate_dns1123_subdomain(strategy_str(a, "nodeName"), &msgs);
             for (size_t m = 0; m < msgs.n; m++) {
-                strategy_error_str(errs, FIELD_INVALID, str_of(a, "nodeName"), msgs.msg[m],
+                strategy_error_str(errs, FIELD_INVALID, strategy_str(a, "nodeName"), msgs.msg[m],
                                    "%s[%zu].nodeName", path, i);
             }
             validate_errs_free(&msgs);
@@ -1238,17 +1196,17 @@ static void validate_endpoints(const char *subresource, const json_t *ep, const 
         json_t *ports = json_object_get(subset, "ports");
         json_array_foreach (ports, j, port) {
             snprintf(path, sizeof path, "subsets[%zu].ports[%zu]", i, j);
-            const char *name = str_of(port, "name");
+            const char *name = strategy_str(port, "name");
             if (json_array_size(ports) > 1 && name[0] == '\0') {
                 strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "%s.name", path);
             } else if (name[0] != '\0') {
                 cleanup_free char *name_path = xasprintf("%s.name", path);
-                validate_dns_label_at(name, name_path, errs);
+                strategy_validate_with(validate_dns1123_label, name, name_path, errs);
             }
             cleanup_free char *port_path = xasprintf("%s.port", path);
-            validate_port_at(int_of(port, "port"), port_path, errs);
+            validate_port_at(strategy_int(port, "port"), port_path, errs);
             cleanup_free char *protocol_path = xasprintf("%s.protocol", path);
-            validate_protocol_at(str_of(port, "protocol"), protocol_path, errs);
+            validate_protocol_at(strategy_str(port, "protocol"), protocol_path, errs);
         }
     }
 }
@@ -1258,7 +1216,7 @@ static void validate_endpoints(const char *subresource, const json_t *ep, const 
 static void validate_length_at(const json_t *event, const char *key, size_t max,
                                struct field_errors *errs)
 {
-    if (strlen(str_of(event, key)) > max) {
+    if (strlen(strategy_str(event, key)) > max) {
         cleanup_free char *detail = xasprintf("can have at most %zu characters", max);
         strategy_error_str(errs, FIELD_INVALID, "", detail, "%s", key);
     }
@@ -1270,8 +1228,8 @@ static void validate_event(const char *subresource, const json_t *event, const j
 {
     (void)subresource;
     (void)old;
-    const char *ns = str_of(json_object_get(event, "metadata"), "namespace");
-    const char *involved_ns = str_of(json_object_get(event, "involvedObject"), "namespace");
+    const char *ns = strategy_str(json_object_get(event, "metadata"), "namespace");
+    const char *involved_ns = strategy_str(json_object_get(event, "involvedObject"), "namespace");
     json_t *event_time = json_object_get(event, "eventTime");
     if (event_time == NULL || json_is_null(event_time)) {
         bool ok = involved_ns[0] == '\0' ? ns[0] == '\0' || strcmp(ns, "default") == 0
@@ -1286,14 +1244,14 @@ static void validate_event(const char *subresource, const json_t *event, const j
             strategy_error_str(errs, FIELD_INVALID, involved_ns, "does not match event.namespace",
                                "involvedObject.namespace");
         }
-        const char *controller = str_of(event, "reportingComponent");
+        const char *controller = strategy_str(event, "reportingComponent");
         if (controller[0] == '\0') {
             strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "reportingComponent");
         }
-        validate_label_name_at(controller, "reportingComponent", errs);
+        strategy_validate_with(validate_qualified_name, controller, "reportingComponent", errs);
         static const char *const required[] = {"reportingInstance", "action", "reason"};
         for (size_t i = 0; i < 3; i++) {
-            if (str_of(event, required[i])[0] == '\0') {
+            if (strategy_str(event, required[i])[0] == '\0') {
                 strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "%s", required[i]);
             }
             validate_length_at(event, required[i], 128, errs);

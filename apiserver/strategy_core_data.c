@@ -13,12 +13,6 @@
 
 #define MAX_SECRET_SIZE (1024 * 1024) /* core.MaxSecretSize, for ConfigMaps too */
 
-static const char *str_of(const json_t *obj, const char *key)
-{
-    const char *s = json_string_value(json_object_get(obj, key));
-    return s != NULL ? s : "";
-}
-
 /* A map field, with missing and empty alike (the decoded Go maps are never nil here). */
 static bool same_map(const json_t *a, const json_t *b, const char *key)
 {
@@ -86,7 +80,7 @@ void strategy_validate_configmap(const char *subresource, const json_t *cm, cons
             strategy_error_str(errs, FIELD_INVALID, key, "duplicate of key present in binaryData",
                                "%s", path);
         }
-        total += (long long)strlen(str_of(data, key));
+        total += (long long)strlen(strategy_str(data, key));
     }
     json_object_foreach (binary, key, value) {
         cleanup_free char *path = xasprintf("binaryData[%s]", key);
@@ -110,7 +104,7 @@ void strategy_default_secret(json_t *secret)
     if (!json_is_object(secret)) {
         return;
     }
-    if (str_of(secret, "type")[0] == '\0') {
+    if (strategy_str(secret, "type")[0] == '\0') {
         json_object_set_new(secret, "type", json_string("Opaque"));
     }
     /* v1's conversion: stringData is write-only and overwrites data's keys. */
@@ -174,11 +168,12 @@ static void require_key(const json_t *data, const char *key, struct field_errors
 
 static void validate_secret_type(const json_t *secret, struct field_errors *errs)
 {
-    const char *type = str_of(secret, "type");
+    const char *type = strategy_str(secret, "type");
     json_t *data = json_object_get(secret, "data");
     if (strcmp(type, "kubernetes.io/service-account-token") == 0) {
-        const char *sa = str_of(json_object_get(json_object_get(secret, "metadata"), "annotations"),
-                                "kubernetes.io/service-account.name");
+        const char *sa =
+            strategy_str(json_object_get(json_object_get(secret, "metadata"), "annotations"),
+                         "kubernetes.io/service-account.name");
         if (sa[0] == '\0') {
             strategy_error(errs, FIELD_REQUIRED, NULL, NULL,
                            "metadata.annotations[kubernetes.io/service-account.name]");
@@ -204,7 +199,7 @@ static void validate_secret_type(const json_t *secret, struct field_errors *errs
             require_key(data, "password", errs);
         }
     } else if (strcmp(type, "kubernetes.io/ssh-auth") == 0) {
-        if (str_of(data, "ssh-privatekey")[0] == '\0') {
+        if (strategy_str(data, "ssh-privatekey")[0] == '\0') {
             strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "data[ssh-privatekey]");
         }
     } else if (strcmp(type, "kubernetes.io/tls") == 0) {
@@ -218,9 +213,9 @@ void strategy_validate_secret(const char *subresource, const json_t *secret, con
 {
     (void)subresource;
     if (old != NULL) {
-        if (strcmp(str_of(secret, "type"), str_of(old, "type")) != 0) {
-            strategy_error_str(errs, FIELD_INVALID, str_of(secret, "type"), "field is immutable",
-                               "type");
+        if (strcmp(strategy_str(secret, "type"), strategy_str(old, "type")) != 0) {
+            strategy_error_str(errs, FIELD_INVALID, strategy_str(secret, "type"),
+                               "field is immutable", "type");
         }
         static const char *const frozen[] = {"data", NULL};
         validate_immutable_update(secret, old, frozen, errs);

@@ -13,30 +13,9 @@
 #include "validate.h"
 #include "xalloc.h"
 
-static const char *str_of(const json_t *obj, const char *key)
-{
-    const char *s = json_string_value(json_object_get(obj, key));
-    return s != NULL ? s : "";
-}
-
-static bool is_status(const char *subresource)
-{
-    return subresource != NULL && strcmp(subresource, "status") == 0;
-}
-
-static json_t *object_at(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!json_is_object(v)) {
-        v = json_object();
-        json_object_set_new(obj, key, v);
-    }
-    return v;
-}
-
 static void set_default_str(json_t *obj, const char *key, const char *value)
 {
-    if (json_is_object(obj) && str_of(obj, key)[0] == '\0') {
+    if (json_is_object(obj) && strategy_str(obj, key)[0] == '\0') {
         json_object_set_new(obj, key, json_string(value));
     }
 }
@@ -67,7 +46,7 @@ static char *go_resource_list(const json_t *list)
 
 static void validate_class_name(const json_t *spec, const char *path, struct field_errors *errs)
 {
-    const char *name = str_of(spec, "storageClassName");
+    const char *name = strategy_str(spec, "storageClassName");
     if (name[0] == '\0') {
         return;
     }
@@ -178,7 +157,7 @@ void strategy_default_persistentvolume(json_t *pv)
         strategy_normalize_resource_list(json_object_get(spec, "capacity"));
     }
     if (json_is_object(pv)) {
-        set_default_str(object_at(pv, "status"), "phase", "Pending");
+        set_default_str(strategy_object_at(pv, "status"), "phase", "Pending");
     }
 }
 
@@ -207,7 +186,7 @@ static void validate_pv_source(const json_t *spec, struct field_errors *errs)
         }
         if (strcmp(*kind, "hostPath") == 0 || strcmp(*kind, "local") == 0 ||
             strcmp(*kind, "nfs") == 0) {
-            const char *path = str_of(source, "path");
+            const char *path = strategy_str(source, "path");
             if (path[0] == '\0') {
                 strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "spec.%s.path", *kind);
             } else if (strcmp(*kind, "hostPath") != 0 && path[0] != '/') {
@@ -215,7 +194,7 @@ static void validate_pv_source(const json_t *spec, struct field_errors *errs)
                                    "spec.%s.path", *kind);
             }
         }
-        if (strcmp(*kind, "nfs") == 0 && str_of(source, "server")[0] == '\0') {
+        if (strcmp(*kind, "nfs") == 0 && strategy_str(source, "server")[0] == '\0') {
             strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "spec.nfs.server");
         }
         if (strcmp(*kind, "local") == 0 && json_object_get(spec, "nodeAffinity") == NULL) {
@@ -223,10 +202,10 @@ static void validate_pv_source(const json_t *spec, struct field_errors *errs)
                            "spec.nodeAffinity");
         }
         if (strcmp(*kind, "csi") == 0) {
-            if (str_of(source, "driver")[0] == '\0') {
+            if (strategy_str(source, "driver")[0] == '\0') {
                 strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "spec.csi.driver");
             }
-            if (str_of(source, "volumeHandle")[0] == '\0') {
+            if (strategy_str(source, "volumeHandle")[0] == '\0') {
                 strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "spec.csi.volumeHandle");
             }
         }
@@ -252,7 +231,7 @@ static json_t *pv_source_of(const json_t *spec)
 void strategy_validate_persistentvolume(const char *subresource, const json_t *pv,
                                         const json_t *old, struct field_errors *errs)
 {
-    if (is_status(subresource)) {
+    if (strategy_is_status(subresource)) {
         return;
     }
     json_t *spec = json_object_get(pv, "spec");
@@ -273,7 +252,7 @@ void strategy_validate_persistentvolume(const char *subresource, const json_t *p
     }
     validate_class_name(spec, "spec.storageClassName", errs);
     validate_volume_mode(spec, errs);
-    const char *reclaim = str_of(spec, "persistentVolumeReclaimPolicy");
+    const char *reclaim = strategy_str(spec, "persistentVolumeReclaimPolicy");
     if (reclaim[0] != '\0' && strcmp(reclaim, "Delete") != 0 && strcmp(reclaim, "Recycle") != 0 &&
         strcmp(reclaim, "Retain") != 0) {
         strategy_error_str(errs, FIELD_NOT_SUPPORTED, reclaim,
@@ -294,9 +273,9 @@ void strategy_validate_persistentvolume(const char *subresource, const json_t *p
             xasprintf("spec.persistentvolumesource is immutable after creation\n%s", diff);
         strategy_error(errs, FIELD_FORBIDDEN, NULL, detail, "spec.persistentvolumesource");
     }
-    if (strcmp(str_of(spec, "volumeMode"), str_of(old_spec, "volumeMode")) != 0) {
-        strategy_error_str(errs, FIELD_INVALID, str_of(spec, "volumeMode"), "field is immutable",
-                           "volumeMode");
+    if (strcmp(strategy_str(spec, "volumeMode"), strategy_str(old_spec, "volumeMode")) != 0) {
+        strategy_error_str(errs, FIELD_INVALID, strategy_str(spec, "volumeMode"),
+                           "field is immutable", "volumeMode");
     }
     json_t *affinity = json_object_get(old_spec, "nodeAffinity");
     if (affinity != NULL && !json_is_null(affinity) &&
@@ -319,7 +298,7 @@ void strategy_default_persistentvolumeclaim(json_t *pvc)
         strategy_normalize_resource_list(json_object_get(resources, "limits"));
     }
     if (json_is_object(pvc)) {
-        set_default_str(object_at(pvc, "status"), "phase", "Pending");
+        set_default_str(strategy_object_at(pvc, "status"), "phase", "Pending");
     }
 }
 
@@ -334,7 +313,7 @@ static void validate_claim_update(const json_t *pvc, const json_t *old, struct f
     cleanup_json json_t *now = json_deep_copy(spec ? spec : json_null());
     cleanup_json json_t *before = json_deep_copy(old_spec ? old_spec : json_null());
     /* volumeName may be set once; a bound claim may change its storage request. */
-    if (str_of(old_spec, "volumeName")[0] == '\0' && json_is_object(before)) {
+    if (strategy_str(old_spec, "volumeName")[0] == '\0' && json_is_object(before)) {
         json_t *name = json_object_get(now, "volumeName");
         if (name != NULL) {
             json_object_set(before, "volumeName", name);
@@ -342,7 +321,7 @@ static void validate_claim_update(const json_t *pvc, const json_t *old, struct f
             json_object_del(before, "volumeName");
         }
     }
-    bool bound = strcmp(str_of(json_object_get(pvc, "status"), "phase"), "Bound") == 0;
+    bool bound = strcmp(strategy_str(json_object_get(pvc, "status"), "phase"), "Bound") == 0;
     json_t *requests = json_object_get(json_object_get(now, "resources"), "requests");
     json_t *old_requests = json_object_get(json_object_get(old_spec, "resources"), "requests");
     if (bound && json_is_object(requests)) {
@@ -380,7 +359,7 @@ static void validate_claim_update(const json_t *pvc, const json_t *old, struct f
 void strategy_validate_persistentvolumeclaim(const char *subresource, const json_t *pvc,
                                              const json_t *old, struct field_errors *errs)
 {
-    if (is_status(subresource)) {
+    if (strategy_is_status(subresource)) {
         return;
     }
     json_t *spec = json_object_get(pvc, "spec");
@@ -468,7 +447,7 @@ void strategy_validate_resourcequota(const char *subresource, const json_t *quot
                                      const json_t *old, struct field_errors *errs)
 {
     (void)old;
-    if (is_status(subresource)) {
+    if (strategy_is_status(subresource)) {
         json_t *status = json_object_get(quota, "status");
         validate_quota_list(json_object_get(status, "hard"), "status.hard", errs);
         validate_quota_list(json_object_get(status, "used"), "status.used", errs);
@@ -503,9 +482,9 @@ void strategy_default_limitrange(json_t *lr)
         if (!json_is_object(item)) {
             continue;
         }
-        if (strcmp(str_of(item, "type"), "Container") == 0) {
-            json_t *defaults = object_at(item, "default");
-            json_t *requests = object_at(item, "defaultRequest");
+        if (strcmp(strategy_str(item, "type"), "Container") == 0) {
+            json_t *defaults = strategy_object_at(item, "default");
+            json_t *requests = strategy_object_at(item, "defaultRequest");
             copy_missing(defaults, json_object_get(item, "max"));
             copy_missing(requests, defaults);
             copy_missing(requests, json_object_get(item, "min"));
@@ -610,7 +589,7 @@ void strategy_validate_limitrange(const char *subresource, const json_t *lr, con
     size_t i;
     json_t *item;
     json_array_foreach (json_object_get(json_object_get(lr, "spec"), "limits"), i, item) {
-        const char *type = str_of(item, "type");
+        const char *type = strategy_str(item, "type");
         char type_path[64];
         snprintf(type_path, sizeof type_path, "spec.limits[%zu].type", i);
         size_t before = field_errors_count(errs);

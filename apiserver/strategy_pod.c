@@ -111,8 +111,8 @@ static void add_msgs(struct field_errors *errs, struct validate_errs *msgs, cons
     validate_errs_free(msgs);
 }
 
-static void validate_with(size_t (*check)(const char *, struct validate_errs *), const char *value,
-                          const char *path, struct field_errors *errs)
+void strategy_validate_with(size_t (*check)(const char *, struct validate_errs *),
+                            const char *value, const char *path, struct field_errors *errs)
 {
     struct validate_errs msgs = VALIDATE_ERRS_INIT;
     check(value, &msgs);
@@ -389,74 +389,49 @@ bool strategy_resource_overcommits(const char *name)
     return is_native(name) && !is_hugepages(name);
 }
 
+/* Object counts quotas limit: integer resources. */
+static const char *const object_counts[] = {"pods",
+                                            "services",
+                                            "replicationcontrollers",
+                                            "resourcequotas",
+                                            "secrets",
+                                            "configmaps",
+                                            "persistentvolumeclaims",
+                                            "services.nodeports",
+                                            "services.loadbalancers",
+                                            NULL};
+/* Compute resources, as containers name them and as quotas do. */
+static const char *const compute[] = {"cpu",
+                                      "memory",
+                                      "ephemeral-storage",
+                                      "requests.cpu",
+                                      "requests.memory",
+                                      "requests.ephemeral-storage",
+                                      "limits.cpu",
+                                      "limits.memory",
+                                      "limits.ephemeral-storage",
+                                      NULL};
+
 static bool is_integer_resource(const char *name)
 {
-    static const char *const integers[] = {"pods",
-                                           "services",
-                                           "replicationcontrollers",
-                                           "resourcequotas",
-                                           "secrets",
-                                           "configmaps",
-                                           "persistentvolumeclaims",
-                                           "services.nodeports",
-                                           "services.loadbalancers",
-                                           NULL};
-    return in_list(name, integers) || has_prefix(name, "count/") || is_extended(name);
+    return in_list(name, object_counts) || has_prefix(name, "count/") || is_extended(name);
 }
 
 bool strategy_validate_resource_name(const char *name, enum strategy_resource_names names,
                                      const char *path, struct field_errors *errs)
 {
-    static const char *const standard[] = {"cpu",
-                                           "memory",
-                                           "ephemeral-storage",
-                                           "requests.cpu",
-                                           "requests.memory",
-                                           "requests.ephemeral-storage",
-                                           "limits.cpu",
-                                           "limits.memory",
-                                           "limits.ephemeral-storage",
-                                           "pods",
-                                           "services",
-                                           "replicationcontrollers",
-                                           "resourcequotas",
-                                           "secrets",
-                                           "configmaps",
-                                           "persistentvolumeclaims",
-                                           "storage",
-                                           "requests.storage",
-                                           "services.nodeports",
-                                           "services.loadbalancers",
-                                           NULL};
-    static const char *const quota[] = {"pods",
-                                        "services",
-                                        "replicationcontrollers",
-                                        "resourcequotas",
-                                        "secrets",
-                                        "configmaps",
-                                        "persistentvolumeclaims",
-                                        "services.nodeports",
-                                        "services.loadbalancers",
-                                        "cpu",
-                                        "memory",
-                                        "ephemeral-storage",
-                                        "requests.cpu",
-                                        "requests.memory",
-                                        "requests.storage",
-                                        "requests.ephemeral-storage",
-                                        "limits.cpu",
-                                        "limits.memory",
-                                        "limits.ephemeral-storage",
-                                        NULL};
+    bool standard = in_list(name, object_counts) || in_list(name, compute) ||
+                    strcmp(name, "storage") == 0 || strcmp(name, "requests.storage") == 0;
+    bool quota = standard && strcmp(name, "storage") != 0;
     static const char *const container[] = {"cpu", "memory", "ephemeral-storage", NULL};
     size_t before = field_errors_count(errs);
-    validate_with(validate_qualified_name, name, path, errs);
+    strategy_validate_with(validate_qualified_name, name, path, errs);
     if (field_errors_count(errs) > before) {
         return false;
     }
     bool plain = strchr(name, '/') == NULL;
     bool huge = is_hugepages(name) || has_prefix(name, "requests.hugepages-");
-    if (plain && !in_list(name, standard) && !huge) {
+    if (plain && !standard && !huge) {
         strategy_error_str(errs, FIELD_INVALID, name,
                            "must be a standard resource type or fully qualified", "%s", path);
         return false;
@@ -473,7 +448,7 @@ bool strategy_validate_resource_name(const char *name, enum strategy_resource_na
             return false;
         }
     }
-    if (names == STRATEGY_RESOURCES_QUOTA && plain && !in_list(name, quota) && !huge) {
+    if (names == STRATEGY_RESOURCES_QUOTA && plain && !quota && !huge) {
         strategy_error_str(errs, FIELD_INVALID, name, "must be a standard resource for quota", "%s",
                            path);
         return false;
@@ -505,10 +480,31 @@ bool strategy_validate_quantity(const char *name, const json_t *value, const cha
 
 /* ---- Small JSON readers ---- */
 
-static const char *str_of(const json_t *obj, const char *key)
+const char *strategy_str(const json_t *obj, const char *key)
 {
     const char *s = json_string_value(json_object_get(obj, key));
     return s != NULL ? s : "";
+}
+
+long long strategy_int(const json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    return json_is_integer(v) ? (long long)json_integer_value(v) : (long long)json_number_value(v);
+}
+
+json_t *strategy_object_at(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!json_is_object(v)) {
+        v = json_object();
+        json_object_set_new(obj, key, v);
+    }
+    return v;
+}
+
+bool strategy_is_status(const char *subresource)
+{
+    return subresource != NULL && strcmp(subresource, "status") == 0;
 }
 
 static bool has_key(const json_t *obj, const char *key)
@@ -517,15 +513,9 @@ static bool has_key(const json_t *obj, const char *key)
     return v != NULL && !json_is_null(v);
 }
 
-static long long int_of(const json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    return json_is_integer(v) ? (long long)json_integer_value(v) : (long long)json_number_value(v);
-}
-
 static void set_default_str(json_t *obj, const char *key, const char *value)
 {
-    if (json_is_object(obj) && str_of(obj, key)[0] == '\0') {
+    if (json_is_object(obj) && strategy_str(obj, key)[0] == '\0') {
         json_object_set_new(obj, key, json_string(value));
     }
 }
@@ -583,7 +573,7 @@ static void default_probe(json_t *probe)
                  {"successThreshold", 1},
                  {"failureThreshold", 3}};
     for (size_t i = 0; i < sizeof zeros / sizeof zeros[0]; i++) {
-        if (int_of(probe, zeros[i].key) == 0) {
+        if (strategy_int(probe, zeros[i].key) == 0) {
             json_object_set_new(probe, zeros[i].key, json_integer(zeros[i].value));
         }
     }
@@ -604,10 +594,10 @@ static void default_container(json_t *c)
     if (!json_is_object(c)) {
         return;
     }
-    if (str_of(c, "imagePullPolicy")[0] == '\0') {
+    if (strategy_str(c, "imagePullPolicy")[0] == '\0') {
         json_object_set_new(
             c, "imagePullPolicy",
-            json_string(image_is_latest(str_of(c, "image")) ? "Always" : "IfNotPresent"));
+            json_string(image_is_latest(strategy_str(c, "image")) ? "Always" : "IfNotPresent"));
     }
     set_default_str(c, "terminationMessagePath", "/dev/termination-log");
     set_default_str(c, "terminationMessagePolicy", "File");
@@ -760,9 +750,10 @@ void strategy_validate_labels(const json_t *labels, const char *path, struct fie
     const char *key;
     json_t *value;
     json_object_foreach ((json_t *)labels, key, value) {
-        validate_with(validate_qualified_name, key, path, errs);
-        validate_with(validate_label_value,
-                      json_string_value(value) ? json_string_value(value) : "", path, errs);
+        strategy_validate_with(validate_qualified_name, key, path, errs);
+        strategy_validate_with(validate_label_value,
+                               json_string_value(value) ? json_string_value(value) : "", path,
+                               errs);
     }
 }
 
@@ -777,7 +768,7 @@ void strategy_validate_label_selector(const json_t *selector, const char *path,
     size_t i;
     json_t *expr;
     json_array_foreach (json_object_get(selector, "matchExpressions"), i, expr) {
-        const char *op = str_of(expr, "operator");
+        const char *op = strategy_str(expr, "operator");
         size_t nvalues = json_array_size(json_object_get(expr, "values"));
         if (strcmp(op, "In") == 0 || strcmp(op, "NotIn") == 0) {
             if (nvalues == 0) {
@@ -796,14 +787,14 @@ void strategy_validate_label_selector(const json_t *selector, const char *path,
                                "%s.matchExpressions[%zu].operator", path, i);
         }
         cleanup_free char *key_path = xasprintf("%s.matchExpressions[%zu].key", path, i);
-        validate_with(validate_qualified_name, str_of(expr, "key"), key_path, errs);
+        strategy_validate_with(validate_qualified_name, strategy_str(expr, "key"), key_path, errs);
         size_t j;
         json_t *v;
         json_array_foreach (json_object_get(expr, "values"), j, v) {
             cleanup_free char *value_path =
                 xasprintf("%s.matchExpressions[%zu].values[%zu]", path, i, j);
             const char *s = json_string_value(v);
-            validate_with(validate_label_value, s ? s : "", value_path, errs);
+            strategy_validate_with(validate_label_value, s ? s : "", value_path, errs);
         }
     }
 }
@@ -814,7 +805,7 @@ static void validate_required_label(const char *value, const char *path, struct 
     if (value[0] == '\0') {
         strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "%s", path);
     } else {
-        validate_with(validate_dns1123_label, value, path, errs);
+        strategy_validate_with(validate_dns1123_label, value, path, errs);
     }
 }
 
@@ -876,7 +867,7 @@ static void validate_container_ports(const json_t *ports, const char *path,
     size_t i;
     json_t *port;
     json_array_foreach (ports, i, port) {
-        const char *name = str_of(port, "name");
+        const char *name = strategy_str(port, "name");
         if (name[0] != '\0') {
             struct validate_errs msgs = VALIDATE_ERRS_INIT;
             cleanup_free char *name_path = xasprintf("%s[%zu].name", path, i);
@@ -888,19 +879,19 @@ static void validate_container_ports(const json_t *ports, const char *path,
                 json_object_set_new(names, name, json_true());
             }
         }
-        long long container_port = int_of(port, "containerPort");
+        long long container_port = strategy_int(port, "containerPort");
         cleanup_free char *port_path = xasprintf("%s[%zu].containerPort", path, i);
         if (container_port == 0) {
             strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "%s", port_path);
         } else {
             validate_port_number(container_port, port_path, errs);
         }
-        if (int_of(port, "hostPort") != 0) {
+        if (strategy_int(port, "hostPort") != 0) {
             cleanup_free char *host_path = xasprintf("%s[%zu].hostPort", path, i);
-            validate_port_number(int_of(port, "hostPort"), host_path, errs);
+            validate_port_number(strategy_int(port, "hostPort"), host_path, errs);
         }
         cleanup_free char *protocol_path = xasprintf("%s[%zu].protocol", path, i);
-        validate_enum(str_of(port, "protocol"), port_protocols, protocol_path, errs);
+        validate_enum(strategy_str(port, "protocol"), port_protocols, protocol_path, errs);
     }
 }
 
@@ -948,10 +939,10 @@ void strategy_validate_config_key(const char *key, const char *path, struct fiel
 /* A ConfigMap or Secret key selector {name, key}. */
 static void validate_key_selector(const json_t *ref, const char *path, struct field_errors *errs)
 {
-    if (str_of(ref, "name")[0] == '\0') {
+    if (strategy_str(ref, "name")[0] == '\0') {
         strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "%s.name", path);
     }
-    const char *key = str_of(ref, "key");
+    const char *key = strategy_str(ref, "key");
     if (key[0] == '\0') {
         strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "%s.key", path);
     } else {
@@ -965,7 +956,7 @@ static void validate_env(const json_t *env, const char *path, struct field_error
     size_t i;
     json_t *ev;
     json_array_foreach (env, i, ev) {
-        const char *name = str_of(ev, "name");
+        const char *name = strategy_str(ev, "name");
         if (name[0] == '\0') {
             strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "%s[%zu].name", path, i);
         }
@@ -985,9 +976,9 @@ static void validate_env(const json_t *env, const char *path, struct field_error
             count++;
             cleanup_free char *ref_path = xasprintf("%s[%zu].valueFrom.%s", path, i, sources[s]);
             json_t *ref = json_object_get(from, sources[s]);
-            if (s == 0 && str_of(ref, "fieldPath")[0] == '\0') {
+            if (s == 0 && strategy_str(ref, "fieldPath")[0] == '\0') {
                 strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "%s.fieldPath", ref_path);
-            } else if (s == 1 && str_of(ref, "resource")[0] == '\0') {
+            } else if (s == 1 && strategy_str(ref, "resource")[0] == '\0') {
                 strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "%s.resource", ref_path);
             } else if (s >= 2) {
                 validate_key_selector(ref, ref_path, errs);
@@ -1002,7 +993,7 @@ static void validate_env(const json_t *env, const char *path, struct field_error
             strategy_error_str(errs, FIELD_INVALID, "",
                                "may not have more than one field specified at a time",
                                "%s[%zu].valueFrom", path, i);
-        } else if (str_of(ev, "value")[0] != '\0') {
+        } else if (strategy_str(ev, "value")[0] != '\0') {
             strategy_error_str(errs, FIELD_INVALID, "",
                                "may not be specified when `value` is not empty",
                                "%s[%zu].valueFrom", path, i);
@@ -1017,7 +1008,7 @@ static void validate_env_from(const json_t *env_from, const char *path, struct f
     json_array_foreach (env_from, i, source) {
         if (has_key(source, "prefix")) {
             cleanup_free char *prefix_path = xasprintf("%s[%zu].prefix", path, i);
-            validate_env_name(str_of(source, "prefix"), prefix_path, errs);
+            validate_env_name(strategy_str(source, "prefix"), prefix_path, errs);
         }
         bool config_map = has_key(source, "configMapRef"), secret = has_key(source, "secretRef");
         if (!config_map && !secret) {
@@ -1030,12 +1021,12 @@ static void validate_env_from(const json_t *env_from, const char *path, struct f
                                path, i);
         } else {
             const char *ref = config_map ? "configMapRef" : "secretRef";
-            const char *name = str_of(json_object_get(source, ref), "name");
+            const char *name = strategy_str(json_object_get(source, ref), "name");
             cleanup_free char *name_path = xasprintf("%s[%zu].%s.name", path, i, ref);
             if (name[0] == '\0') {
                 strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "%s", name_path);
             } else {
-                validate_with(validate_dns1123_subdomain, name, name_path, errs);
+                strategy_validate_with(validate_dns1123_subdomain, name, name_path, errs);
             }
         }
     }
@@ -1066,14 +1057,14 @@ static void validate_volume_mounts(const json_t *mounts, const json_t *volumes, 
     size_t i;
     json_t *m;
     json_array_foreach (mounts, i, m) {
-        const char *name = str_of(m, "name");
+        const char *name = strategy_str(m, "name");
         if (name[0] == '\0') {
             strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "%s[%zu].name", path, i);
         }
         if (json_object_get(volumes, name) == NULL) {
             strategy_error_str(errs, FIELD_NOT_FOUND, name, NULL, "%s[%zu].name", path, i);
         }
-        const char *mount_path = str_of(m, "mountPath");
+        const char *mount_path = strategy_str(m, "mountPath");
         if (mount_path[0] == '\0') {
             strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "%s[%zu].mountPath", path, i);
         }
@@ -1082,7 +1073,7 @@ static void validate_volume_mounts(const json_t *mounts, const json_t *volumes, 
                                "%s[%zu].mountPath", path, i);
         }
         json_object_set_new(mount_points, mount_path, json_true());
-        const char *sub_path = str_of(m, "subPath");
+        const char *sub_path = strategy_str(m, "subPath");
         if (sub_path[0] != '\0') {
             /* Kubernetes reports it on the list's path, not the item's. */
             cleanup_free char *sub = xasprintf("%s.subPath", path);
@@ -1138,13 +1129,13 @@ void strategy_validate_resource_requirements(const json_t *resources, const char
 
 static void validate_http_get(const json_t *http, const char *path, struct field_errors *errs)
 {
-    if (str_of(http, "path")[0] == '\0') {
+    if (strategy_str(http, "path")[0] == '\0') {
         strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "%s.path", path);
     }
     cleanup_free char *port_path = xasprintf("%s.port", path);
     validate_port_num_or_name(json_object_get(http, "port"), port_path, errs);
     static const char *const schemes[] = {"HTTP", "HTTPS", NULL};
-    const char *scheme = str_of(http, "scheme");
+    const char *scheme = strategy_str(http, "scheme");
     if (!in_list(scheme, schemes)) {
         strategy_error_str(errs, FIELD_NOT_SUPPORTED, scheme, "\"HTTP\", \"HTTPS\"", "%s.scheme",
                            path);
@@ -1176,7 +1167,7 @@ static void validate_handler(const json_t *handler, const char *path, struct fie
             validate_port_num_or_name(json_object_get(h, "port"), port_path, errs);
         } else if (strcmp(kinds[k], "grpc") == 0) {
             cleanup_free char *port_path = xasprintf("%s.port", p);
-            validate_port_number(int_of(h, "port"), port_path, errs);
+            validate_port_number(strategy_int(h, "port"), port_path, errs);
         }
     }
     if (count == 0) {
@@ -1194,14 +1185,14 @@ static void validate_probe(const json_t *probe, const char *kind, const char *pa
     static const char *const counters[] = {"initialDelaySeconds", "timeoutSeconds", "periodSeconds",
                                            "successThreshold", "failureThreshold"};
     for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++) {
-        long long v = int_of(probe, counters[i]);
+        long long v = strategy_int(probe, counters[i]);
         if (v < 0) {
             strategy_error_int(errs, FIELD_INVALID, v, "must be greater than or equal to 0",
                                "%s.%s", path, counters[i]);
         }
     }
     if (has_key(probe, "terminationGracePeriodSeconds")) {
-        long long grace = int_of(probe, "terminationGracePeriodSeconds");
+        long long grace = strategy_int(probe, "terminationGracePeriodSeconds");
         if (strcmp(kind, "readinessProbe") == 0) {
             strategy_error(
                 errs, FIELD_INVALID, json_object_get(probe, "terminationGracePeriodSeconds"),
@@ -1211,9 +1202,9 @@ static void validate_probe(const json_t *probe, const char *kind, const char *pa
                                "%s.terminationGracePeriodSeconds", path);
         }
     }
-    if (strcmp(kind, "readinessProbe") != 0 && int_of(probe, "successThreshold") != 1) {
-        strategy_error_int(errs, FIELD_INVALID, int_of(probe, "successThreshold"), "must be 1",
-                           "%s.successThreshold", path);
+    if (strcmp(kind, "readinessProbe") != 0 && strategy_int(probe, "successThreshold") != 1) {
+        strategy_error_int(errs, FIELD_INVALID, strategy_int(probe, "successThreshold"),
+                           "must be 1", "%s.successThreshold", path);
     }
 }
 
@@ -1222,11 +1213,11 @@ static void validate_container_common(const json_t *c, const json_t *volumes, co
                                       struct field_errors *errs)
 {
     cleanup_free char *name_path = xasprintf("%s.name", path);
-    validate_required_label(str_of(c, "name"), name_path, errs);
-    if (str_of(c, "image")[0] == '\0') {
+    validate_required_label(strategy_str(c, "name"), name_path, errs);
+    if (strategy_str(c, "image")[0] == '\0') {
         strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "%s.image", path);
     }
-    const char *policy = str_of(c, "terminationMessagePolicy");
+    const char *policy = strategy_str(c, "terminationMessagePolicy");
     static const char *const policies[] = {"File", "FallbackToLogsOnError", NULL};
     cleanup_free char *policy_path = xasprintf("%s.terminationMessagePolicy", path);
     validate_enum(policy, policies, policy_path, errs);
@@ -1240,7 +1231,7 @@ static void validate_container_common(const json_t *c, const json_t *volumes, co
     validate_volume_mounts(json_object_get(c, "volumeMounts"), volumes, mounts_path, errs);
     static const char *const pull[] = {"Always", "IfNotPresent", "Never", NULL};
     cleanup_free char *pull_path = xasprintf("%s.imagePullPolicy", path);
-    validate_enum(str_of(c, "imagePullPolicy"), pull, pull_path, errs);
+    validate_enum(strategy_str(c, "imagePullPolicy"), pull, pull_path, errs);
     cleanup_free char *resources_path = xasprintf("%s.resources", path);
     strategy_validate_resource_requirements(json_object_get(c, "resources"), resources_path, errs);
 }
@@ -1276,7 +1267,7 @@ static void validate_containers(const json_t *spec, const json_t *volumes, const
     json_array_foreach (containers, i, c) {
         cleanup_free char *cpath = xasprintf("%s.containers[%zu]", path, i);
         validate_container_common(c, volumes, cpath, errs);
-        const char *name = str_of(c, "name");
+        const char *name = strategy_str(c, "name");
         if (json_object_get(names, name) != NULL) {
             strategy_error_str(errs, FIELD_DUPLICATE, name, NULL, "%s.name", cpath);
         } else {
@@ -1291,7 +1282,7 @@ static void validate_containers(const json_t *spec, const json_t *volumes, const
     json_array_foreach (json_object_get(spec, "initContainers"), i, c) {
         cleanup_free char *cpath = xasprintf("%s.initContainers[%zu]", path, i);
         validate_container_common(c, volumes, cpath, errs);
-        const char *restart = str_of(c, "restartPolicy");
+        const char *restart = strategy_str(c, "restartPolicy");
         bool sidecar = strcmp(restart, "Always") == 0;
         if (has_key(c, "restartPolicy") && !sidecar) {
             strategy_error_str(errs, FIELD_NOT_SUPPORTED, restart, "\"Always\"", "%s.restartPolicy",
@@ -1311,7 +1302,7 @@ static void validate_containers(const json_t *spec, const json_t *volumes, const
                 }
             }
         }
-        const char *name = str_of(c, "name");
+        const char *name = strategy_str(c, "name");
         if (json_object_get(names, name) != NULL) {
             strategy_error_str(errs, FIELD_DUPLICATE, name, NULL, "%s.name", cpath);
         } else if (name[0] != '\0') {
@@ -1324,7 +1315,7 @@ static void validate_file_mode(const json_t *source, const char *key, const char
                                struct field_errors *errs)
 {
     if (has_key(source, key)) {
-        long long mode = int_of(source, key);
+        long long mode = strategy_int(source, key);
         if (mode < 0 || mode > 0777) {
             strategy_error_int(errs, FIELD_INVALID, mode,
                                "must be a number between 0 and 0777 (octal), both inclusive",
@@ -1339,13 +1330,13 @@ static void validate_volume_source(const json_t *v, const char *kind, const char
 {
     const json_t *s = json_object_get(v, kind);
     if (strcmp(kind, "hostPath") == 0) {
-        if (str_of(s, "path")[0] == '\0') {
+        if (strategy_str(s, "path")[0] == '\0') {
             strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "%s.path", path);
         }
         static const char *const types[] = {
             "",           "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket",
             "CharDevice", "BlockDevice",       NULL};
-        const char *type = str_of(s, "type");
+        const char *type = strategy_str(s, "type");
         if (!in_list(type, types)) {
             strategy_error_str(errs, FIELD_NOT_SUPPORTED, type,
                                "\"\", \"BlockDevice\", \"CharDevice\", \"Directory\", "
@@ -1353,24 +1344,24 @@ static void validate_volume_source(const json_t *v, const char *kind, const char
                                "%s.type", path);
         }
     } else if (strcmp(kind, "secret") == 0) {
-        if (str_of(s, "secretName")[0] == '\0') {
+        if (strategy_str(s, "secretName")[0] == '\0') {
             strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "%s.secretName", path);
         }
         validate_file_mode(s, "defaultMode", path, errs);
     } else if (strcmp(kind, "configMap") == 0) {
-        if (str_of(s, "name")[0] == '\0') {
+        if (strategy_str(s, "name")[0] == '\0') {
             strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "%s.name", path);
         }
         validate_file_mode(s, "defaultMode", path, errs);
     } else if (strcmp(kind, "persistentVolumeClaim") == 0) {
-        if (str_of(s, "claimName")[0] == '\0') {
+        if (strategy_str(s, "claimName")[0] == '\0') {
             strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "%s.claimName", path);
         }
     } else if (strcmp(kind, "nfs") == 0) {
-        if (str_of(s, "server")[0] == '\0') {
+        if (strategy_str(s, "server")[0] == '\0') {
             strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "%s.server", path);
         }
-        const char *nfs_path = str_of(s, "path");
+        const char *nfs_path = strategy_str(s, "path");
         if (nfs_path[0] == '\0') {
             strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "%s.path", path);
         } else if (nfs_path[0] != '/') {
@@ -1415,7 +1406,7 @@ static json_t *validate_volumes(const json_t *volumes, const char *path, struct 
             strategy_error(errs, FIELD_REQUIRED, NULL, "must specify a volume type", "%s[%zu]",
                            path, i);
         }
-        const char *name = str_of(v, "name");
+        const char *name = strategy_str(v, "name");
         cleanup_free char *name_path = xasprintf("%s[%zu].name", path, i);
         validate_required_label(name, name_path, errs);
         if (json_object_get(names, name) != NULL) {
@@ -1442,10 +1433,10 @@ void strategy_validate_taint_effect(const char *effect, bool allow_empty, const 
 /* Go's %#v of a core.Toleration. A new string. */
 static char *go_toleration(const json_t *t)
 {
-    cleanup_free char *key = validate_quote(str_of(t, "key"));
-    cleanup_free char *op = validate_quote(str_of(t, "operator"));
-    cleanup_free char *value = validate_quote(str_of(t, "value"));
-    cleanup_free char *effect = validate_quote(str_of(t, "effect"));
+    cleanup_free char *key = validate_quote(strategy_str(t, "key"));
+    cleanup_free char *op = validate_quote(strategy_str(t, "operator"));
+    cleanup_free char *value = validate_quote(strategy_str(t, "value"));
+    cleanup_free char *effect = validate_quote(strategy_str(t, "effect"));
     return xasprintf("core.Toleration{Key:%s, Operator:%s, Value:%s, Effect:%s, "
                      "TolerationSeconds:(*int64)(%s)}",
                      key, op, value, effect,
@@ -1458,12 +1449,12 @@ void strategy_validate_tolerations(const json_t *tolerations, const char *path,
     size_t i;
     json_t *t;
     json_array_foreach (tolerations, i, t) {
-        const char *key = str_of(t, "key");
-        const char *op = str_of(t, "operator");
-        const char *effect = str_of(t, "effect");
+        const char *key = strategy_str(t, "key");
+        const char *op = strategy_str(t, "operator");
+        const char *effect = strategy_str(t, "effect");
         if (key[0] != '\0') {
             cleanup_free char *key_path = xasprintf("%s[%zu].key", path, i);
-            validate_with(validate_qualified_name, key, key_path, errs);
+            strategy_validate_with(validate_qualified_name, key, key_path, errs);
         }
         if (key[0] == '\0' && strcmp(op, "Exists") != 0) {
             strategy_error_str(errs, FIELD_INVALID, op,
@@ -1478,14 +1469,14 @@ void strategy_validate_tolerations(const json_t *tolerations, const char *path,
         }
         if (op[0] == '\0' || strcmp(op, "Equal") == 0) {
             struct validate_errs msgs = VALIDATE_ERRS_INIT;
-            if (validate_label_value(str_of(t, "value"), &msgs) > 0) {
+            if (validate_label_value(strategy_str(t, "value"), &msgs) > 0) {
                 cleanup_free char *joined = validate_errs_join(&msgs, ";");
-                strategy_error_str(errs, FIELD_INVALID, str_of(t, "value"), joined,
+                strategy_error_str(errs, FIELD_INVALID, strategy_str(t, "value"), joined,
                                    "%s[%zu].operator", path, i);
             }
             validate_errs_free(&msgs);
         } else if (strcmp(op, "Exists") == 0) {
-            if (str_of(t, "value")[0] != '\0') {
+            if (strategy_str(t, "value")[0] != '\0') {
                 cleanup_free char *printed = go_toleration(t);
                 strategy_error_printed(errs, FIELD_INVALID, printed,
                                        "value must be empty when `operator` is 'Exists'",
@@ -1506,10 +1497,10 @@ static void validate_optional_name(const json_t *spec, const char *key,
                                    size_t (*check)(const char *, struct validate_errs *),
                                    const char *path, struct field_errors *errs)
 {
-    const char *value = str_of(spec, key);
+    const char *value = strategy_str(spec, key);
     if (value[0] != '\0') {
         cleanup_free char *p = xasprintf("%s.%s", path, key);
-        validate_with(check, value, p, errs);
+        strategy_validate_with(check, value, p, errs);
     }
 }
 
@@ -1521,17 +1512,17 @@ void strategy_validate_pod_spec(const json_t *spec, const char *path, struct fie
     validate_containers(spec, volumes, path, errs);
     static const char *const restart[] = {"Always", "OnFailure", "Never", NULL};
     cleanup_free char *restart_path = xasprintf("%s.restartPolicy", path);
-    validate_enum(str_of(spec, "restartPolicy"), restart, restart_path, errs);
+    validate_enum(strategy_str(spec, "restartPolicy"), restart, restart_path, errs);
     static const char *const dns[] = {"ClusterFirstWithHostNet", "ClusterFirst", "Default", "None",
                                       NULL};
     cleanup_free char *dns_path = xasprintf("%s.dnsPolicy", path);
-    validate_enum(str_of(spec, "dnsPolicy"), dns, dns_path, errs);
+    validate_enum(strategy_str(spec, "dnsPolicy"), dns, dns_path, errs);
     cleanup_free char *selector_path = xasprintf("%s.nodeSelector", path);
     strategy_validate_labels(json_object_get(spec, "nodeSelector"), selector_path, errs);
     size_t i;
     json_t *secret;
     json_array_foreach (json_object_get(spec, "imagePullSecrets"), i, secret) {
-        if (str_of(secret, "name")[0] == '\0') {
+        if (strategy_str(secret, "name")[0] == '\0') {
             strategy_error(errs, FIELD_REQUIRED, NULL, NULL, "%s.imagePullSecrets[%zu].name", path,
                            i);
         }
@@ -1539,7 +1530,7 @@ void strategy_validate_pod_spec(const json_t *spec, const char *path, struct fie
     validate_optional_name(spec, "serviceAccountName", validate_dns1123_subdomain, path, errs);
     validate_optional_name(spec, "nodeName", validate_dns1123_subdomain, path, errs);
     if (has_key(spec, "activeDeadlineSeconds")) {
-        long long deadline = int_of(spec, "activeDeadlineSeconds");
+        long long deadline = strategy_int(spec, "activeDeadlineSeconds");
         if (deadline < 1 || deadline > 2147483647) {
             strategy_error_int(errs, FIELD_INVALID, deadline,
                                "must be between 1 and 2147483647, inclusive",
@@ -1554,7 +1545,7 @@ void strategy_validate_pod_spec(const json_t *spec, const char *path, struct fie
     if (has_key(spec, "preemptionPolicy")) {
         static const char *const preemption[] = {"Never", "PreemptLowerPriority", NULL};
         cleanup_free char *p = xasprintf("%s.preemptionPolicy", path);
-        validate_enum(str_of(spec, "preemptionPolicy"), preemption, p, errs);
+        validate_enum(strategy_str(spec, "preemptionPolicy"), preemption, p, errs);
     }
 }
 
