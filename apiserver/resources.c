@@ -29,6 +29,7 @@
 
 static const struct resource table[] = {
     /* core/v1 */
+    {"", "v1", "bindings", "binding", "Binding", true, {"create"}, {NULL}, false, {{0}}},
     {"", "v1", "configmaps", "configmap", "ConfigMap", true, CRUD, {"cm"}, false, {{0}}},
     {"", "v1", "endpoints", "endpoints", "Endpoints", true, CRUD, {"ep"}, false, {{0}}},
     {"", "v1", "events", "event", "Event", true, CRUD, {"ev"}, false, {{0}}},

@@ -19,6 +19,7 @@
 #include "jpatch.h"
 #include "k8stime.h"
 #include "log.h"
+#include "rest_delete.h"
 #include "rest_internal.h"
 #include "satoken.h"
 #include "selector.h"
@@ -1018,10 +1019,17 @@ json_t *rest_guaranteed_update(struct rest *r, const struct rest_call *call, res
             rest_set_resource_version(next, current_rev);
             return rest_answer(code, 200, json_incref(next));
         }
-        cleanup_free char *value = rest_encode_for_storage(next);
         int64_t rev = 0;
-        rc = etcd3_update(r->storage, key, value, strlen(value), current_rev, 0, &rev, NULL, &e);
-        admission_finish(r, &attrs, next, current, rc == 0);
+        bool deleted = false;
+        rc = rest_write_update(r, call, key, current, next, current_rev, &rev, &deleted, &e);
+        if (rc == 0 && deleted) {
+            /* The last finalizer went: what the object held goes as on a delete. */
+            struct admission_attributes gone = attrs;
+            gone.operation = ADMISSION_DELETE;
+            admission_finish(r, &gone, NULL, current, true);
+        } else {
+            admission_finish(r, &attrs, next, current, rc == 0);
+        }
         if (rc == -C8S_ECONFLICT) {
             if (want_rv != NULL && want_rv[0] != '\0') {
                 return rest_answer_status(code,
@@ -1178,6 +1186,11 @@ json_t *rest_handle(struct rest *r, const struct rest_call *call, int *code)
     const char *verb = info->verb;
     if (info->subresource[0] != '\0' && strcmp(info->subresource, "status") != 0) {
         return serve_subresource(r, call, code);
+    }
+    /* The deprecated POST .../bindings: pods/binding with the pod named in the body. */
+    if (call->resource->group[0] == '\0' && strcmp(call->resource->plural, "bindings") == 0) {
+        return strcmp(verb, "create") == 0 ? subresource_binding(r, call, code)
+                                           : rest_answer_status(code, status_method_not_allowed());
     }
     if (strcmp(verb, "patch") == 0 && is_apply(call)) {
         return apply_patch(r, call, code);
