@@ -384,42 +384,6 @@ static json_t *recount(struct rest *r, const char *ns, const json_t *keys)
     return out;
 }
 
-/* status.used for the keys of hard, counted from the store where it has no value yet. */
-static json_t *used_for(struct rest *r, const char *ns, const json_t *quota, const json_t *keys)
-{
-    const json_t *status = json_object_get(quota, "status");
-    const json_t *used = json_object_get(status, "used");
-    json_t *out = json_object();
-    json_t *absent = json_array();
-    size_t i;
-    json_t *key;
-    json_array_foreach (keys, i, key) {
-        json_t *v = json_object_get(used, json_string_value(key));
-        if (v != NULL) {
-            json_object_set(out, json_string_value(key), v);
-        } else {
-            json_array_append(absent, key);
-        }
-    }
-    if (json_array_size(absent) > 0) {
-        cleanup_json json_t *counted = recount(r, ns, absent);
-        json_object_update(out, counted);
-    }
-    json_decref(absent);
-    return out;
-}
-
-static json_t *keys_of(const json_t *obj)
-{
-    json_t *keys = json_array();
-    const char *k;
-    json_t *v;
-    json_object_foreach ((json_t *)obj, k, v) {
-        json_array_append_new(keys, json_string(k));
-    }
-    return sorted_array(keys);
-}
-
 /* obj restricted to keys (new reference). */
 static json_t *masked(const json_t *obj, const json_t *keys)
 {
@@ -433,6 +397,37 @@ static json_t *masked(const json_t *obj, const json_t *keys)
         }
     }
     return out;
+}
+
+/* status.used for the keys of hard, counted from the store where it has no value yet. */
+static json_t *used_for(struct rest *r, const char *ns, const json_t *quota, const json_t *keys)
+{
+    const json_t *used = json_object_get(json_object_get(quota, "status"), "used");
+    json_t *out = masked(used, keys);
+    cleanup_json json_t *absent = json_array();
+    size_t i;
+    json_t *key;
+    json_array_foreach (keys, i, key) {
+        if (json_object_get(out, json_string_value(key)) == NULL) {
+            json_array_append(absent, key);
+        }
+    }
+    if (json_array_size(absent) > 0) {
+        cleanup_json json_t *counted = recount(r, ns, absent);
+        json_object_update(out, counted);
+    }
+    return out;
+}
+
+static json_t *keys_of(const json_t *obj)
+{
+    json_t *keys = json_array();
+    const char *k;
+    json_t *v;
+    json_object_foreach ((json_t *)obj, k, v) {
+        json_array_append_new(keys, json_string(k));
+    }
+    return sorted_array(keys);
 }
 
 static bool quota_is_scoped(const json_t *quota)

@@ -76,14 +76,19 @@ struct held {
     size_t nports;
 };
 
-static bool held_has_port(const struct held *h, int64_t offset)
+static bool offsets_contain(const int64_t *offsets, size_t n, int64_t offset)
 {
-    for (size_t i = 0; i < h->nports; i++) {
-        if (h->ports[i] == offset) {
+    for (size_t i = 0; i < n; i++) {
+        if (offsets[i] == offset) {
             return true;
         }
     }
     return false;
+}
+
+static bool held_has_port(const struct held *h, int64_t offset)
+{
+    return offsets_contain(h->ports, h->nports, offset);
 }
 
 static void held_of(const struct admission *a, const json_t *svc, struct held *h)
@@ -436,16 +441,6 @@ static json_t *plan_cluster_ip(struct admission *a, json_t *svc, const json_t *o
     return NULL;
 }
 
-static bool wants_port(const struct wants *w, int64_t offset)
-{
-    for (size_t i = 0; i < w->nports; i++) {
-        if (w->ports[i] == offset) {
-            return true;
-        }
-    }
-    return false;
-}
-
 static json_t *plan_node_ports(struct admission *a, json_t *svc, const json_t *old, struct wants *w,
                                int *code)
 {
@@ -488,7 +483,7 @@ static json_t *plan_node_ports(struct admission *a, json_t *svc, const json_t *o
                     a->node_ports.spec);
                 return invalid_port(code, svc, field, np, detail);
             }
-            if (held_has_port(&had, offset) || wants_port(w, offset)) {
+            if (held_has_port(&had, offset) || offsets_contain(w->ports, w->nports, offset)) {
                 continue;
             }
             w->port_index[w->nports] = i;
