@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -22,9 +23,11 @@
 #include "cleanup.h"
 #include "discovery.h"
 #include "fileio.h"
+#include "jpatch.h"
 #include "kproto.h"
 #include "log.h"
 #include "metrics.h"
+#include "nodeauthz.h"
 #include "openapi.h"
 #include "policy_cache.h"
 #include "rbac.h"
@@ -34,6 +37,7 @@
 #include "status.h"
 #include "table.h"
 #include "xalloc.h"
+#include "yamlx.h"
 
 #define MAX_BODY_BYTES (3u * 1024 * 1024) /* kube-apiserver's default request size limit */
 #define WATCH_BLOCK    (64u * 1024)
@@ -344,7 +348,9 @@ static const char *query_param(void *ctx, const char *name)
 
 /* ---- Authorization ---- */
 
-static struct authz_attributes attributes_of(const struct request_info *ri)
+static const char *query_param(void *ctx, const char *name);
+
+static struct authz_attributes attributes_of(struct request *r, const struct request_info *ri)
 {
     return (struct authz_attributes){
         .is_resource_request = ri->is_resource_request,
@@ -355,26 +361,36 @@ static struct authz_attributes attributes_of(const struct request_info *ri)
         .name = ri->name,
         .namespace_ = ri->namespace_,
         .path = ri->path,
+        .field_selector = query_param(r->conn, "fieldSelector"),
     };
+}
+
+/* The --authorization-mode chain's answer; reason gets the authorizers' reasons on denial. */
+static bool authorized_why(struct request *r, const struct authz_attributes *a,
+                           char reason[AUTHZ_REASON_MAX])
+{
+    reason[0] = '\0';
+    struct authz_chain *chain = r->s->cfg.authz;
+    if (r->trusted || chain == NULL) {
+        return true;
+    }
+    return authz_chain_allows(chain, &r->user, a, reason);
 }
 
 static bool authorized(struct request *r, const struct authz_attributes *a)
 {
-    struct policy_cache *policy = r->s->cfg.policy;
-    if (r->trusted || policy == NULL) {
-        return true;
-    }
-    struct rbac_policy p;
-    void *token = policy_cache_acquire(policy, &p);
-    bool allowed = rbac_allows(&p, &r->user, a);
-    policy_cache_release(policy, token);
-    return allowed;
+    char reason[AUTHZ_REASON_MAX];
+    return authorized_why(r, a, reason);
 }
 
-/* 403 with kube-apiserver's wording. */
-static enum MHD_Result send_forbidden(struct request *r, const struct authz_attributes *a)
+/* 403 with kube-apiserver's wording: the denial, then ": <reason>" when an authorizer gave one
+ * (the Node authorizer does). */
+static enum MHD_Result send_forbidden_why(struct request *r, const struct authz_attributes *a,
+                                          const char *why)
 {
-    cleanup_free char *reason = rbac_denial_reason(&r->user, a);
+    cleanup_free char *denial = rbac_denial_reason(&r->user, a);
+    cleanup_free char *reason =
+        why != NULL && why[0] != '\0' ? xasprintf("%s: %s", denial, why) : xstrdup(denial);
     if (!a->is_resource_request) {
         cleanup_free char *msg = xasprintf("forbidden: %s", reason);
         json_t *s = status_new(403, "Forbidden", msg, NULL, NULL, NULL);
@@ -390,19 +406,75 @@ static enum MHD_Result send_forbidden(struct request *r, const struct authz_attr
     return send_status(r->conn, status_forbidden(a->api_group, qualified, a->name, reason));
 }
 
+/* 403 for a write an admission check refused: `<resource> "<name>" is forbidden: <reason>`. */
+static enum MHD_Result send_admission_forbidden(struct request *r, const struct authz_attributes *a,
+                                                const char *reason)
+{
+    char qualified[300];
+    if (a->subresource[0] != '\0') {
+        snprintf(qualified, sizeof qualified, "%s/%s", a->resource, a->subresource);
+    } else {
+        snprintf(qualified, sizeof qualified, "%s", a->resource);
+    }
+    return send_status(r->conn, status_forbidden(a->api_group, qualified, a->name, reason));
+}
+
+/* What a PATCH of a role or binding would store: the stored object (or {} when absent, as
+ * server-side apply creates) with the patch applied. RBAC objects have no strategic merge keys,
+ * so a strategic patch merges maps and replaces lists like a merge patch. NULL when the patch
+ * does not apply (the REST handler reports why). New reference. */
+static json_t *patched_object(struct request *r, const struct request_info *ri,
+                              const struct resource *res)
+{
+    cleanup_free char *key =
+        res->namespaced ? xasprintf("/registry/%s/%s/%s", res->plural, ri->namespace_, ri->name)
+                        : xasprintf("/registry/%s/%s", res->plural, ri->name);
+    struct etcd3_kv kv = {0};
+    cleanup_json json_t *current = NULL;
+    if (etcd3_get(r->s->cfg.storage, key, &kv, NULL, NULL) == 0) {
+        current = json_loadb(kv.value, kv.value_len, 0, NULL);
+        etcd3_kv_free(&kv);
+    }
+    if (current == NULL) {
+        current = json_object();
+    }
+    const char *type = header(r->conn, "Content-Type");
+    type = type ? type : "";
+    const char *body = r->body ? r->body : "";
+    struct err e = {0};
+    if (strncmp(type, "application/apply-patch+yaml", 28) == 0) {
+        cleanup_json json_t *applied = yamlx_load(body, r->len, &e);
+        return applied ? jpatch_merge_apply(current, applied, &e) : NULL;
+    }
+    cleanup_json json_t *patch = json_loadb(body, r->len, 0, NULL);
+    if (patch == NULL) {
+        return NULL;
+    }
+    if (strncmp(type, "application/json-patch+json", 27) == 0) {
+        return jpatch_json_apply(current, patch, &e);
+    }
+    if (strncmp(type, "application/strategic-merge-patch+json", 38) == 0) {
+        return jpatch_smp_apply(current, patch, NULL, &e);
+    }
+    return jpatch_merge_apply(current, patch, &e);
+}
+
 /* Privilege escalation prevention on roles and bindings (as kube-apiserver's RBAC storage):
  * a user may write a role only with rules they already hold (or the escalate verb), and bind
- * a role only when they hold its rules (or the bind verb). Returns true with *result set when
- * the request is refused. */
+ * a role only when they hold its rules (or the bind verb). Create, update and patch (the patched
+ * result) are checked. Returns true with *result set when the request is refused. */
 static bool refuse_escalation(struct request *r, const struct request_info *ri,
                               const struct resource *res, enum MHD_Result *result)
 {
     struct policy_cache *cache = r->s->cfg.policy;
+    bool patch = strcmp(ri->verb, "patch") == 0;
     if (cache == NULL || r->trusted || strcmp(res->group, "rbac.authorization.k8s.io") != 0 ||
-        (strcmp(ri->verb, "create") != 0 && strcmp(ri->verb, "update") != 0)) {
+        ri->subresource[0] != '\0' ||
+        (strcmp(ri->verb, "create") != 0 && strcmp(ri->verb, "update") != 0 && !patch)) {
         return false;
     }
-    cleanup_json json_t *obj = json_loadb(r->body ? r->body : "", r->len, 0, NULL);
+    cleanup_json json_t *obj =
+        patch ? patched_object(r, ri, res) : json_loadb(r->body ? r->body : "", r->len, 0, NULL);
     if (obj == NULL) {
         return false; /* the REST handler reports the bad body */
     }
@@ -456,6 +528,32 @@ static bool refuse_escalation(struct request *r, const struct request_info *ri,
                                           r->user.name, groups, missing ? missing : "");
     free(missing);
     *result = send_status(r->conn, status_forbidden(res->group, res->plural, name, detail));
+    return true;
+}
+
+/* NodeRestriction: a kubelet writes only its own Node, its pods and its lease. */
+static bool refuse_node_write(struct request *r, const struct request_info *ri,
+                              enum MHD_Result *result)
+{
+    struct nodeauthz *node = authz_chain_node(r->s->cfg.authz);
+    if (node == NULL || r->trusted || nodeauthz_node_name(&r->user) == NULL ||
+        strcmp(ri->verb, "get") == 0 || strcmp(ri->verb, "list") == 0 ||
+        strcmp(ri->verb, "watch") == 0) {
+        return false;
+    }
+    cleanup_json json_t *body =
+        r->len > 0 && r->body != NULL ? json_loadb(r->body, r->len, 0, NULL) : NULL;
+    struct authz_attributes a = attributes_of(r, ri);
+    char reason[AUTHZ_REASON_MAX];
+    if (nodeauthz_admit(node, &r->user, &a, body, reason)) {
+        return false;
+    }
+    const char *name =
+        json_string_value(json_object_get(json_object_get(body, "metadata"), "name"));
+    if (a.name[0] == '\0' && name != NULL) {
+        a.name = name;
+    }
+    *result = send_admission_forbidden(r, &a, reason);
     return true;
 }
 
@@ -571,7 +669,7 @@ static enum MHD_Result serve_resource(struct request *r, const struct request_in
         return serve_access_review(r, res);
     }
     enum MHD_Result refused;
-    if (refuse_escalation(r, ri, res, &refused)) {
+    if (refuse_escalation(r, ri, res, &refused) || refuse_node_write(r, ri, &refused)) {
         return refused;
     }
     bool as_table = ri->subresource[0] == '\0' && table_wanted(header(conn, "Accept"));
@@ -594,9 +692,12 @@ static enum MHD_Result serve_resource(struct request *r, const struct request_in
 
 /* ---- Authentication ---- */
 
-/* The client certificate, when the TLS layer got one that chains to --client-ca-file. */
-static bool verified_peer_certificate(struct MHD_Connection *conn, gnutls_datum_t *der)
+/* The client certificate, when the TLS layer got one that chains to --client-ca-file.
+ * *presented tells whether the client sent any certificate at all. */
+static bool verified_peer_certificate(struct MHD_Connection *conn, gnutls_datum_t *der,
+                                      bool *presented)
 {
+    *presented = false;
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
     if (info == NULL || info->tls_session == NULL) {
@@ -605,6 +706,7 @@ static bool verified_peer_certificate(struct MHD_Connection *conn, gnutls_datum_
     gnutls_session_t session = (gnutls_session_t)info->tls_session;
     unsigned int count = 0;
     const gnutls_datum_t *certs = gnutls_certificate_get_peers(session, &count);
+    *presented = certs != NULL && count > 0;
     unsigned int status = 0;
     if (certs == NULL || count == 0 ||
         gnutls_certificate_verify_peers2(session, &status) != GNUTLS_E_SUCCESS || status != 0) {
@@ -617,15 +719,161 @@ static bool verified_peer_certificate(struct MHD_Connection *conn, gnutls_datum_
 static bool authenticate(struct apiserver *s, struct MHD_Connection *conn, struct user_info *user)
 {
     gnutls_datum_t der = {0};
-    bool have_cert = s->cfg.client_ca_file != NULL && verified_peer_certificate(conn, &der);
+    bool presented = false;
+    bool have_cert =
+        s->cfg.client_ca_file != NULL && verified_peer_certificate(conn, &der, &presented);
+    if (presented && !have_cert && s->cfg.client_ca_file != NULL) {
+        /* As kube-apiserver: a certificate that does not verify is an error, never anonymous. */
+        LOG_V(2, "client certificate refused", "reason=\"%s\"",
+              "x509: certificate signed by unknown authority");
+        return false;
+    }
     int rc = authn_authenticate(s->cfg.authn, have_cert ? der.data : NULL, der.size,
                                 header(conn, "Authorization"), user);
     if (rc != 0) {
-        LOG_V(2, "unauthenticated request refused", "path=%s",
-              MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS) ? "" : "");
+        LOG_V(2, "unauthenticated request refused", NULL);
         return false;
     }
     return true;
+}
+
+/* ---- Impersonation (k8s.io/apiserver/pkg/endpoints/filters/impersonation.go) ---- */
+
+#define IMPERSONATE_EXTRA "Impersonate-Extra-"
+
+struct impersonation {
+    const char *user, *uid;
+    const char *groups[AUTHN_MAX_GROUPS];
+    size_t ngroups;
+    struct user_extra extra[AUTHN_MAX_EXTRA];
+    size_t nextra;
+    bool overflow;
+};
+
+static enum MHD_Result collect_impersonation(void *cls, enum MHD_ValueKind kind, const char *key,
+                                             const char *value)
+{
+    (void)kind;
+    struct impersonation *imp = cls;
+    if (value == NULL) {
+        return MHD_YES;
+    }
+    if (strcasecmp(key, "Impersonate-User") == 0) {
+        imp->user = value;
+    } else if (strcasecmp(key, "Impersonate-Uid") == 0) {
+        imp->uid = value;
+    } else if (strcasecmp(key, "Impersonate-Group") == 0) {
+        if (imp->ngroups < AUTHN_MAX_GROUPS - 1) {
+            imp->groups[imp->ngroups++] = value;
+        } else {
+            imp->overflow = true;
+        }
+    } else if (strncasecmp(key, IMPERSONATE_EXTRA, strlen(IMPERSONATE_EXTRA)) == 0) {
+        if (imp->nextra < AUTHN_MAX_EXTRA) {
+            struct user_extra *x = &imp->extra[imp->nextra++];
+            /* Header names are case-insensitive: Kubernetes lowercases extra keys. */
+            const char *k = key + strlen(IMPERSONATE_EXTRA);
+            size_t i = 0;
+            for (; k[i] != '\0' && i + 1 < sizeof x->key; i++) {
+                x->key[i] = (char)(k[i] >= 'A' && k[i] <= 'Z' ? k[i] - 'A' + 'a' : k[i]);
+            }
+            x->key[i] = '\0';
+            snprintf(x->value, sizeof x->value, "%s", value);
+        } else {
+            imp->overflow = true;
+        }
+    }
+    return MHD_YES;
+}
+
+/* Checks that the requester may impersonate one thing (the verb impersonate on users, groups,
+ * serviceaccounts, uids or userextras/<key>); answers 403 otherwise. */
+static bool may_impersonate(struct request *r, const char *resource, const char *subresource,
+                            const char *ns, const char *name, enum MHD_Result *result)
+{
+    struct authz_attributes a = {
+        .is_resource_request = true,
+        .verb = "impersonate",
+        .api_group = "",
+        .resource = resource,
+        .subresource = subresource,
+        .name = name,
+        .namespace_ = ns,
+        .path = "",
+    };
+    char why[AUTHZ_REASON_MAX];
+    if (authorized_why(r, &a, why)) {
+        return true;
+    }
+    *result = send_forbidden_why(r, &a, why);
+    return false;
+}
+
+/* Impersonate-User, -Group, -Uid and -Extra-*: when the requester may impersonate each of them
+ * the request runs as that user (kubectl --as, --as-group). Returns true when the request was
+ * answered (refused) with *result set; false to go on (as the impersonated user, or unchanged
+ * without headers). */
+static bool impersonate(struct request *r, enum MHD_Result *result)
+{
+    struct impersonation imp = {0};
+    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, collect_impersonation, &imp);
+    if (imp.user == NULL && imp.uid == NULL && imp.ngroups == 0 && imp.nextra == 0) {
+        return false;
+    }
+    if (imp.user == NULL || imp.overflow) {
+        *result = send_status(
+            r->conn, status_internal(imp.user == NULL ? "requested impersonation of groups, uid "
+                                                        "or extra without impersonating a user"
+                                                      : "too many impersonation headers"));
+        return true;
+    }
+    struct user_info as = {0};
+    snprintf(as.name, sizeof as.name, "%s", imp.user);
+    static const char sa_prefix[] = "system:serviceaccount:";
+    char ns[REQUESTINFO_PART_MAX] = "", sa[REQUESTINFO_PART_MAX] = "";
+    bool is_sa = strncmp(imp.user, sa_prefix, strlen(sa_prefix)) == 0 &&
+                 sscanf(imp.user + strlen(sa_prefix), "%253[^:]:%253s", ns, sa) == 2;
+    if (is_sa ? !may_impersonate(r, "serviceaccounts", "", ns, sa, result)
+              : !may_impersonate(r, "users", "", "", imp.user, result)) {
+        return true;
+    }
+    for (size_t i = 0; i < imp.ngroups; i++) {
+        if (!may_impersonate(r, "groups", "", "", imp.groups[i], result)) {
+            return true;
+        }
+        authn_add_group(&as, imp.groups[i]);
+    }
+    for (size_t i = 0; i < imp.nextra; i++) {
+        if (!may_impersonate(r, "userextras", imp.extra[i].key, "", imp.extra[i].value, result)) {
+            return true;
+        }
+        as.extra[as.nextra++] = imp.extra[i];
+    }
+    if (imp.uid != NULL) {
+        if (!may_impersonate(r, "uids", "", "", imp.uid, result)) {
+            return true;
+        }
+        snprintf(as.uid, sizeof as.uid, "%s", imp.uid);
+    }
+    if (is_sa && imp.ngroups == 0) {
+        char group[300];
+        snprintf(group, sizeof group, "system:serviceaccounts:%s", ns);
+        authn_add_group(&as, "system:serviceaccounts");
+        authn_add_group(&as, group);
+    }
+    bool add_authenticated = strcmp(as.name, "system:anonymous") != 0;
+    for (size_t i = 0; i < as.ngroups; i++) {
+        if (strcmp(as.groups[i], "system:authenticated") == 0 ||
+            strcmp(as.groups[i], "system:unauthenticated") == 0) {
+            add_authenticated = false;
+        }
+    }
+    if (add_authenticated) {
+        authn_add_group(&as, "system:authenticated");
+    }
+    LOG_V(4, "impersonating", "user=%s as=%s", r->user.name, as.name);
+    r->user = as;
+    return false;
 }
 
 /* ---- libmicrohttpd callbacks ---- */
@@ -686,9 +934,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     note_request(r, &ri, method);
     current_request = r;
     enum MHD_Result rc;
-    struct authz_attributes attrs = attributes_of(&ri);
-    if (!authorized(r, &attrs)) {
-        rc = send_forbidden(r, &attrs);
+    struct authz_attributes attrs = attributes_of(r, &ri);
+    char why[AUTHZ_REASON_MAX];
+    if (impersonate(r, &rc)) {
+        /* refused: rc holds the answer */
+    } else if (!authorized_why(r, &attrs, why)) {
+        rc = send_forbidden_why(r, &attrs, why);
     } else if (!ri.is_resource_request) {
         rc = serve_non_resource(r, &ri);
     } else {
