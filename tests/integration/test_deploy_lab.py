@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """deploy/lab as a user runs it: `up` makes the PKI, starts 3 c8s-store members that serve HTTPS
 with client-certificate authentication and 2 c8s-apiservers on them (HTTPS on 127.0.0.1 with
-client certificates of the Kubernetes CA and RBAC; plain HTTP only with C8S_LAB_INSECURE=1), and
-writes kubeadm's admin kubeconfig, which kubectl uses as kubernetes-admin; `status` reports them,
-`down` ends every process by PID and removes the state. Each lab here has its own state dir (C8S_LAB_DIR) and ports (C8S_LAB_PORT_BASE)
+client certificates of the Kubernetes CA, service account tokens, Node and RBAC; plain HTTP only
+with C8S_LAB_INSECURE=1), and writes kubeadm's kubeconfigs: admin.conf, which kubectl uses as
+kubernetes-admin, and the controller-manager's, scheduler's, kubelet's and kube-proxy's; `status`
+reports them, `down` ends every process by PID and removes the state. Each lab here has its own state dir (C8S_LAB_DIR) and ports (C8S_LAB_PORT_BASE)
 and uses $C8S_BIN_DIR's c8s-store and c8s-apiserver (C8S_LAB_BIN_DIR: no install, no build).
 """
 
@@ -455,7 +456,14 @@ class LabUp(unittest.TestCase):
             self.assertEqual(flags["--tls-cert-file"],
                              os.path.join(self.lab.pki, "apiserver.crt"))
             self.assertEqual(flags["--client-ca-file"], os.path.join(self.lab.pki, "ca.crt"))
-            self.assertEqual(flags["--authorization-mode"], "RBAC")
+            self.assertEqual(flags["--authorization-mode"], "Node,RBAC")
+            # kubeadm's service account key pair and issuer.
+            self.assertEqual(flags["--service-account-key-file"],
+                             os.path.join(self.lab.pki, "sa.pub"))
+            self.assertEqual(flags["--service-account-signing-key-file"],
+                             os.path.join(self.lab.pki, "sa.key"))
+            self.assertEqual(flags["--service-account-issuer"],
+                             "https://kubernetes.default.svc.cluster.local")
             self.assertFalse([a for a in argv if a.startswith("--insecure-port")], argv)
 
     def test_apiservers_serve_https_on_loopback_only_and_no_plain_port(self):
@@ -577,6 +585,68 @@ class LabUp(unittest.TestCase):
                                  check=False)
         self.assertIn('User "jane" cannot create resource "configmaps"', write.stderr)
 
+    def test_component_kubeconfigs_carry_kubeadms_identities_and_their_rights(self):
+        if shutil.which("kubectl") is None:
+            self.skipTest("SKIP-NOTE: kubectl is not installed")
+        node = re.search(r"the kubelet is system:node:(\S+)", self.up_output).group(1)
+        conf_dir = os.path.join(self.lab.dir, "kubeconfigs")
+
+        def conf(name):
+            path = os.path.join(conf_dir, name + ".conf")
+            self.assertEqual(os.stat(path).st_mode & 0o777, 0o600, path)
+            return path
+
+        def can(name, *args):
+            return self.lab.kubectl(conf(name), "auth", "can-i", *args,
+                                    check=False).stdout.strip()
+
+        for name, user, groups in (
+                ("controller-manager", "system:kube-controller-manager", "system:authenticated"),
+                ("scheduler", "system:kube-scheduler", "system:authenticated"),
+                ("kubelet", f"system:node:{node}", "system:nodes system:authenticated"),
+                ("kube-proxy", "system:kube-proxy", "system:node-proxier system:authenticated")):
+            who = self.lab.kubectl(conf(name), "auth", "whoami").stdout
+            self.assertRegex(who, rf"(?m)^Username\s+{re.escape(user)}$", name)
+            self.assertRegex(who, rf"(?m)^Groups\s+\[{groups}\]$", name)
+        # The bootstrap roles and bindings, and the Node authorizer, as in Kubernetes 1.32.
+        self.assertEqual(can("controller-manager", "list", "secrets", "-A"), "yes")
+        self.assertEqual(can("controller-manager", "update", "deployments.apps"), "no")
+        self.assertEqual(can("scheduler", "create", "pods", "--subresource=binding"), "yes")
+        self.assertEqual(can("scheduler", "get", "secrets"), "no")
+        self.assertEqual(can("kube-proxy", "watch", "endpointslices.discovery.k8s.io", "-A"),
+                         "yes")
+        self.assertEqual(can("kube-proxy", "create", "pods"), "no")
+        self.assertEqual(can("kubelet", "get", f"node/{node}"), "yes")
+        self.assertEqual(can("kubelet", "get", "node/another-node"), "no")
+        missing = self.lab.kubectl(conf("kubelet"), "get", "node", node, check=False)
+        self.assertIn(f'nodes "{node}" not found', missing.stderr)  # allowed, not yet registered
+        every = self.lab.kubectl(conf("kubelet"), "get", "nodes", check=False)
+        self.assertIn(f"node '{node}' cannot read all nodes, only its own Node object",
+                      every.stderr)
+
+    def test_service_account_tokens_work_through_either_apiserver(self):
+        if shutil.which("kubectl") is None:
+            self.skipTest("SKIP-NOTE: kubectl is not installed")
+        admin = exported_kubeconfig(self.up_output)
+        self.lab.kubectl(admin, "create", "serviceaccount", "lab-robot", "-n", "default")
+        self.lab.kubectl(admin, "create", "rolebinding", "lab-robot-view", "--clusterrole=view",
+                         "--serviceaccount=default:lab-robot", "-n", "default")
+        token = self.lab.kubectl(admin, "create", "token", "lab-robot", "-n", "default",
+                                 "--server", self.lab.apiserver_url("apiserver-1")).stdout.strip()
+        robot = self.lab.kubeconfig_with_user(
+            admin, os.path.join(self.lab.dir, "..", "robot.kubeconfig"),
+            f"\n    token: {token}\n")
+        for name in APISERVERS:
+            server = ["--server", self.lab.apiserver_url(name)]
+            who = self.lab.kubectl(robot, *server, "auth", "whoami").stdout
+            self.assertRegex(who, r"(?m)^Username\s+system:serviceaccount:default:lab-robot$")
+            wait_for(lambda: self.lab.kubectl(robot, *server, "get", "pods", "-n", "default",
+                                              check=False).returncode == 0,
+                     20, what=f"lab-robot may list pods through {name}")
+        denied = self.lab.kubectl(robot, "get", "secrets", "-n", "default", check=False)
+        self.assertIn('User "system:serviceaccount:default:lab-robot" cannot list resource '
+                      '"secrets"', denied.stderr)
+
     def test_status_reports_every_member_healthy_and_the_leader_they_agree_on(self):
         code, out = self.lab.run("status")
         self.assertEqual(code, 0)
@@ -649,6 +719,15 @@ class LabUp(unittest.TestCase):
         admin = openssl_text(os.path.join(pki, "admin.crt"))
         self.assertIn("subject=/O=system:masters/CN=kubernetes-admin", admin)
         self.assertIn("issuer=/CN=kubernetes", admin)
+        node = re.search(r"the kubelet is system:node:(\S+)", self.up_output).group(1)
+        kubelet = openssl_text(os.path.join(pki, f"kubelet-{node}.crt"))
+        self.assertIn(f"subject=/O=system:nodes/CN=system:node:{node}", kubelet)
+        self.assertIn("subject=/O=system:node-proxier/CN=system:kube-proxy",
+                      openssl_text(os.path.join(pki, "kube-proxy.crt")))
+        self.assertIn("subject=/CN=system:kube-scheduler",
+                      openssl_text(os.path.join(pki, "scheduler.crt")))
+        self.assertIn("subject=/CN=system:kube-controller-manager",
+                      openssl_text(os.path.join(pki, "controller-manager.crt")))
         apiserver = openssl_text(os.path.join(pki, "apiserver.crt"))
         for san in ("DNS:kubernetes.default.svc.cluster.local", "IP Address:10.96.0.1"):
             self.assertIn(san, apiserver)
