@@ -12,6 +12,7 @@
 #include "objects.h"
 #include "printers.h"
 #include "xalloc.h"
+#include "yamlx.h"
 
 #define LAST_APPLIED "kubectl.kubernetes.io/last-applied-configuration"
 
@@ -143,8 +144,63 @@ static json_t *annotated(const json_t *obj)
     return copy;
 }
 
-static int apply_one(struct ctl *c, const struct manifest *m, const char *output)
+/* What one run of apply or create -f prints with: -o, --dry-run, and apply's objects for -o
+ * json|yaml (kubectl prints one object, or a List of them at the end). */
+struct run_state {
+    const char *output;
+    enum dry_run dry_run;
+    json_t *collected; /* apply -o json|yaml: results in order (sorted keys) */
+    size_t printed;
+};
+
+static bool structured(const char *output)
 {
+    return strcmp(output, "json") == 0 || strcmp(output, "yaml") == 0;
+}
+
+/* A copy of v with its keys sorted, as kubectl's unstructured objects print. New reference. */
+static json_t *sorted_copy(const json_t *v)
+{
+    char *text = printers_json_compact(v);
+    json_t *copy = json_loads(text, 0, NULL);
+    free(text);
+    return copy;
+}
+
+static void emit(struct ctl *c, struct run_state *st, const json_t *obj, const char *display,
+                 const char *verb)
+{
+    if (st->collected != NULL && structured(st->output)) {
+        json_t *copy = sorted_copy(obj);
+        objects_omit_managed_fields(copy);
+        json_array_append_new(st->collected, copy);
+        return;
+    }
+    if (strcmp(st->output, "yaml") == 0 && st->printed++ > 0) {
+        fputs("---\n", c->out);
+    }
+    objects_print_result(c, obj, display, verb, st->output, st->dry_run, false);
+}
+
+/* apply -o json|yaml: the one object, or a v1 List of all of them. */
+static void print_collected(struct ctl *c, const struct run_state *st)
+{
+    size_t n = json_array_size(st->collected);
+    if (n == 0) {
+        return;
+    }
+    cleanup_json json_t *doc =
+        n == 1 ? json_incref(json_array_get(st->collected, 0))
+               : json_pack("{s:s, s:s, s:{}, s:O}", "kind", "List", "apiVersion", "v1", "metadata",
+                           "items", st->collected);
+    cleanup_free char *text =
+        strcmp(st->output, "json") == 0 ? printers_json_ordered(doc) : yamlx_dump(doc);
+    fputs(text, c->out);
+}
+
+static int apply_one(struct ctl *c, const struct manifest *m, struct run_state *st)
+{
+    enum dry_run dry_run = st->dry_run;
     const struct mapper_resource *r = NULL;
     const char *name = NULL;
     cleanup_free char *display = NULL, *collection = NULL;
@@ -162,11 +218,16 @@ static int apply_one(struct ctl *c, const struct manifest *m, const char *output
         return 1;
     }
     const char *verb;
+    cleanup_json json_t *result = NULL;
     if (live == NULL) {
-        cleanup_free char *post = xasprintf(
-            "%s?fieldManager=kubectl-client-side-apply&fieldValidation=Strict", collection);
+        cleanup_free char *post =
+            xasprintf("%s?%sfieldManager=kubectl-client-side-apply&fieldValidation=Strict",
+                      collection, objects_dry_run_query(dry_run));
         cleanup_free char *prefix = xasprintf("error when creating \"%s\": ", m->source);
-        if (send_object(c, "POST", post, "application/json", modified, prefix, NULL) != 0) {
+        if (dry_run == DRY_RUN_CLIENT) {
+            result = json_incref(modified);
+        } else if (send_object(c, "POST", post, "application/json", modified, prefix, &result) !=
+                   0) {
             return 1;
         }
         verb = "created";
@@ -184,60 +245,56 @@ static int apply_one(struct ctl *c, const struct manifest *m, const char *output
         }
         if (json_object_size(patch) == 0) {
             verb = "unchanged";
+            result = json_incref(live);
+        } else if (dry_run == DRY_RUN_CLIENT) {
+            /* kubectl sends nothing and prints the live object */
+            result = json_incref(live);
         } else {
             cleanup_free char *patch_path =
-                xasprintf("%s?fieldManager=kubectl-client-side-apply&fieldValidation=Strict", path);
+                xasprintf("%s?%sfieldManager=kubectl-client-side-apply&fieldValidation=Strict",
+                          path, objects_dry_run_query(dry_run));
             cleanup_free char *prefix = xasprintf("error when patching \"%s\": ", m->source);
             const char *ctype =
                 schema ? "application/strategic-merge-patch+json" : "application/merge-patch+json";
-            if (send_object(c, "PATCH", patch_path, ctype, patch, prefix, NULL) != 0) {
+            if (send_object(c, "PATCH", patch_path, ctype, patch, prefix, &result) != 0) {
                 return 1;
             }
             verb = "configured";
         }
     }
-    if (strcmp(output, "name") == 0) {
-        fprintf(c->out, "%s\n", display);
-    } else {
-        fprintf(c->out, "%s %s\n", display, verb);
+    if (dry_run == DRY_RUN_CLIENT) {
+        verb = live == NULL ? "created" : "configured"; /* kubectl computes no patch then */
     }
-    fflush(c->out);
+    emit(c, st, result ? result : modified, display, verb);
     return 0;
 }
 
-static int create_one(struct ctl *c, const struct manifest *m, const char *output)
+static int create_one(struct ctl *c, const struct manifest *m, struct run_state *st)
 {
+    enum dry_run dry_run = st->dry_run;
     const struct mapper_resource *r = NULL;
     const char *name = NULL;
     cleanup_free char *display = NULL, *collection = NULL;
     if (place(c, m, &r, &name, &display, &collection) != 0) {
         return 1;
     }
-    cleanup_free char *post =
-        xasprintf("%s?fieldManager=kubectl-create&fieldValidation=Strict", collection);
+    cleanup_free char *post = xasprintf("%s?%sfieldManager=kubectl-create&fieldValidation=Strict",
+                                        collection, objects_dry_run_query(dry_run));
     cleanup_free char *prefix = xasprintf("error when creating \"%s\": ", m->source);
-    if (send_object(c, "POST", post, "application/json", m->obj, prefix, NULL) != 0) {
+    cleanup_json json_t *result = NULL;
+    if (dry_run != DRY_RUN_CLIENT &&
+        send_object(c, "POST", post, "application/json", m->obj, prefix, &result) != 0) {
         return 1;
     }
-    if (strcmp(output, "name") == 0) {
-        fprintf(c->out, "%s\n", display);
-    } else {
-        fprintf(c->out, "%s created\n", display);
-    }
-    fflush(c->out);
+    emit(c, st, result ? result : m->obj, display, "created");
     return 0;
 }
 
-/* Shared by apply and create -f: reads the files and runs one function per object,
- * continuing after failures as kubectl does. */
 int ctl_run_files(struct ctl *c, const struct cli_strv *files, bool recursive, const char *output,
-                  bool apply);
-
-int ctl_run_files(struct ctl *c, const struct cli_strv *files, bool recursive, const char *output,
-                  bool apply)
+                  bool apply, enum dry_run dry_run)
 {
-    if (*output && strcmp(output, "name") != 0) {
-        return ctl_error(c, "output format \"%s\" is not implemented by %s yet", output, c->prog);
+    if (objects_check_output(c, output) != 0) {
+        return 1;
     }
     struct manifest *ms = NULL;
     size_t n = 0;
@@ -253,9 +310,14 @@ int ctl_run_files(struct ctl *c, const struct cli_strv *files, bool recursive, c
         return 1;
     }
     int status = 0;
+    struct run_state st = {output, dry_run, apply ? json_array() : NULL, 0};
     for (size_t i = 0; i < n; i++) {
-        int rc = apply ? apply_one(c, &ms[i], output) : create_one(c, &ms[i], output);
+        int rc = apply ? apply_one(c, &ms[i], &st) : create_one(c, &ms[i], &st);
         status = status || rc;
+    }
+    if (st.collected != NULL) {
+        print_collected(c, &st);
+        json_decref(st.collected);
     }
     objects_manifests_free(ms, n);
     return status;
@@ -265,8 +327,9 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 {
     struct cli_strv files = {0}, args = {0};
     bool recursive = false, server_side = false;
-    const char *output = "", *validate = "strict", *field_manager = NULL;
+    const char *output = "", *validate = "strict", *field_manager = NULL, *dry_run_flag = "none";
     struct cli_flag flags[] = {
+        {"dry-run", 0, CLI_STRING, &dry_run_flag, false},
         {"filename", 'f', CLI_STRING_SLICE, &files, false},
         {"recursive", 'R', CLI_BOOL, &recursive, false},
         {"output", 'o', CLI_STRING, &output, false},
@@ -291,7 +354,12 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
         status = ctl_usage_error(c, "Unexpected args: [%s]", args.v[0]);
         goto out;
     }
-    status = ctl_run_files(c, &files, recursive, output, true);
+    enum dry_run dry_run = DRY_RUN_NONE;
+    if (objects_dry_run(c, dry_run_flag, &dry_run) != 0) {
+        status = 1;
+        goto out;
+    }
+    status = ctl_run_files(c, &files, recursive, output, true, dry_run);
 out:
     cli_strv_free(&files);
     cli_strv_free(&args);

@@ -9,36 +9,73 @@
 #include "b64.h"
 #include "cleanup.h"
 #include "fileio.h"
-#include "objects.h"
+#include "generate.h"
 #include "printers.h"
 #include "xalloc.h"
 
-int ctl_run_files(struct ctl *c, const struct cli_strv *files, bool recursive, const char *output,
-                  bool apply);
-
-/* Posts a generated object to the collection of resource (found by plural and group).
- * what names the object in kubectl's failure line ("configmap") or NULL for plain errors. */
-static int post_generated(struct ctl *c, const char *resource, const char *group, json_t *obj,
-                          const char *what, const char *output)
+/* Removes every "creationTimestamp": null from the object's nested metadata. */
+static void drop_null_timestamps(json_t *v)
 {
+    const char *key;
+    json_t *child;
+    size_t i;
+    if (json_is_object(v)) {
+        if (json_is_null(json_object_get(v, "creationTimestamp"))) {
+            json_object_del(v, "creationTimestamp");
+        }
+        json_object_foreach (v, key, child) {
+            drop_null_timestamps(child);
+        }
+    } else if (json_is_array(v)) {
+        json_array_foreach (v, i, child) {
+            drop_null_timestamps(child);
+        }
+    }
+}
+
+/* Creates a generated object (or only prints it with --dry-run=client): POST to the collection
+ * of g->resource with fieldManager=kubectl-create, then kubectl's line or -o output. */
+static int post_generated(struct ctl *c, const struct generated *g, const struct create_opts *o)
+{
+    static const char *const cluster_scoped[] = {"namespaces", "clusterroles",
+                                                 "clusterrolebindings"};
+    bool namespaced = true;
+    for (size_t i = 0; i < sizeof cluster_scoped / sizeof cluster_scoped[0]; i++) {
+        namespaced = namespaced && strcmp(g->resource, cluster_scoped[i]) != 0;
+    }
+    if (namespaced && c->ns_explicit) {
+        /* kubectl's EnforceNamespace: metadata.namespace right after the name */
+        json_t *meta = json_object_get(g->obj, "metadata");
+        json_t *placed =
+            json_pack("{s:O, s:s}", "name", json_object_get(meta, "name"), "namespace", c->ns);
+        json_object_update_missing(placed, meta);
+        json_object_set_new(g->obj, "metadata", placed);
+    }
+    cleanup_free char *display = objects_display_obj(g->obj);
+    if (o->dry_run == DRY_RUN_CLIENT) {
+        objects_print_result(c, g->obj, display, "created", o->output, o->dry_run, true);
+        return 0;
+    }
     if (ctl_discover(c) != 0) {
         return 1;
     }
     const struct mapper_resource *r = NULL;
     for (size_t i = 0; i < c->mapper.n && r == NULL; i++) {
-        if (strcmp(c->mapper.v[i].resource, resource) == 0 &&
-            strcmp(c->mapper.v[i].group, group) == 0 && c->mapper.v[i].preferred) {
+        if (strcmp(c->mapper.v[i].resource, g->resource) == 0 &&
+            strcmp(c->mapper.v[i].group, g->group) == 0 && c->mapper.v[i].preferred) {
             r = &c->mapper.v[i];
         }
     }
     if (r == NULL) {
-        return ctl_error(c, "the server doesn't have a resource type \"%s\"", resource);
+        return ctl_error(c, "the server doesn't have a resource type \"%s\"", g->resource);
     }
-    const char *name = json_string_value(json_object_get(json_object_get(obj, "metadata"), "name"));
     cleanup_free char *collection = mapper_collection_path(r, c->ns);
-    cleanup_free char *path =
-        xasprintf("%s?fieldManager=kubectl-create&fieldValidation=Strict", collection);
-    cleanup_free char *body = printers_json_compact(obj);
+    cleanup_free char *path = xasprintf("%s?%sfieldManager=kubectl-create&fieldValidation=Strict",
+                                        collection, objects_dry_run_query(o->dry_run));
+    /* kubectl's typed clients send no null timestamps (protobuf has none) */
+    cleanup_json json_t *sent = json_deep_copy(g->obj);
+    drop_null_timestamps(sent);
+    cleanup_free char *body = printers_json_compact(sent);
     struct http_response resp = {0};
     struct err e = {0};
     if (ctl_request(c, "POST", path, CTL_ACCEPT_JSON, "application/json", body, &resp, &e) != 0) {
@@ -46,36 +83,26 @@ static int post_generated(struct ctl *c, const char *resource, const char *group
     }
     int status = 0;
     if (resp.status < 200 || resp.status > 299) {
-        if (what != NULL) {
+        if (g->what != NULL) {
             cleanup_json json_t *st = json_loads(resp.body ? resp.body : "", 0, NULL);
             const char *msg = json_string_value(json_object_get(st, "message"));
-            const char *reason = json_string_value(json_object_get(st, "reason"));
-            if (msg != NULL && !(reason && strcmp(reason, "Invalid") == 0)) {
+            if (msg != NULL) {
                 /* kubectl wraps the generator's error as text: "failed to create X: msg" (a
                  * secret says "failed to create secret msg") */
-                bool secret = strcmp(what, "secret") == 0;
-                status = ctl_error(c, "failed to create %s%s%s", what, secret ? " " : ": ", msg);
+                bool secret = strcmp(g->what, "secret") == 0;
+                status = ctl_error(c, "failed to create %s%s%s", g->what, secret ? " " : ": ", msg);
                 http_response_free(&resp);
                 return status;
             }
         }
         status = ctl_api_error(c, &resp);
     } else {
-        cleanup_free char *display = objects_display(r, name ? name : "");
-        if (strcmp(output, "name") == 0) {
-            fprintf(c->out, "%s\n", display);
-        } else {
-            fprintf(c->out, "%s created\n", display);
-        }
+        cleanup_json json_t *answer = json_loads(resp.body ? resp.body : "", 0, NULL);
+        objects_print_result(c, answer ? answer : g->obj, display, "created", o->output, o->dry_run,
+                             true);
     }
     http_response_free(&resp);
     return status;
-}
-
-static json_t *new_object(const char *api_version, const char *kind, const char *name)
-{
-    return json_pack("{s:s, s:s, s:{s:s, s:n}}", "kind", kind, "apiVersion", api_version,
-                     "metadata", "name", name, "creationTimestamp");
 }
 
 /* --from-literal=k=v and --from-file=[k=]path into data (base64 when encode). */
@@ -129,128 +156,235 @@ static char *container_name(const char *image)
     return xstrndup(base, len);
 }
 
-int cmd_create(struct ctl *c, int argc, char **argv)
+/* namespace, serviceaccount, configmap, secret generic and deployment. */
+static int generate_simple(struct ctl *c, const struct create_opts *o, const char *gen,
+                           const char *name, struct generated *g)
 {
-    struct cli_strv files = {0}, args = {0}, literals = {0}, from_files = {0}, images = {0};
-    bool recursive = false;
-    const char *output = "", *validate = "strict";
-    int replicas = 1, port = -1;
-    cleanup_json json_t *obj = NULL;
-    struct cli_flag flags[] = {
-        {"filename", 'f', CLI_STRING_SLICE, &files, false},
-        {"recursive", 'R', CLI_BOOL, &recursive, false},
-        {"output", 'o', CLI_STRING, &output, false},
-        {"validate", 0, CLI_STRING, &validate, false},
-        {"from-literal", 0, CLI_STRING_ARRAY, &literals, false},
-        {"from-file", 0, CLI_STRING_SLICE, &from_files, false},
-        {"image", 0, CLI_STRING_SLICE, &images, false},
-        {"replicas", 'r', CLI_INT, &replicas, false},
-        {"port", 0, CLI_INT, &port, false},
-        {NULL, 0, CLI_STRING, NULL, false},
-    };
-    int status = 0;
-    if (!ctl_parse(c, flags, argc, argv, &args, &status)) {
-        goto out;
-    }
-    if (args.n == 0) {
-        if (files.n == 0) {
-            status = ctl_error(c, "must specify one of -f and -k");
-        } else {
-            status = ctl_run_files(c, &files, recursive, output, false);
-        }
-        goto out;
-    }
-    static const char *const aliases[][2] = {
-        {"ns", "namespace"},          {"cm", "configmap"},
-        {"deploy", "deployment"},     {"sa", "serviceaccount"},
-        {"namespace", "namespace"},   {"configmap", "configmap"},
-        {"deployment", "deployment"}, {"serviceaccount", "serviceaccount"},
-        {"secret", "secret"},
-    };
-    const char *gen = NULL;
-    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
-        if (strcmp(args.v[0], aliases[i][0]) == 0) {
-            gen = aliases[i][1];
-        }
-    }
-    if (gen == NULL) {
-        fprintf(c->errout, "Error: unknown command \"%s\" for \"%s create\"\n", args.v[0], c->prog);
-        status = 1;
-        goto out;
-    }
-    snprintf(c->cmd_path, sizeof c->cmd_path, "create %s", gen);
-    size_t first = 1;
-    if (strcmp(gen, "secret") == 0) {
-        if (args.n < 2 || strcmp(args.v[1], "generic") != 0) {
-            status =
-                ctl_error(c, "only \"create secret generic\" is implemented by %s yet", c->prog);
-            goto out;
-        }
-        snprintf(c->cmd_path, sizeof c->cmd_path, "create secret generic");
-        first = 2;
-    }
-    if (args.n - first != 1) {
-        status = ctl_usage_error(c, "exactly one NAME is required, got %zu", args.n - first);
-        goto out;
-    }
-    if (ctl_connect(c) != 0) {
-        status = 1;
-        goto out;
-    }
-    const char *name = args.v[first];
+    json_t *obj = NULL;
     if (strcmp(gen, "namespace") == 0) {
-        obj = new_object("v1", "Namespace", name);
+        obj = generate_object("v1", "Namespace", name);
         json_object_set_new(obj, "spec", json_object());
         json_object_set_new(obj, "status", json_object());
-        status = post_generated(c, "namespaces", "", obj, NULL, output);
+        *g = (struct generated){obj, "namespaces", "", NULL};
     } else if (strcmp(gen, "serviceaccount") == 0) {
-        obj = new_object("v1", "ServiceAccount", name);
-        status = post_generated(c, "serviceaccounts", "", obj, "serviceaccount", output);
+        obj = generate_object("v1", "ServiceAccount", name);
+        *g = (struct generated){obj, "serviceaccounts", "", "serviceaccount"};
     } else if (strcmp(gen, "configmap") == 0 || strcmp(gen, "secret") == 0) {
         bool secret = strcmp(gen, "secret") == 0;
-        obj = new_object("v1", secret ? "Secret" : "ConfigMap", name);
+        obj = generate_object("v1", secret ? "Secret" : "ConfigMap", name);
         json_t *data = json_object();
         json_object_set_new(obj, "data", data);
-        if (fill_data(c, data, &literals, &from_files, secret) != 0) {
-            status = 1;
-            goto out;
+        if (fill_data(c, data, &o->literals, &o->from_files, secret) != 0) {
+            json_decref(obj);
+            return 1;
         }
         if (json_object_size(data) == 0 && !secret) {
             json_object_del(obj, "data");
         }
-        status = post_generated(c, secret ? "secrets" : "configmaps", "", obj,
-                                secret ? "secret" : "configmap", output);
-    } else if (strcmp(gen, "deployment") == 0) {
-        if (images.n == 0) {
-            status = ctl_error(c, "required flag(s) \"image\" not set");
-            goto out;
+        if (secret && o->secret_type && *o->secret_type) {
+            json_object_set_new(obj, "type", json_string(o->secret_type));
         }
-        obj = new_object("apps/v1", "Deployment", name);
+        *g = (struct generated){obj, secret ? "secrets" : "configmaps", "",
+                                secret ? "secret" : "configmap"};
+    } else {
+        if (o->images.n == 0) {
+            return ctl_error(c, "required flag(s) \"image\" not set");
+        }
+        obj = generate_object("apps/v1", "Deployment", name);
         json_object_set_new(json_object_get(obj, "metadata"), "labels",
                             json_pack("{s:s}", "app", name));
         json_t *containers = json_array();
-        for (size_t i = 0; i < images.n; i++) {
-            cleanup_free char *cname = container_name(images.v[i]);
-            json_t *ctr =
-                json_pack("{s:s, s:s, s:{}}", "name", cname, "image", images.v[i], "resources");
-            if (port >= 0) {
-                json_object_set_new(ctr, "ports", json_pack("[{s:i}]", "containerPort", port));
+        for (size_t i = 0; i < o->images.n; i++) {
+            cleanup_free char *cname = container_name(o->images.v[i]);
+            json_t *ctr = generate_container(cname, o->images.v[i], &o->command);
+            if (o->port >= 0) {
+                json_t *res = json_incref(json_object_get(ctr, "resources"));
+                json_object_del(ctr, "resources");
+                json_object_set_new(ctr, "ports", json_pack("[{s:i}]", "containerPort", o->port));
+                json_object_set_new(ctr, "resources", res);
             }
             json_array_append_new(containers, ctr);
         }
         json_object_set_new(obj, "spec",
-                            json_pack("{s:i, s:{s:{s:s}}, s:{s:{s:{s:s}}, s:{s:o}}, s:{}}",
-                                      "replicas", replicas, "selector", "matchLabels", "app", name,
-                                      "template", "metadata", "labels", "app", name, "spec",
-                                      "containers", containers, "strategy"));
+                            json_pack("{s:i, s:{s:{s:s}}, s:{s:{s:n, s:{s:s}}, s:{s:o}}, s:{}}",
+                                      "replicas", o->replicas, "selector", "matchLabels", "app",
+                                      name, "template", "metadata", "creationTimestamp", "labels",
+                                      "app", name, "spec", "containers", containers, "strategy"));
         json_object_set_new(obj, "status", json_object());
-        status = post_generated(c, "deployments", "apps", obj, "deployment", output);
+        *g = (struct generated){obj, "deployments", "apps", "deployment"};
     }
+    return 0;
+}
+
+/* kubectl create's subcommands and their aliases. */
+static const char *generator_name(const char *word)
+{
+    static const char *const aliases[][2] = {
+        {"ns", "namespace"},
+        {"cm", "configmap"},
+        {"deploy", "deployment"},
+        {"sa", "serviceaccount"},
+        {"svc", "service"},
+        {"cj", "cronjob"},
+        {"namespace", "namespace"},
+        {"configmap", "configmap"},
+        {"deployment", "deployment"},
+        {"serviceaccount", "serviceaccount"},
+        {"secret", "secret"},
+        {"service", "service"},
+        {"job", "job"},
+        {"cronjob", "cronjob"},
+        {"role", "role"},
+        {"clusterrole", "clusterrole"},
+        {"rolebinding", "rolebinding"},
+        {"clusterrolebinding", "clusterrolebinding"},
+        {"token", "token"},
+    };
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
+        if (strcmp(word, aliases[i][0]) == 0) {
+            return aliases[i][1];
+        }
+    }
+    return NULL;
+}
+
+static int create_generated(struct ctl *c, struct create_opts *o, struct cli_strv *args)
+{
+    const char *gen = generator_name(args->v[0]);
+    if (gen == NULL) {
+        fprintf(c->errout, "Error: unknown command \"%s\" for \"%s create\"\n", args->v[0],
+                c->prog);
+        return 1;
+    }
+    snprintf(c->cmd_path, sizeof c->cmd_path, "create %s", gen);
+    size_t first = 1;
+    const char *sub = NULL;
+    if (strcmp(gen, "secret") == 0 || strcmp(gen, "service") == 0) {
+        bool secret = strcmp(gen, "secret") == 0;
+        if (args->n < 2 ||
+            (secret && strcmp(args->v[1], "generic") != 0 && strcmp(args->v[1], "tls") != 0)) {
+            return ctl_error(c, "\"create %s %s\" is not implemented by %s yet", gen,
+                             args->n < 2 ? "" : args->v[1], c->prog);
+        }
+        sub = args->v[1];
+        snprintf(c->cmd_path, sizeof c->cmd_path, "create %s %s", gen, sub);
+        first = 2;
+    }
+    if (args->n - first != 1) {
+        return ctl_usage_error(c, "exactly one NAME is required, got %zu", args->n - first);
+    }
+    if (objects_dry_run(c, o->dry_run_flag, &o->dry_run) != 0 ||
+        objects_check_output(c, o->output) != 0 || ctl_connect(c) != 0) {
+        return 1;
+    }
+    const char *name = args->v[first];
+    if (strcmp(gen, "token") == 0) {
+        return generate_token(c, o, name);
+    }
+    struct generated g = {0};
+    int rc;
+    if (strcmp(gen, "service") == 0) {
+        rc = generate_service(c, o, sub, name, &g);
+    } else if (sub != NULL && strcmp(sub, "tls") == 0) {
+        rc = generate_secret_tls(c, o, name, &g);
+    } else if (strcmp(gen, "job") == 0) {
+        rc = generate_job(c, o, name, &g);
+    } else if (strcmp(gen, "cronjob") == 0) {
+        rc = generate_cronjob(c, o, name, &g);
+    } else if (strcmp(gen, "role") == 0 || strcmp(gen, "clusterrole") == 0) {
+        rc = generate_role(c, o, strcmp(gen, "clusterrole") == 0, name, &g);
+    } else if (strcmp(gen, "rolebinding") == 0 || strcmp(gen, "clusterrolebinding") == 0) {
+        rc = generate_binding(c, o, strcmp(gen, "clusterrolebinding") == 0, name, &g);
+    } else {
+        rc = generate_simple(c, o, gen, name, &g);
+    }
+    if (rc != 0) {
+        return rc;
+    }
+    rc = post_generated(c, &g, o);
+    json_decref(g.obj);
+    return rc;
+}
+
+static void create_opts_free(struct create_opts *o)
+{
+    struct cli_strv *lists[] = {
+        &o->files,     &o->literals, &o->from_files,       &o->images,
+        &o->tcp,       &o->verbs,    &o->resources,        &o->resource_names,
+        &o->users,     &o->groups,   &o->service_accounts, &o->non_resource_urls,
+        &o->audiences, &o->command};
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        cli_strv_free(lists[i]);
+    }
+}
+
+int cmd_create(struct ctl *c, int argc, char **argv)
+{
+    struct create_opts o = {
+        .output = "", .validate = "strict", .dry_run_flag = "none", .replicas = 1, .port = -1};
+    struct cli_strv args = {0};
+    struct cli_flag flags[] = {
+        {"filename", 'f', CLI_STRING_SLICE, &o.files, false},
+        {"recursive", 'R', CLI_BOOL, &o.recursive, false},
+        {"output", 'o', CLI_STRING, &o.output, false},
+        {"validate", 0, CLI_STRING, &o.validate, false},
+        {"dry-run", 0, CLI_STRING, &o.dry_run_flag, false},
+        {"from-literal", 0, CLI_STRING_ARRAY, &o.literals, false},
+        {"from-file", 0, CLI_STRING_SLICE, &o.from_files, false},
+        {"type", 0, CLI_STRING, &o.secret_type, false},
+        {"image", 0, CLI_STRING_SLICE, &o.images, false},
+        {"replicas", 'r', CLI_INT, &o.replicas, false},
+        {"port", 0, CLI_INT, &o.port, false},
+        {"cert", 0, CLI_STRING, &o.cert, false},
+        {"key", 0, CLI_STRING, &o.key, false},
+        {"tcp", 0, CLI_STRING_SLICE, &o.tcp, false},
+        {"clusterip", 0, CLI_STRING, &o.cluster_ip, false},
+        {"external-name", 0, CLI_STRING, &o.external_name, false},
+        {"node-port", 0, CLI_INT, &o.node_port, false},
+        {"from", 0, CLI_STRING, &o.from, false},
+        {"schedule", 0, CLI_STRING, &o.schedule, false},
+        {"restart", 0, CLI_STRING, &o.restart, false},
+        {"verb", 0, CLI_STRING_SLICE, &o.verbs, false},
+        {"resource", 0, CLI_STRING_SLICE, &o.resources, false},
+        {"resource-name", 0, CLI_STRING_ARRAY, &o.resource_names, false},
+        {"non-resource-url", 0, CLI_STRING_SLICE, &o.non_resource_urls, false},
+        {"role", 0, CLI_STRING, &o.role, false},
+        {"clusterrole", 0, CLI_STRING, &o.cluster_role, false},
+        {"user", 0, CLI_STRING_ARRAY, &o.users, false},
+        {"group", 0, CLI_STRING_ARRAY, &o.groups, false},
+        {"serviceaccount", 0, CLI_STRING_ARRAY, &o.service_accounts, false},
+        {"duration", 0, CLI_STRING, &o.duration, false},
+        {"audience", 0, CLI_STRING_ARRAY, &o.audiences, false},
+        {NULL, 0, CLI_STRING, NULL, false},
+    };
+    /* the words after "--" are the container's command (kubectl's ArgsLenAtDash) */
+    int dash = argc;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            dash = i;
+            break;
+        }
+    }
+    for (int i = dash + 1; i < argc; i++) {
+        cli_strv_add(&o.command, argv[i]);
+    }
+    int status = 0;
+    if (!ctl_parse(c, flags, dash, argv, &args, &status)) {
+        goto out;
+    }
+    if (args.n == 0) {
+        if (o.files.n == 0) {
+            status = ctl_error(c, "must specify one of -f and -k");
+        } else if (objects_dry_run(c, o.dry_run_flag, &o.dry_run) != 0) {
+            status = 1;
+        } else {
+            status = ctl_run_files(c, &o.files, o.recursive, o.output, false, o.dry_run);
+        }
+        goto out;
+    }
+    status = create_generated(c, &o, &args);
 out:
-    cli_strv_free(&files);
+    create_opts_free(&o);
     cli_strv_free(&args);
-    cli_strv_free(&literals);
-    cli_strv_free(&from_files);
-    cli_strv_free(&images);
     return status;
 }

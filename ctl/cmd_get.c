@@ -10,6 +10,7 @@
 #include "cleanup.h"
 #include "ctl.h"
 #include "jsonpath.h"
+#include "objects.h"
 #include "printers.h"
 #include "xalloc.h"
 #include "yamlx.h"
@@ -22,7 +23,8 @@ struct get_req {
 
 struct get_opts {
     const char *output, *selector, *field_selector, *sort_by;
-    bool all_namespaces, watch, watch_only, show_labels, no_headers, ignore_not_found;
+    bool all_namespaces, watch, show_managed_fields, watch_only, show_labels, no_headers,
+        ignore_not_found;
     struct cli_strv label_columns;
     int chunk_size;
 };
@@ -535,6 +537,9 @@ static int print_generic(struct ctl *c, struct get_opts *o, struct get_result *r
         obj = json_pack("{s:s, s:O, s:s, s:{s:s}}", "apiVersion", "v1", "items", items, "kind",
                         "List", "metadata", "resourceVersion", "");
     }
+    if (!o->show_managed_fields) {
+        objects_omit_managed_fields(obj);
+    }
     const char *out = o->output;
     if (strcmp(out, "json") == 0) {
         char *text = printers_json(obj);
@@ -706,6 +711,7 @@ int cmd_get(struct ctl *c, int argc, char **argv)
         {"watch", 'w', CLI_BOOL, &o.watch, false},
         {"watch-only", 0, CLI_BOOL, &o.watch_only, false},
         {"show-labels", 0, CLI_BOOL, &o.show_labels, false},
+        {"show-managed-fields", 0, CLI_BOOL, &o.show_managed_fields, false},
         {"sort-by", 0, CLI_STRING, &o.sort_by, false},
         {"no-headers", 0, CLI_BOOL, &o.no_headers, false},
         {"ignore-not-found", 0, CLI_BOOL, &o.ignore_not_found, false},

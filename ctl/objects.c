@@ -11,6 +11,7 @@
 
 #include "cleanup.h"
 #include "fileio.h"
+#include "printers.h"
 #include "xalloc.h"
 #include "yamlx.h"
 
@@ -307,4 +308,88 @@ char *objects_display(const struct mapper_resource *r, const char *name)
 {
     cleanup_free char *kg = mapper_kind_group(r);
     return xasprintf("%s/%s", kg, name);
+}
+
+int objects_dry_run(struct ctl *c, const char *value, enum dry_run *out)
+{
+    if (strcmp(value, "none") == 0) {
+        *out = DRY_RUN_NONE;
+    } else if (strcmp(value, "client") == 0) {
+        *out = DRY_RUN_CLIENT;
+    } else if (strcmp(value, "server") == 0) {
+        *out = DRY_RUN_SERVER;
+    } else {
+        return ctl_error(
+            c, "Invalid dry-run value (%s). Must be \"none\", \"server\", or \"client\".", value);
+    }
+    return 0;
+}
+
+int objects_check_output(struct ctl *c, const char *output)
+{
+    static const char *const known[] = {"", "name", "json", "yaml"};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        if (strcmp(output, known[i]) == 0) {
+            return 0;
+        }
+    }
+    return ctl_error(c,
+                     "unable to match a printer suitable for the output format \"%s\", allowed "
+                     "formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,"
+                     "jsonpath-file,name,template,templatefile,yaml",
+                     output);
+}
+
+char *objects_display_obj(const json_t *obj)
+{
+    const char *kind = json_string_value(json_object_get(obj, "kind"));
+    const char *api_version = json_string_value(json_object_get(obj, "apiVersion"));
+    const char *name = json_string_value(json_object_get(json_object_get(obj, "metadata"), "name"));
+    cleanup_free char *lower = xstrdup(kind ? kind : "");
+    for (char *p = lower; *p; p++) {
+        *p = (char)tolower((unsigned char)*p);
+    }
+    const char *slash = api_version ? strchr(api_version, '/') : NULL;
+    if (slash == NULL) {
+        return xasprintf("%s/%s", lower, name ? name : "");
+    }
+    return xasprintf("%s.%.*s/%s", lower, (int)(slash - api_version), api_version,
+                     name ? name : "");
+}
+
+void objects_print_result(struct ctl *c, const json_t *obj, const char *display, const char *verb,
+                          const char *output, enum dry_run dry_run, bool ordered)
+{
+    cleanup_json json_t *shown = json_deep_copy(obj);
+    objects_omit_managed_fields(shown);
+    if (strcmp(output, "name") == 0) {
+        fprintf(c->out, "%s\n", display);
+    } else if (strcmp(output, "json") == 0) {
+        cleanup_free char *text = ordered ? printers_json_ordered(shown) : printers_json(shown);
+        fputs(text, c->out);
+    } else if (strcmp(output, "yaml") == 0) {
+        cleanup_free char *text = yamlx_dump(shown);
+        fputs(text, c->out);
+    } else {
+        const char *suffix = dry_run == DRY_RUN_CLIENT   ? " (dry run)"
+                             : dry_run == DRY_RUN_SERVER ? " (server dry run)"
+                                                         : "";
+        fprintf(c->out, "%s %s%s\n", display, verb, suffix);
+    }
+    fflush(c->out);
+}
+
+const char *objects_dry_run_query(enum dry_run dry_run)
+{
+    return dry_run == DRY_RUN_SERVER ? "dryRun=All&" : "";
+}
+
+void objects_omit_managed_fields(json_t *obj)
+{
+    json_object_del(json_object_get(obj, "metadata"), "managedFields");
+    size_t i;
+    json_t *item;
+    json_array_foreach (json_object_get(obj, "items"), i, item) {
+        json_object_del(json_object_get(item, "metadata"), "managedFields");
+    }
 }

@@ -46,4 +46,39 @@ const struct jpatch_smp_schema *objects_smp_schema(const struct mapper_resource 
 /* "deployment.apps/web": kubectl's name for an object in its messages. Owned. */
 char *objects_display(const struct mapper_resource *r, const char *name);
 
+/* --dry-run's modes. */
+enum dry_run { DRY_RUN_NONE, DRY_RUN_CLIENT, DRY_RUN_SERVER };
+
+/* Parses --dry-run's value ("none", "client", "server"). Returns 0, or prints kubectl's
+ * "Invalid dry-run value" error and returns 1. */
+int objects_dry_run(struct ctl *c, const char *value, enum dry_run *out);
+
+/* Checks -o for a writing command ("", name, json, yaml). Returns 0 or prints kubectl's
+ * "unable to match a printer" error and returns 1. */
+int objects_check_output(struct ctl *c, const char *output);
+
+/* "secret/x", "deployment.apps/web": kubectl's name for an object from its kind and
+ * apiVersion (no discovery needed). Owned. */
+char *objects_display_obj(const json_t *obj);
+
+/* Prints a written object as kubectl's printers do: "<display> <verb>" with " (dry run)" or
+ * " (server dry run)", or the name, or the object as JSON (insertion order when ordered, else
+ * sorted) or YAML. Borrows obj. */
+void objects_print_result(struct ctl *c, const json_t *obj, const char *display, const char *verb,
+                          const char *output, enum dry_run dry_run, bool ordered);
+
+/* "dryRun=All&" for a server dry run, "" otherwise: the query parameter kubectl sends (it
+ * sorts before fieldManager, so it goes first). Static storage. */
+const char *objects_dry_run_query(enum dry_run dry_run);
+
+/* kubectl's OmitManagedFieldsPrinter: removes metadata.managedFields from obj and from each
+ * of its items (a List). Changes obj in place. */
+void objects_omit_managed_fields(json_t *obj);
+
+/* Shared by apply and create -f: reads the files and creates (or applies) each object,
+ * continuing after failures as kubectl does; prints each result with output. Returns the exit
+ * status. */
+int ctl_run_files(struct ctl *c, const struct cli_strv *files, bool recursive, const char *output,
+                  bool apply, enum dry_run dry_run);
+
 #endif

@@ -152,9 +152,9 @@ static int compare_keys(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The keys of obj sorted bytewise (Go sorts map keys so). Returns an owned array of borrowed
- * keys; *n is its length. */
-static const char **sorted_keys(const json_t *obj, size_t *n)
+/* The keys of obj in insertion order. Returns an owned array of borrowed keys; *n is its
+ * length. */
+static const char **object_keys(const json_t *obj, size_t *n)
 {
     *n = json_object_size(obj);
     const char **keys = xmalloc((*n ? *n : 1) * sizeof *keys);
@@ -164,6 +164,13 @@ static const char **sorted_keys(const json_t *obj, size_t *n)
     json_object_foreach ((json_t *)obj, k, v) {
         keys[i++] = k;
     }
+    return keys;
+}
+
+/* The keys of obj sorted bytewise (Go sorts map keys so). */
+static const char **sorted_keys(const json_t *obj, size_t *n)
+{
+    const char **keys = object_keys(obj, n);
     qsort(keys, *n, sizeof *keys, compare_keys);
     return keys;
 }
@@ -341,13 +348,13 @@ static void indent(struct sbuf *b, int depth)
     }
 }
 
-static void go_json(struct sbuf *b, const json_t *v, int depth, bool pretty)
+static void go_json(struct sbuf *b, const json_t *v, int depth, bool pretty, bool sorted)
 {
     char buf[64];
     switch (json_typeof(v)) {
     case JSON_OBJECT: {
         size_t n;
-        const char **keys = sorted_keys(v, &n);
+        const char **keys = sorted ? sorted_keys(v, &n) : object_keys(v, &n);
         if (n == 0) {
             sb_puts(b, "{}");
             free(keys);
@@ -363,7 +370,7 @@ static void go_json(struct sbuf *b, const json_t *v, int depth, bool pretty)
             }
             go_string(b, keys[i], strlen(keys[i]));
             sb_puts(b, pretty ? ": " : ":");
-            go_json(b, json_object_get(v, keys[i]), depth + 1, pretty);
+            go_json(b, json_object_get(v, keys[i]), depth + 1, pretty, sorted);
         }
         if (pretty) {
             indent(b, depth);
@@ -386,7 +393,7 @@ static void go_json(struct sbuf *b, const json_t *v, int depth, bool pretty)
             if (pretty) {
                 indent(b, depth + 1);
             }
-            go_json(b, json_array_get(v, i), depth + 1, pretty);
+            go_json(b, json_array_get(v, i), depth + 1, pretty, sorted);
         }
         if (pretty) {
             indent(b, depth);
@@ -420,7 +427,15 @@ static void go_json(struct sbuf *b, const json_t *v, int depth, bool pretty)
 char *printers_json(const json_t *v)
 {
     struct sbuf b = {0};
-    go_json(&b, v, 0, true);
+    go_json(&b, v, 0, true, true);
+    sb_puts(&b, "\n");
+    return b.s;
+}
+
+char *printers_json_ordered(const json_t *v)
+{
+    struct sbuf b = {0};
+    go_json(&b, v, 0, true, false);
     sb_puts(&b, "\n");
     return b.s;
 }
@@ -428,7 +443,7 @@ char *printers_json(const json_t *v)
 char *printers_json_compact(const json_t *v)
 {
     struct sbuf b = {0};
-    go_json(&b, v, 0, false);
+    go_json(&b, v, 0, false, true);
     if (b.s == NULL) {
         return xstrdup("");
     }

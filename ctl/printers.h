@@ -46,6 +46,10 @@ size_t printers_table(struct tabw *t, const json_t *table, const struct table_op
  * characters escaped as \u003c, \u003e, \u0026. Returns an owned string. */
 char *printers_json(const json_t *v);
 
+/* printers_json with the keys in insertion order: what kubectl prints for typed objects
+ * (struct field order), as the generators of create and run build them. Owned. */
+char *printers_json_ordered(const json_t *v);
+
 /* Go's json.Marshal(v) (compact, HTML-escaped), as jsonpath prints non-string values. Owned. */
 char *printers_json_compact(const json_t *v);
 
