@@ -24,8 +24,8 @@ static int cmd_not_implemented(struct ctl *c, int argc, char **argv);
  * "Did you mean this?" suggestions. */
 static const struct command COMMANDS[] = {
     {"create", cmd_create},
-    {"expose", cmd_not_implemented},
-    {"run", cmd_not_implemented},
+    {"expose", cmd_expose},
+    {"run", cmd_run},
     {"set", cmd_not_implemented},
     {"explain", cmd_not_implemented},
     {"get", cmd_get},
