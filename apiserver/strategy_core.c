@@ -1038,6 +1038,16 @@ static void validate_namespace(const char *subresource, const json_t *ns, const 
 
 static void default_node(json_t *node)
 {
+    /* Conversion through the internal type keeps podCIDR as podCIDRs[0] and fills podCIDRs
+     * from a lone podCIDR. */
+    json_t *spec = json_object_get(node, "spec");
+    json_t *cidrs = json_object_get(spec, "podCIDRs");
+    const char *cidr = json_string_value(json_object_get(spec, "podCIDR"));
+    if (json_array_size(cidrs) > 0) {
+        json_object_set(spec, "podCIDR", json_array_get(cidrs, 0));
+    } else if (cidr != NULL && cidr[0] != '\0') {
+        json_object_set_new(spec, "podCIDRs", json_pack("[s]", cidr));
+    }
     json_t *status = json_object_get(node, "status");
     json_t *capacity = json_object_get(status, "capacity");
     if (json_is_object(capacity) && json_object_get(status, "allocatable") == NULL) {

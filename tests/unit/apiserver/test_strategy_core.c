@@ -477,6 +477,15 @@ static void test_namespace_node_endpoints_and_event_rules(void **state)
                                     "{\"cpu\":\"4\",\"pods\":\"110\"}}}");
     assert_string_equal(str_at(node, "status.allocatable.pods"), "110");
     json_decref(node);
+    /* podCIDR and podCIDRs agree after the round trip through the internal type. */
+    node = created("nodes", "{\"metadata\":{\"name\":\"n1\"},\"spec\":{\"podCIDR\":"
+                            "\"10.244.1.0/24\"}}");
+    assert_string_equal(str_at(node, "spec.podCIDRs.0"), "10.244.1.0/24");
+    json_decref(node);
+    node = created("nodes", "{\"metadata\":{\"name\":\"n1\"},\"spec\":{\"podCIDR\":"
+                            "\"10.0.0.0/8\",\"podCIDRs\":[\"10.244.2.0/24\",\"fd00::/64\"]}}");
+    assert_string_equal(str_at(node, "spec.podCIDR"), "10.244.2.0/24");
+    json_decref(node);
     assert_invalid("endpoints",
                    "{\"metadata\":{\"name\":\"e\"},\"subsets\":[{\"addresses\":[{\"ip\":"
                    "\"169.254.1.1\"}],\"ports\":[{\"port\":80}]}]}",
