@@ -347,7 +347,7 @@ class KubectlTour(ApiserverCase):
         ns = self.namespace("watching")
         self.kubectl("create", "configmap", "before", "-n", ns)
         watcher = self.popen_kubectl("get", "cm", "-n", ns, "-w", "--request-timeout=20s")
-        only = self.popen_kubectl("get", "cm", "-n", ns, "--watch-only", "-o", "name",
+        only = self.popen_kubectl("get", "cm", "-n", ns, "--watch-only", "--output-watch-events",
                                   "--request-timeout=20s")
         try:
             self.assertEqual(watcher.stdout.readline().split(), ["NAME", "DATA", "AGE"])
@@ -356,10 +356,13 @@ class KubectlTour(ApiserverCase):
             self.wait_watches("configmaps", "namespace", 2)
             self.kubectl("create", "configmap", "after", "-n", ns, "--from-literal=k=v")
             self.assertEqual(watcher.stdout.readline().split()[:2], ["after", "1"])
-            self.assertEqual(only.stdout.readline().strip(), "configmap/after")
+            self.assertEqual(only.stdout.readline().split(), ["EVENT", "NAME", "DATA", "AGE"])
+            self.assertEqual(only.stdout.readline().split()[:3], ["ADDED", "after", "1"])
             self.kubectl("label", "cm", "before", "-n", ns, "x=y")
             self.assertEqual(watcher.stdout.readline().split()[:2], ["before", "0"])
-            self.assertEqual(only.stdout.readline().strip(), "configmap/before")
+            self.assertEqual(only.stdout.readline().split()[:3], ["MODIFIED", "before", "0"])
+            self.kubectl("delete", "cm", "after", "-n", ns)
+            self.assertEqual(only.stdout.readline().split()[:3], ["DELETED", "after", "1"])
         finally:
             for p in (watcher, only):
                 p.kill()
