@@ -776,6 +776,18 @@ static void apply_defaults(const struct resource *res, json_t *obj)
     if (st != NULL && st->apply_defaults != NULL) {
         st->apply_defaults(obj);
     }
+    /* ObjectMeta's maps and lists are omitempty: an emptied one is gone, as after a Go
+     * round trip (kubectl label x- leaves no "labels": {}). */
+    json_t *meta = json_object_get(obj, "metadata");
+    static const char *const omitempty[] = {"labels", "annotations", "finalizers",
+                                            "ownerReferences"};
+    for (size_t i = 0; i < sizeof omitempty / sizeof omitempty[0]; i++) {
+        json_t *v = json_object_get(meta, omitempty[i]);
+        if ((json_is_object(v) && json_object_size(v) == 0) ||
+            (json_is_array(v) && json_array_size(v) == 0)) {
+            json_object_del(meta, omitempty[i]);
+        }
+    }
 }
 
 static bool is_apply(const struct rest_call *call)
