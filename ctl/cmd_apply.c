@@ -217,7 +217,7 @@ static int apply_one(struct ctl *c, const struct manifest *m, struct run_state *
     if (get_live(c, path, retrieving, &live) != 0) {
         return 1;
     }
-    const char *verb;
+    const char *verb = "configured";
     cleanup_json json_t *result = NULL;
     if (live == NULL) {
         cleanup_free char *post =
