@@ -41,7 +41,7 @@ static const struct command COMMANDS[] = {
     {"uncordon", cmd_not_implemented},
     {"drain", cmd_not_implemented},
     {"taint", cmd_not_implemented},
-    {"describe", cmd_not_implemented},
+    {"describe", cmd_describe},
     {"logs", cmd_not_implemented},
     {"attach", cmd_not_implemented},
     {"exec", cmd_not_implemented},
