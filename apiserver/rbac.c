@@ -423,6 +423,32 @@ static void append_cluster_role_rules(const json_t *cluster_roles, const json_t 
     }
 }
 
+json_t *rbac_user_rules(const struct rbac_policy *policy, const struct user_info *user,
+                        const char *ns)
+{
+    json_t *out = json_array();
+    size_t i;
+    json_t *binding;
+    json_array_foreach ((json_t *)policy->cluster_role_bindings, i, binding) {
+        if (binding_names_user(binding, user, NULL)) {
+            json_t *rules = rbac_role_rules(policy, json_object_get(binding, "roleRef"), "");
+            json_array_extend(out, rules);
+            json_decref(rules);
+        }
+    }
+    json_array_foreach ((json_t *)policy->role_bindings, i, binding) {
+        const char *bns =
+            json_string_value(json_object_get(json_object_get(binding, "metadata"), "namespace"));
+        if (ns != NULL && ns[0] != '\0' && bns != NULL && strcmp(bns, ns) == 0 &&
+            binding_names_user(binding, user, ns)) {
+            json_t *rules = rbac_role_rules(policy, json_object_get(binding, "roleRef"), ns);
+            json_array_extend(out, rules);
+            json_decref(rules);
+        }
+    }
+    return out;
+}
+
 json_t *rbac_role_rules(const struct rbac_policy *policy, const json_t *role_ref, const char *ns)
 {
     json_t *out = json_array();

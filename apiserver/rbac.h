@@ -63,6 +63,12 @@ char *rbac_groups_text(const struct user_info *user);
  * (aggregation included), as a new array; an unknown role has none. */
 json_t *rbac_role_rules(const struct rbac_policy *policy, const json_t *role_ref, const char *ns);
 
+/* Every rule granted to user in namespace ns ("" = only cluster-wide bindings): the rules of
+ * the roles of ClusterRoleBindings naming the user, then of the RoleBindings in ns, as a new
+ * array (what SelfSubjectRulesReview lists). */
+json_t *rbac_user_rules(const struct rbac_policy *policy, const struct user_info *user,
+                        const char *ns);
+
 /* Kubernetes' bootstrap policy (the roles and bindings kube-apiserver creates at start:
  * cluster-admin, admin, edit, view, system:discovery, system:basic-user,
  * system:public-info-viewer, system:kube-scheduler, system:kube-controller-manager, system:node,

@@ -607,6 +607,61 @@ static enum MHD_Result serve_access_review(struct request *r, const struct resou
     return send_json(r->conn, 201, out, NULL);
 }
 
+/* The PolicyRules a SelfSubjectRulesReview lists: resource rules and non-resource rules apart. */
+static void split_rules(const json_t *rules, json_t *resource_rules, json_t *non_resource_rules)
+{
+    size_t i;
+    json_t *rule;
+    json_array_foreach (rules, i, rule) {
+        json_t *verbs = json_object_get(rule, "verbs");
+        json_t *urls = json_object_get(rule, "nonResourceURLs");
+        if (json_array_size(urls) > 0) {
+            json_array_append_new(non_resource_rules,
+                                  json_pack("{s:O,s:O}", "verbs", verbs, "nonResourceURLs", urls));
+            continue;
+        }
+        json_t *out = json_pack("{s:O}", "verbs", verbs);
+        const char *fields[] = {"apiGroups", "resources", "resourceNames"};
+        for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+            json_t *v = json_object_get(rule, fields[f]);
+            if (json_array_size(v) > 0) {
+                json_object_set(out, fields[f], v);
+            }
+        }
+        json_array_append_new(resource_rules, out);
+    }
+}
+
+/* POST .../selfsubjectrulesreviews (`kubectl auth can-i --list`): what the caller may do in
+ * spec.namespace, from RBAC (everything under AlwaysAllow). */
+static enum MHD_Result serve_rules_review(struct request *r)
+{
+    cleanup_json json_t *review = json_loadb(r->body ? r->body : "", r->len, 0, NULL);
+    json_t *spec = json_object_get(review, "spec");
+    const char *ns = json_string_value(json_object_get(spec, "namespace")) ?: "";
+    json_t *resource_rules = json_array();
+    json_t *non_resource_rules = json_array();
+    struct policy_cache *cache = r->s->cfg.policy;
+    if (cache == NULL) {
+        json_array_append_new(resource_rules, json_pack("{s:[s],s:[s],s:[s]}", "verbs", "*",
+                                                        "apiGroups", "*", "resources", "*"));
+        json_array_append_new(non_resource_rules,
+                              json_pack("{s:[s],s:[s]}", "verbs", "*", "nonResourceURLs", "*"));
+    } else {
+        struct rbac_policy policy;
+        void *token = policy_cache_acquire(cache, &policy);
+        cleanup_json json_t *rules = rbac_user_rules(&policy, &r->user, ns);
+        policy_cache_release(cache, token);
+        split_rules(rules, resource_rules, non_resource_rules);
+    }
+    json_t *out =
+        json_pack("{s:s,s:s,s:{s:n},s:{s:s},s:{s:o,s:o,s:b}}", "kind", "SelfSubjectRulesReview",
+                  "apiVersion", "authorization.k8s.io/v1", "metadata", "creationTimestamp", "spec",
+                  "namespace", ns, "status", "resourceRules", resource_rules, "nonResourceRules",
+                  non_resource_rules, "incomplete", false);
+    return send_json(r->conn, 201, out, NULL);
+}
+
 /* POST /apis/authentication.k8s.io/v1/selfsubjectreviews: who the server thinks you are
  * (`kubectl auth whoami`). */
 static enum MHD_Result serve_self_subject_review(struct request *r)
@@ -664,6 +719,9 @@ static enum MHD_Result serve_resource(struct request *r, const struct request_in
     };
     if (strcmp(res->group, "authentication.k8s.io") == 0) {
         return serve_self_subject_review(r);
+    }
+    if (strcmp(res->plural, "selfsubjectrulesreviews") == 0) {
+        return serve_rules_review(r);
     }
     if (strcmp(res->group, "authorization.k8s.io") == 0) {
         return serve_access_review(r, res);

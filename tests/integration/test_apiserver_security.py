@@ -342,6 +342,20 @@ class SecurityTest(unittest.TestCase):
             done = self.kubectl("admin", "auth", "can-i", *args)
             self.assertEqual(done.stdout.strip(), want, (args, done.stderr))
 
+    def test_kubectl_auth_can_i_list_shows_the_callers_rules(self):
+        done = self.kubectl("scheduler", "auth", "can-i", "--list", "-n", "team")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        lines = done.stdout.splitlines()
+        self.assertEqual(lines[0].split(), ["Resources", "Non-Resource", "URLs", "Resource",
+                                            "Names", "Verbs"])
+        rows = {line.split()[0]: line.split()[-1] for line in lines[1:] if line.strip()}
+        self.assertEqual(rows.get("pods/binding"), "[create]", done.stdout)
+        self.assertEqual(rows.get("selfsubjectreviews.authentication.k8s.io"), "[create]",
+                         "system:basic-user through system:authenticated")
+        self.assertNotIn("*.*", rows, "the scheduler is no admin")
+        admin = self.kubectl("admin", "auth", "can-i", "--list")
+        self.assertIn("*.*", admin.stdout)
+
     def test_impersonation_needs_the_impersonate_verb(self):
         done = self.kubectl("alice", "get", "pods", "-n", "team", "--as", "bob")
         self.assertEqual(done.returncode, 1)
