@@ -15,6 +15,7 @@
 #include "cleanup.h"
 #include "log.h"
 #include "rest_internal.h"
+#include "status.h"
 #include "xalloc.h"
 
 #define MASTER_LEASES_PREFIX "/registry/masterleases/"
@@ -230,6 +231,43 @@ json_t *admission_list_namespace(struct rest *r, const struct resource *res, con
     }
     etcd3_list_free(&list);
     return items;
+}
+
+json_t *admission_list_namespace_cached(struct rest *r, const struct resource *res, const char *ns)
+{
+    json_t *items = rest_caches_namespace_items(r, res, ns);
+    return items != NULL ? items : admission_list_namespace(r, res, ns);
+}
+
+/* ---- NamespaceLifecycle ---- */
+
+json_t *admission_namespace_lifecycle(struct rest *r, const char *ns, int *code)
+{
+    const struct resource *nsres = resources_find("", "v1", "namespaces");
+    /* The namespace informer first; a namespace it does not know is looked up live. */
+    cleanup_json json_t *obj = rest_caches_get(r, nsres, NULL, ns);
+    if (obj == NULL) {
+        cleanup_free char *key = rest_object_key(nsres, NULL, ns);
+        struct etcd3_kv kv = {0};
+        struct err e = {0};
+        int rc = etcd3_get(r->storage, key, &kv, NULL, &e);
+        if (rc == -ENOENT) {
+            return rest_answer_status(code, status_not_found("", "namespaces", ns));
+        }
+        if (rc != 0) {
+            return rest_storage_failure(code, rc, &e, nsres, ns);
+        }
+        obj = rest_decode_stored(&kv);
+        etcd3_kv_free(&kv);
+    }
+    const char *phase = json_string_value(json_object_get(json_object_get(obj, "status"), "phase"));
+    if (phase != NULL && strcmp(phase, "Terminating") == 0) {
+        cleanup_free char *detail = xasprintf("unable to create new content in namespace %s "
+                                              "because it is being terminated",
+                                              ns);
+        return rest_answer_status(code, status_forbidden("", "namespaces", ns, detail));
+    }
+    return NULL;
 }
 
 /* ---- The lease endpoint reconciler ---- */

@@ -55,4 +55,10 @@ void admission_finish(struct rest *r, const struct admission_attributes *attrs, 
  * Endpoints/EndpointSlice). 0 or a negative code with err filled. */
 int admission_bootstrap(struct rest *r, struct err *err);
 
+/* NamespaceLifecycle: NULL when objects may be created in ns, else a Status with *code (404
+ * missing, 403 terminating). The namespace comes from the watch cache when it has seen this
+ * apiserver's writes to namespaces (kube-apiserver's namespace informer), else from the store.
+ * Does not need admission to be set up; thread-safe. */
+json_t *admission_namespace_lifecycle(struct rest *r, const char *ns, int *code);
+
 #endif

@@ -35,6 +35,23 @@ bool admission_plugin_known(const char *name);
 /* Lists the objects of a resource in a namespace from the store (decoded, new reference: an
  * array), or NULL on a storage error. */
 json_t *admission_list_namespace(struct rest *r, const struct resource *res, const char *ns);
+/* The same from the watch cache when it can answer (see rest_caches_namespace_items), else
+ * from the store: as the plugins' listers. The items may be frozen: never modify them. */
+json_t *admission_list_namespace_cached(struct rest *r, const struct resource *res, const char *ns);
+
+/* ---- Lookups from the watch cache (rest_watch.c) ----
+ * What kube-apiserver's admission plugins read from informers: served from the resource's
+ * watch cache when --watch-cache is on, the cache is loaded and it has seen every write this
+ * apiserver made to the resource (so a client reads its own writes, as from the store). NULL
+ * means the cache cannot answer: read the store (as the plugins' live lookups). The first
+ * call for a resource starts its cache. Thread-safe. Objects are frozen: never modify them. */
+
+/* ns's objects of res (a new array), or NULL. */
+json_t *rest_caches_namespace_items(struct rest *r, const struct resource *res, const char *ns);
+/* The object ns/name of res (new reference; ns NULL for cluster-scoped), or NULL when it is not
+ * in the cache or the cache cannot answer. */
+json_t *rest_caches_get(struct rest *r, const struct resource *res, const char *ns,
+                        const char *name);
 
 /* ---- Services (admission_service.c) ---- */
 

@@ -49,6 +49,10 @@ json_t *admission_service_account_mutate(struct rest *r, const struct admission_
     json_object_set_new(spec, "serviceAccountName", json_string(account));
     json_object_set_new(spec, "serviceAccount", json_string(account));
     const struct resource *sa = resources_find("", "v1", "serviceaccounts");
+    cleanup_json json_t *cached = rest_caches_get(r, sa, attrs->namespace_, account);
+    if (cached != NULL) {
+        return NULL; /* the informer has it; else a live lookup as the plugin's */
+    }
     cleanup_free char *key = rest_object_key(sa, attrs->namespace_, account);
     struct etcd3_kv kv = {0};
     struct err e = {0};
@@ -561,7 +565,7 @@ json_t *admission_limit_ranger_mutate(struct rest *r, const struct admission_att
         return NULL;
     }
     const struct resource *res = resources_find("", "v1", "limitranges");
-    cleanup_json json_t *ranges = admission_list_namespace(r, res, attrs->namespace_);
+    cleanup_json json_t *ranges = admission_list_namespace_cached(r, res, attrs->namespace_);
     cleanup_json json_t *none = json_array();
     limitranger_default_pod(obj, ranges != NULL ? ranges : none);
     return NULL;
@@ -576,7 +580,7 @@ json_t *admission_limit_ranger_validate(struct rest *r, const struct admission_a
         return NULL;
     }
     const struct resource *res = resources_find("", "v1", "limitranges");
-    cleanup_json json_t *ranges = admission_list_namespace(r, res, attrs->namespace_);
+    cleanup_json json_t *ranges = admission_list_namespace_cached(r, res, attrs->namespace_);
     if (json_array_size(ranges) == 0) {
         return NULL;
     }

@@ -632,6 +632,39 @@ static bool quota_tracks_updates(const struct resource *res)
                                      strcmp(res->plural, "persistentvolumeclaims") == 0);
 }
 
+/* The keys of ns's ResourceQuotas in key order (a new array of strings): from the watch cache
+ * when it can answer (the quota informer), else from the store; NULL with e on a store error.
+ * Each charge reads its quota from the store again, so the cache only says which exist. */
+static json_t *quota_keys(struct rest *r, const char *ns, struct err *e)
+{
+    const struct resource *quotas = resources_find("", "v1", "resourcequotas");
+    json_t *keys = json_array();
+    cleanup_json json_t *items = rest_caches_namespace_items(r, quotas, ns);
+    if (items != NULL) {
+        size_t i;
+        json_t *quota;
+        json_array_foreach (items, i, quota) {
+            const char *name = rest_meta_str(quota, "name");
+            if (name != NULL) {
+                cleanup_free char *key = rest_object_key(quotas, ns, name);
+                json_array_append_new(keys, json_string_nocheck(key));
+            }
+        }
+        return keys;
+    }
+    cleanup_free char *prefix = rest_list_prefix(quotas, ns);
+    struct etcd3_list list = {0};
+    if (etcd3_list(r->storage, prefix, NULL, 0, 0, &list, e) != 0) {
+        json_decref(keys);
+        return NULL;
+    }
+    for (size_t i = 0; i < list.count; i++) {
+        json_array_append_new(keys, json_string_nocheck(list.kvs[i].key));
+    }
+    etcd3_list_free(&list);
+    return keys;
+}
+
 json_t *admission_quota_validate(struct rest *r, const struct admission_attributes *attrs,
                                  const json_t *obj, const json_t *old, int *code)
 {
@@ -641,24 +674,21 @@ json_t *admission_quota_validate(struct rest *r, const struct admission_attribut
         (attrs->operation == ADMISSION_UPDATE && !quota_tracks_updates(attrs->resource))) {
         return NULL;
     }
-    const struct resource *quotas = resources_find("", "v1", "resourcequotas");
-    cleanup_free char *prefix = rest_list_prefix(quotas, attrs->namespace_);
-    struct etcd3_list list = {0};
     struct err e = {0};
-    if (etcd3_list(r->storage, prefix, NULL, 0, 0, &list, &e) != 0) {
+    cleanup_json json_t *keys = quota_keys(r, attrs->namespace_, &e);
+    if (keys == NULL) {
         return rest_answer_status(code, status_internal(e.msg));
     }
-    if (list.count == 0) {
-        etcd3_list_free(&list);
+    if (json_array_size(keys) == 0) {
         return NULL;
     }
     cleanup_json json_t *delta = usage_delta(attrs, obj, old);
     json_t *charges = json_array();
     json_t *error = NULL;
-    for (size_t i = 0; i < list.count && error == NULL; i++) {
-        error = charge_quota(r, attrs, obj, delta, list.kvs[i].key, charges, code);
+    for (size_t i = 0; i < json_array_size(keys) && error == NULL; i++) {
+        const char *key = json_string_value(json_array_get(keys, i));
+        error = charge_quota(r, attrs, obj, delta, key, charges, code);
     }
-    etcd3_list_free(&list);
     if (error != NULL) {
         undo_charges(r, charges);
         json_decref(charges);

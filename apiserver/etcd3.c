@@ -36,6 +36,13 @@ struct etcd3_conn {
     struct etcd3_conn *prev, *next;
 };
 
+/* A prefix whose writes are tracked (etcd3_track_writes). */
+struct etcd3_tracked {
+    char *prefix;
+    size_t len;
+    _Atomic int64_t revision;
+};
+
 struct etcd3 {
     char **endpoints; /* "http(s)://host:port", no trailing slash */
     size_t nendpoints;
@@ -45,6 +52,9 @@ struct etcd3 {
     pthread_key_t conn_key;
     pthread_mutex_t mu; /* guards conns */
     struct etcd3_conn *conns;
+    /* Tracked prefixes: slots below ntracked are set once and never change but for revision. */
+    struct etcd3_tracked tracked[ETCD3_TRACKED_MAX];
+    atomic_size_t ntracked; /* written under mu, read without it */
 };
 
 /* ---- Small helpers ------------------------------------------------------------------------ */
@@ -307,11 +317,61 @@ void etcd3_free(struct etcd3 *c)
         free(conn);
     }
     pthread_mutex_destroy(&c->mu);
+    for (size_t i = 0; i < atomic_load(&c->ntracked); i++) {
+        free(c->tracked[i].prefix);
+    }
     free(c->ca_file);
     free(c->cert_file);
     free(c->key_file);
     free_endpoints(c);
     free(c);
+}
+
+/* ---- Tracked writes ----------------------------------------------------------------------- */
+
+int etcd3_track_writes(struct etcd3 *c, const char *prefix)
+{
+    int rv = 0;
+    pthread_mutex_lock(&c->mu);
+    size_t n = atomic_load(&c->ntracked);
+    if (etcd3_written_revision(c, prefix) >= 0) {
+        rv = 0;
+    } else if (n == ETCD3_TRACKED_MAX) {
+        rv = -ENOSPC;
+    } else {
+        c->tracked[n].prefix = xstrdup(prefix);
+        c->tracked[n].len = strlen(prefix);
+        atomic_init(&c->tracked[n].revision, 0);
+        atomic_store_explicit(&c->ntracked, n + 1, memory_order_release);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return rv;
+}
+
+int64_t etcd3_written_revision(struct etcd3 *c, const char *prefix)
+{
+    size_t n = atomic_load_explicit(&c->ntracked, memory_order_acquire);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(c->tracked[i].prefix, prefix) == 0) {
+            return atomic_load(&c->tracked[i].revision);
+        }
+    }
+    return -1;
+}
+
+/* Records a completed write of key at revision in every tracked prefix holding key. */
+static void note_write(struct etcd3 *c, const char *key, int64_t revision)
+{
+    size_t n = atomic_load_explicit(&c->ntracked, memory_order_acquire);
+    for (size_t i = 0; i < n; i++) {
+        struct etcd3_tracked *t = &c->tracked[i];
+        if (strncmp(key, t->prefix, t->len) != 0) {
+            continue;
+        }
+        int64_t seen = atomic_load(&t->revision);
+        while (seen < revision && !atomic_compare_exchange_weak(&t->revision, &seen, revision)) {
+        }
+    }
 }
 
 /* ---- Requests ----------------------------------------------------------------------------- */
@@ -560,8 +620,10 @@ int etcd3_create(struct etcd3 *c, const char *key, const char *value, size_t len
     if (!json_is_true(json_object_get(answer, "succeeded"))) {
         return err_set(err, EEXIST, "create %.100s: the key already exists", key);
     }
+    int64_t written = header_revision(answer);
+    note_write(c, key, written);
     if (revision != NULL) {
-        *revision = header_revision(answer);
+        *revision = written;
     }
     return 0;
 }
@@ -583,8 +645,10 @@ int etcd3_update(struct etcd3 *c, const char *key, const char *value, size_t len
         return rv;
     }
     if (json_is_true(json_object_get(answer, "succeeded"))) {
+        int64_t written = header_revision(answer);
+        note_write(c, key, written);
         if (revision != NULL) {
-            *revision = header_revision(answer);
+            *revision = written;
         }
         return 0;
     }
@@ -646,8 +710,10 @@ int etcd3_delete(struct etcd3 *c, const char *key, int64_t expected_revision, in
     if (json_i64(result, "deleted") == 0 || prev == NULL) {
         return err_set(err, ENOENT, "delete %.100s: the key does not exist", key);
     }
+    int64_t written = header_revision(answer);
+    note_write(c, key, written);
     if (revision != NULL) {
-        *revision = header_revision(answer);
+        *revision = written;
     }
     if (deleted != NULL && kv_from_json(prev, deleted, err) < 0) {
         return err_wrap(err, "delete %.100s", key);

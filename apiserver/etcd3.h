@@ -97,6 +97,20 @@ int etcd3_lease_grant(struct etcd3 *c, int64_t ttl, int64_t *id, struct err *err
 int etcd3_compact_round(struct etcd3 *c, int64_t *last_version, int64_t *last_revision,
                         struct err *err) C8S_MUST_USE;
 
+/* ---- This client's own writes, for caches that must read them ---- */
+
+/* Starts tracking the writes (create, update, delete) this client makes under prefix (copied;
+ * at most ETCD3_TRACKED_MAX prefixes; registering one twice is a no-op). Register before the
+ * cache that relies on it first lists: a write that completed earlier is in that list. Returns
+ * 0, or -ENOSPC when the table is full. Thread-safe. */
+#define ETCD3_TRACKED_MAX 256
+int etcd3_track_writes(struct etcd3 *c, const char *prefix) C8S_MUST_USE;
+
+/* The highest revision of a write this client completed under a tracked prefix (0 when none
+ * yet), or -1 when prefix is not tracked. A cache that has reached this revision holds every
+ * write this process made there (read-your-writes). Thread-safe, lock-free. */
+int64_t etcd3_written_revision(struct etcd3 *c, const char *prefix);
+
 /* ---- Watch ---- */
 
 enum etcd3_event_type { ETCD3_PUT, ETCD3_DELETE };

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "admission_internal.h"
 #include "cleanup.h"
 #include "clock.h"
 #include "duration.h"
@@ -560,7 +561,7 @@ static void *reflector_main(void *data)
     return NULL;
 }
 
-static struct watchcache *cache_for(struct rest *r, const struct resource *res)
+static struct resource_cache *resource_cache_for(struct rest *r, const struct resource *res)
 {
     struct watch_caches *c = r->caches;
     char key[256];
@@ -572,6 +573,11 @@ static struct watchcache *cache_for(struct rest *r, const struct resource *res)
         rc->r = r;
         rc->res = res;
         rc->prefix = rest_list_prefix(res, "");
+        /* Before the first list, so that the admission reads below know which of this
+         * apiserver's writes the cache must have seen. */
+        if (etcd3_track_writes(r->storage, rc->prefix) != 0) {
+            LOG_W("watch cache: too many prefixes to track writes", "prefix=%s", rc->prefix);
+        }
         struct watchcache_config cfg = c->defaults;
         cfg.res = res;
         rc->cache = watchcache_new(&cfg);
@@ -586,7 +592,51 @@ static struct watchcache *cache_for(struct rest *r, const struct resource *res)
         keymap_put(c->by_resource, key, rc);
     }
     pthread_mutex_unlock(&c->mu);
-    return rc->cache;
+    return rc;
+}
+
+static struct watchcache *cache_for(struct rest *r, const struct resource *res)
+{
+    return resource_cache_for(r, res)->cache;
+}
+
+/* The objects under prefix (a key or a namespace's prefix) from res's cache when it is on,
+ * loaded and has seen every write this apiserver made to res; else NULL (read the store). */
+static json_t *fresh_items(struct rest *r, const struct resource *res, const char *prefix)
+{
+    if (r->caches == NULL) {
+        return NULL;
+    }
+    struct resource_cache *rc = resource_cache_for(r, res);
+    int64_t written = etcd3_written_revision(r->storage, rc->prefix);
+    if (written < 0) {
+        return NULL;
+    }
+    struct rest_selectors everything = {0};
+    int64_t revision = 0;
+    return watchcache_list(rc->cache, prefix, &everything, written, &revision);
+}
+
+json_t *rest_caches_namespace_items(struct rest *r, const struct resource *res, const char *ns)
+{
+    cleanup_free char *prefix = rest_list_prefix(res, ns);
+    return fresh_items(r, res, prefix);
+}
+
+json_t *rest_caches_get(struct rest *r, const struct resource *res, const char *ns,
+                        const char *name)
+{
+    cleanup_free char *key = rest_object_key(res, ns, name);
+    cleanup_json json_t *items = fresh_items(r, res, key);
+    size_t i;
+    json_t *obj;
+    json_array_foreach (items, i, obj) {
+        const char *n = rest_meta_str(obj, "name");
+        if (n != NULL && strcmp(n, name) == 0) {
+            return json_incref(obj);
+        }
+    }
+    return NULL;
 }
 
 static void resource_cache_free(void *value)

@@ -97,6 +97,12 @@ API_URL="http://127.0.0.1:$API_PORT"
     --initial-advertise-peer-urls "http://127.0.0.1:$PEER_PORT" \
     --initial-cluster "bench=http://127.0.0.1:$PEER_PORT" >"$WORK/store.log" 2>&1 &
 PIDS+=($!)
+# The apiserver exits when its storage does not answer at start: wait for the store first.
+deadline=$((SECONDS + 30))
+until curl -fsS -o /dev/null -X POST -d '{"key":"AA=="}' "$STORE_URL/v3/kv/range" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || { log "run.sh: c8s-store not answering; log tail:"; tail -n 20 "$WORK/store.log" >&2; exit 1; }
+    sleep 0.2
+done
 "$BIN_DIR/c8s-apiserver" --etcd-servers "$STORE_URL" --insecure-port "$API_PORT" \
     --etcd-compaction-interval 0 ${APISERVER_ARGS:-} >"$WORK/apiserver.log" 2>&1 &
 PIDS+=($!)

@@ -674,6 +674,39 @@ static void test_delete_guarded_and_unguarded(void **state)
     assert_int_equal(etcd3_delete(b->c, "/registry/delete/b", 0, NULL, NULL, NULL), -ENOENT);
 }
 
+static void test_written_revision_follows_this_clients_writes_under_tracked_prefixes(void **state)
+{
+    struct backend *b = *state;
+    assert_int_equal(etcd3_written_revision(b->c, "/registry/tracked/"), -1);
+    create_ok(b, "/registry/tracked/before", "untracked yet");
+    assert_int_equal(etcd3_track_writes(b->c, "/registry/tracked/"), 0);
+    assert_int_equal(etcd3_track_writes(b->c, "/registry/tracked/"), 0); /* twice: no-op */
+    assert_int_equal(etcd3_written_revision(b->c, "/registry/tracked/"), 0);
+
+    int64_t created = create_ok(b, "/registry/tracked/a", "v1");
+    assert_int_equal(etcd3_written_revision(b->c, "/registry/tracked/"), created);
+    create_ok(b, "/registry/trackedx/other", "not under the prefix");
+    assert_int_equal(etcd3_written_revision(b->c, "/registry/tracked/"), created);
+    assert_int_equal(etcd3_create(b->c, "/registry/tracked/a", "again", 5, 0, NULL, NULL), -EEXIST);
+    assert_int_equal(etcd3_written_revision(b->c, "/registry/tracked/"), created);
+
+    int64_t updated = 0;
+    assert_int_equal(
+        etcd3_update(b->c, "/registry/tracked/a", "v2", 2, created, 0, &updated, NULL, NULL), 0);
+    assert_int_equal(etcd3_written_revision(b->c, "/registry/tracked/"), updated);
+    assert_int_equal(
+        etcd3_update(b->c, "/registry/tracked/a", "v3", 2, created, 0, NULL, NULL, NULL),
+        -C8S_ECONFLICT); /* no write, no revision */
+    assert_int_equal(etcd3_written_revision(b->c, "/registry/tracked/"), updated);
+
+    int64_t deleted = 0;
+    assert_int_equal(etcd3_delete(b->c, "/registry/tracked/a", 0, &deleted, NULL, NULL), 0);
+    assert_true(deleted > updated);
+    assert_int_equal(etcd3_written_revision(b->c, "/registry/tracked/"), deleted);
+    assert_int_equal(etcd3_delete(b->c, "/registry/tracked/a", 0, NULL, NULL, NULL), -ENOENT);
+    assert_int_equal(etcd3_written_revision(b->c, "/registry/tracked/"), deleted);
+}
+
 static void test_lease_grant_gives_an_id_that_keys_carry(void **state)
 {
     struct backend *b = *state;
@@ -951,6 +984,7 @@ int main(void)
         cmocka_unit_test(test_create_twice_fails_with_eexist),
         cmocka_unit_test(test_update_with_a_stale_revision_conflicts_and_returns_the_current),
         cmocka_unit_test(test_delete_guarded_and_unguarded),
+        cmocka_unit_test(test_written_revision_follows_this_clients_writes_under_tracked_prefixes),
         cmocka_unit_test(test_lease_grant_gives_an_id_that_keys_carry),
         cmocka_unit_test(test_a_future_revision_is_too_large),
         cmocka_unit_test(test_compaction_rounds_compact_the_revision_recorded_the_round_before),
