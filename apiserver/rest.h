@@ -35,8 +35,7 @@ struct rest_options {
 
 /* storage is borrowed and must outlive the rest; options may be NULL (defaults). Returns NULL
  * with err filled when an option is invalid (a malformed range). */
-struct rest *rest_new(struct etcd3 *storage, const struct rest_options *options,
-                      struct err *err);
+struct rest *rest_new(struct etcd3 *storage, const struct rest_options *options, struct err *err);
 void rest_free(struct rest *r);
 
 /* Looks up a query parameter of the request (NULL when absent). */
