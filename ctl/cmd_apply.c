@@ -149,6 +149,7 @@ static json_t *annotated(const json_t *obj)
 struct run_state {
     const char *output;
     enum dry_run dry_run;
+    const struct run_files_opts *opts;
     json_t *collected; /* apply -o json|yaml: results in order (sorted keys) */
     size_t printed;
 };
@@ -269,6 +270,85 @@ static int apply_one(struct ctl *c, const struct manifest *m, struct run_state *
     return 0;
 }
 
+/* kubectl's words after a server-side apply conflict. */
+static const char CONFLICT_HELP[] =
+    "Please review the fields above--they currently have other managers. Here\n"
+    "are the ways you can resolve this warning:\n"
+    "* If you intend to manage all of these fields, please re-run the apply\n"
+    "  command with the `--force-conflicts` flag.\n"
+    "* If you do not intend to manage all of the fields, please edit your\n"
+    "  manifest to remove references to the fields that should keep their\n"
+    "  current managers.\n"
+    "* You may co-own fields by updating your manifest to match the existing\n"
+    "  value; in this case, you'll become the manager if the other manager(s)\n"
+    "  stop managing the field (remove it from their configuration).\n"
+    "See https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts";
+
+static int server_side_apply_one(struct ctl *c, const struct manifest *m, struct run_state *st)
+{
+    const struct mapper_resource *r = NULL;
+    const char *name = NULL;
+    cleanup_free char *display = NULL, *collection = NULL;
+    if (place(c, m, &r, &name, &display, &collection) != 0) {
+        return 1;
+    }
+    char *q = xstrdup("");
+    ctl_query_add(&q, "dryRun", st->dry_run == DRY_RUN_SERVER ? "All" : NULL);
+    ctl_query_add(&q, "fieldManager",
+                  st->opts->field_manager ? st->opts->field_manager : "kubectl");
+    ctl_query_add(&q, "fieldValidation", "Strict");
+    ctl_query_add(&q, "force", st->opts->force_conflicts ? "true" : "false");
+    cleanup_free char *path = xasprintf("%s/%s?%s", collection, name, q + 1);
+    free(q);
+    cleanup_free char *body = printers_json_compact(m->obj);
+    struct http_response resp = {0};
+    struct err e = {0};
+    if (ctl_request(c, "PATCH", path, CTL_ACCEPT_JSON, "application/apply-patch+yaml", body, &resp,
+                    &e) != 0) {
+        return ctl_transport_error(c, &e);
+    }
+    cleanup_json json_t *answer = json_loads(resp.body ? resp.body : "", 0, NULL);
+    int status = 0;
+    if (resp.status == 409 && strcmp(json_string_value(json_object_get(answer, "reason"))
+                                         ? json_string_value(json_object_get(answer, "reason"))
+                                         : "",
+                                     "Conflict") == 0) {
+        status = ctl_error(c, "%s\n%s", json_string_value(json_object_get(answer, "message")),
+                           CONFLICT_HELP);
+    } else if (resp.status < 200 || resp.status > 299) {
+        cleanup_free char *prefix = xasprintf("error when patching \"%s\": ", m->source);
+        char *line = ctl_api_error_text(&resp, prefix);
+        fprintf(c->errout, "%s\n", line);
+        free(line);
+        status = 1;
+    } else {
+        emit(c, st, answer ? answer : m->obj, display, "serverside-applied");
+    }
+    http_response_free(&resp);
+    return status;
+}
+
+static int replace_one(struct ctl *c, const struct manifest *m, struct run_state *st)
+{
+    const struct mapper_resource *r = NULL;
+    const char *name = NULL;
+    cleanup_free char *display = NULL, *collection = NULL;
+    if (place(c, m, &r, &name, &display, &collection) != 0) {
+        return 1;
+    }
+    cleanup_free char *path =
+        xasprintf("%s/%s?%sfieldManager=kubectl-replace&fieldValidation=Strict", collection, name,
+                  objects_dry_run_query(st->dry_run));
+    cleanup_free char *prefix = xasprintf("error when replacing \"%s\": ", m->source);
+    cleanup_json json_t *result = NULL;
+    if (st->dry_run != DRY_RUN_CLIENT &&
+        send_object(c, "PUT", path, "application/json", m->obj, prefix, &result) != 0) {
+        return 1;
+    }
+    emit(c, st, result ? result : m->obj, display, "replaced");
+    return 0;
+}
+
 static int create_one(struct ctl *c, const struct manifest *m, struct run_state *st)
 {
     enum dry_run dry_run = st->dry_run;
@@ -290,29 +370,33 @@ static int create_one(struct ctl *c, const struct manifest *m, struct run_state 
     return 0;
 }
 
-int ctl_run_files(struct ctl *c, const struct cli_strv *files, bool recursive, const char *output,
-                  bool apply, enum dry_run dry_run)
+int ctl_run_files(struct ctl *c, const struct cli_strv *files, const struct run_files_opts *o)
 {
+    const char *output = o->output;
+    bool apply = o->kind == RUN_APPLY || o->kind == RUN_SERVER_SIDE_APPLY;
     if (objects_check_output(c, output) != 0) {
         return 1;
     }
     struct manifest *ms = NULL;
     size_t n = 0;
-    if (objects_read(c, files, recursive, &ms, &n) != 0) {
+    if (objects_read(c, files, o->recursive, &ms, &n) != 0) {
         return 1;
     }
     if (n == 0) {
         objects_manifests_free(ms, n);
-        return ctl_error(c, "no objects passed to %s", apply ? "apply" : "create");
+        static const char *const verbs[] = {"create", "apply", "apply", "replace"};
+        return ctl_error(c, "no objects passed to %s", verbs[o->kind]);
     }
     if (ctl_discover(c) != 0) {
         objects_manifests_free(ms, n);
         return 1;
     }
     int status = 0;
-    struct run_state st = {output, dry_run, apply ? json_array() : NULL, 0};
+    struct run_state st = {output, o->dry_run, o, apply ? json_array() : NULL, 0};
+    static int (*const handlers[])(struct ctl *, const struct manifest *, struct run_state *) = {
+        create_one, apply_one, server_side_apply_one, replace_one};
     for (size_t i = 0; i < n; i++) {
-        int rc = apply ? apply_one(c, &ms[i], &st) : create_one(c, &ms[i], &st);
+        int rc = handlers[o->kind](c, &ms[i], &st);
         status = status || rc;
     }
     if (st.collected != NULL) {
@@ -326,7 +410,7 @@ int ctl_run_files(struct ctl *c, const struct cli_strv *files, bool recursive, c
 int cmd_apply(struct ctl *c, int argc, char **argv)
 {
     struct cli_strv files = {0}, args = {0};
-    bool recursive = false, server_side = false;
+    bool recursive = false, server_side = false, force_conflicts = false;
     const char *output = "", *validate = "strict", *field_manager = NULL, *dry_run_flag = "none";
     struct cli_flag flags[] = {
         {"dry-run", 0, CLI_STRING, &dry_run_flag, false},
@@ -334,16 +418,13 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
         {"recursive", 'R', CLI_BOOL, &recursive, false},
         {"output", 'o', CLI_STRING, &output, false},
         {"server-side", 0, CLI_BOOL, &server_side, false},
+        {"force-conflicts", 0, CLI_BOOL, &force_conflicts, false},
         {"validate", 0, CLI_STRING, &validate, false},
         {"field-manager", 0, CLI_STRING, &field_manager, false},
         {NULL, 0, CLI_STRING, NULL, false},
     };
     int status = 0;
     if (!ctl_parse(c, flags, argc, argv, &args, &status)) {
-        goto out;
-    }
-    if (server_side) {
-        status = ctl_error(c, "--server-side is not implemented by %s yet", c->prog);
         goto out;
     }
     if (files.n == 0) {
@@ -359,7 +440,52 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
         status = 1;
         goto out;
     }
-    status = ctl_run_files(c, &files, recursive, output, true, dry_run);
+    if (server_side && dry_run == DRY_RUN_CLIENT) {
+        status = ctl_error(c, "--dry-run=client doesn't work with --server-side (did you mean "
+                              "--dry-run=server instead?)");
+        goto out;
+    }
+    struct run_files_opts ro = {server_side ? RUN_SERVER_SIDE_APPLY : RUN_APPLY,
+                                recursive,
+                                output,
+                                dry_run,
+                                field_manager,
+                                force_conflicts};
+    status = ctl_run_files(c, &files, &ro);
+out:
+    cli_strv_free(&files);
+    cli_strv_free(&args);
+    return status;
+}
+
+int cmd_replace(struct ctl *c, int argc, char **argv)
+{
+    struct cli_strv files = {0}, args = {0};
+    bool recursive = false;
+    const char *output = "", *validate = "strict", *dry_run_flag = "none";
+    struct cli_flag flags[] = {
+        {"filename", 'f', CLI_STRING_SLICE, &files, false},
+        {"recursive", 'R', CLI_BOOL, &recursive, false},
+        {"output", 'o', CLI_STRING, &output, false},
+        {"validate", 0, CLI_STRING, &validate, false},
+        {"dry-run", 0, CLI_STRING, &dry_run_flag, false},
+        {NULL, 0, CLI_STRING, NULL, false},
+    };
+    int status = 0;
+    enum dry_run dry_run = DRY_RUN_NONE;
+    if (!ctl_parse(c, flags, argc, argv, &args, &status)) {
+        goto out;
+    }
+    if (files.n == 0) {
+        status = ctl_error(c, "must specify one of -f and -k");
+        goto out;
+    }
+    if (objects_dry_run(c, dry_run_flag, &dry_run) != 0) {
+        status = 1;
+        goto out;
+    }
+    struct run_files_opts ro = {RUN_REPLACE, recursive, output, dry_run, NULL, false};
+    status = ctl_run_files(c, &files, &ro);
 out:
     cli_strv_free(&files);
     cli_strv_free(&args);

@@ -378,7 +378,8 @@ int cmd_create(struct ctl *c, int argc, char **argv)
         } else if (objects_dry_run(c, o.dry_run_flag, &o.dry_run) != 0) {
             status = 1;
         } else {
-            status = ctl_run_files(c, &o.files, o.recursive, o.output, false, o.dry_run);
+            struct run_files_opts ro = {RUN_CREATE, o.recursive, o.output, o.dry_run, NULL, false};
+            status = ctl_run_files(c, &o.files, &ro);
         }
         goto out;
     }

@@ -54,7 +54,7 @@ static const struct command COMMANDS[] = {
     {"diff", cmd_not_implemented},
     {"apply", cmd_apply},
     {"patch", cmd_patch},
-    {"replace", cmd_not_implemented},
+    {"replace", cmd_replace},
     {"wait", cmd_not_implemented},
     {"kustomize", cmd_not_implemented},
     {"label", cmd_label},

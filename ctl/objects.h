@@ -75,10 +75,25 @@ const char *objects_dry_run_query(enum dry_run dry_run);
  * of its items (a List). Changes obj in place. */
 void objects_omit_managed_fields(json_t *obj);
 
-/* Shared by apply and create -f: reads the files and creates (or applies) each object,
- * continuing after failures as kubectl does; prints each result with output. Returns the exit
- * status. */
-int ctl_run_files(struct ctl *c, const struct cli_strv *files, bool recursive, const char *output,
-                  bool apply, enum dry_run dry_run);
+/* What ctl_run_files does with each object of the files. */
+enum run_kind {
+    RUN_CREATE,            /* POST (create -f) */
+    RUN_APPLY,             /* client-side apply */
+    RUN_SERVER_SIDE_APPLY, /* PATCH application/apply-patch+yaml */
+    RUN_REPLACE,           /* PUT (replace -f) */
+};
+
+struct run_files_opts {
+    enum run_kind kind;
+    bool recursive;
+    const char *output; /* "", name, json, yaml */
+    enum dry_run dry_run;
+    const char *field_manager; /* server-side apply's, NULL for "kubectl" */
+    bool force_conflicts;
+};
+
+/* Shared by apply, create -f and replace -f: reads the files and handles each object,
+ * continuing after failures as kubectl does; prints each result. Returns the exit status. */
+int ctl_run_files(struct ctl *c, const struct cli_strv *files, const struct run_files_opts *o);
 
 #endif

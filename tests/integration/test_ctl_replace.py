@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""c8sctl apply --server-side (apply patches, conflicts, --force-conflicts, --field-manager,
+dry runs) and replace -f against the real kubectl 1.32 (the harness of test_ctl_kubectl.py)."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import test_ctl_kubectl as harness  # noqa: E402
+from c8stest.runner import main  # noqa: E402
+
+APP = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+  labels: {app: app}
+spec:
+  replicas: REPLICAS
+  selector: {matchLabels: {app: app}}
+  template:
+    metadata: {labels: {app: app}}
+    spec:
+      containers:
+      - name: c
+        image: nginx:IMAGE
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings}
+data: {mode: fast}
+"""
+
+
+class ServerSideApplyAndReplace(harness.CtlDiffCase):
+    def write(self, name, image, replicas):
+        path = os.path.join(self.dir, name)
+        with open(path, "w") as f:
+            f.write(APP.replace("IMAGE", image).replace("REPLICAS", replicas))
+        return path
+
+    def test_server_side_apply_and_replace_match_kubectl(self):
+        self.twin_namespaces("ssa")
+        first = self.write("ssa1.yaml", "1", "1")
+        more = self.write("ssa2.yaml", "1", "2")
+        changed = self.write("ssa3.yaml", "2", "1")
+        for args in (["apply", "--server-side", "-f", first],
+                     ["apply", "--server-side", "-f", first],
+                     ["scale", "deploy", "app", "--replicas=3"],
+                     ["apply", "--server-side", "-f", more],
+                     ["apply", "--server-side", "-f", more, "--force-conflicts", "-o", "name"],
+                     ["apply", "--server-side", "-f", changed, "--dry-run=server"],
+                     ["apply", "--server-side", "-f", changed, "--dry-run=client"],
+                     ["apply", "--server-side", "-f", more, "-o", "yaml"],
+                     ["get", "deploy", "app", "-o", "yaml", "--show-managed-fields"],
+                     ["replace", "-f", first], ["replace", "-f", changed, "-o", "name"],
+                     ["replace", "-f", changed, "--dry-run=server", "-o", "yaml"],
+                     ["replace", "-f", "/nonexistent"], ["replace"],
+                     ["get", "deploy,cm", "-o", "yaml"]):
+            with self.subTest(args=args):
+                self.both(*args, twin="ssa")
+        self.both("-n", "nope", "replace", "-f", first)
+
+
+if __name__ == "__main__":
+    main()
