@@ -137,7 +137,7 @@ int apiserver_main(int argc, char **argv)
     const char *api_audiences = NULL;
     int64_t sa_max_expiration = 0;
     bool sa_extend_expiration = true;
-    int threads = 8;
+    int threads = 64;
     const char *service_cluster_ip_range = "10.0.0.0/24";
     const char *service_node_port_range = "30000-32767";
     const char *advertise_address = NULL;

@@ -302,29 +302,7 @@ static json_t *check_kind(const struct rest_call *call, const json_t *obj, int *
 
 json_t *rest_check_namespace(struct rest *r, const char *ns, int *code)
 {
-    const struct resource *nsres = resources_find("", "v1", "namespaces");
-    cleanup_free char *key = rest_object_key(nsres, NULL, ns);
-    struct etcd3_kv kv = {0};
-    struct err e = {0};
-    int rc = etcd3_get(r->storage, key, &kv, NULL, &e);
-    if (rc == -ENOENT) {
-        return rest_answer_status(code, status_not_found("", "namespaces", ns));
-    }
-    if (rc != 0) {
-        return rest_storage_failure(code, rc, &e, nsres, ns);
-    }
-    cleanup_json json_t *obj = rest_decode_stored(&kv);
-    etcd3_kv_free(&kv);
-    const char *phase = json_string_value(json_object_get(json_object_get(obj, "status"), "phase"));
-    if (phase != NULL && strcmp(phase, "Terminating") == 0) {
-        char *detail = xasprintf("unable to create new content in namespace %s because it is "
-                                 "being terminated",
-                                 ns);
-        json_t *s = status_forbidden("", "namespaces", ns, detail);
-        free(detail);
-        return rest_answer_status(code, s);
-    }
-    return NULL;
+    return admission_namespace_lifecycle(r, ns, code);
 }
 
 /* ---- Validation shared by create and update ---- */
