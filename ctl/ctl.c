@@ -3,6 +3,7 @@
  * headers, discovery, and the error lines of kubectl's cmdutil.CheckErr. */
 #include "ctl.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@ struct command {
 };
 
 static int cmd_not_implemented(struct ctl *c, int argc, char **argv);
+static int cmd_completion(struct ctl *c, int argc, char **argv);
 
 /* Every kubectl 1.32 command in the order kubectl adds them, which is the order of cobra's
  * "Did you mean this?" suggestions. */
@@ -59,7 +61,7 @@ static const struct command COMMANDS[] = {
     {"kustomize", cmd_not_implemented},
     {"label", cmd_label},
     {"annotate", cmd_annotate},
-    {"completion", cmd_not_implemented},
+    {"completion", cmd_completion},
     {"alpha", cmd_not_implemented},
     {"config", cmd_config},
     {"plugin", cmd_not_implemented},
@@ -607,6 +609,91 @@ static void print_root_help(struct ctl *c)
             fprintf(c->out, "  %s\n", COMMANDS[i].name);
         }
     }
+}
+
+/* The bash completion script: a self-contained function (not cobra's __complete protocol)
+ * that completes command names, resource types from discovery (`api-resources -o name`) and
+ * object names (`get TYPE -o name`), passing on the line's -n/--context/--kubeconfig. */
+static const char COMPLETION_BASH[] =
+    "# bash completion for %1$s (source it: source <(%1$s completion bash))\n"
+    "__%2$s_complete()\n"
+    "{\n"
+    "    local cur=\"${COMP_WORDS[COMP_CWORD]}\" cmd=\"\" type=\"\" i w\n"
+    "    local -a conn=()\n"
+    "    for ((i = 1; i < COMP_CWORD; i++)); do\n"
+    "        w=\"${COMP_WORDS[i]}\"\n"
+    "        case \"$w\" in\n"
+    "        -n|--namespace|--context|--kubeconfig|-s|--server)\n"
+    "            conn+=(\"$w\" \"${COMP_WORDS[i+1]}\"); ((i++)); continue ;;\n"
+    "        -o|--output|-l|--selector|-f|--filename|-c|--container)\n"
+    "            ((i++)); continue ;;\n"
+    "        -*) continue ;;\n"
+    "        esac\n"
+    "        if [[ -z \"$cmd\" ]]; then cmd=\"$w\"; elif [[ -z \"$type\" ]]; then type=\"$w\"; fi\n"
+    "    done\n"
+    "    if [[ -z \"$cmd\" ]]; then\n"
+    "        COMPREPLY=($(compgen -W \"%3$s\" -- \"$cur\"))\n"
+    "        return\n"
+    "    fi\n"
+    "    case \"$cmd\" in\n"
+    "    get|describe|delete|edit|label|annotate|patch|scale|expose|explain)\n"
+    "        if [[ -z \"$type\" ]]; then\n"
+    "            COMPREPLY=($(compgen -W \"$(%1$s \"${conn[@]}\" api-resources -o name 2>/dev/null"
+    " | sed 's/\\..*//')\" -- \"$cur\"))\n"
+    "        else\n"
+    "            COMPREPLY=($(compgen -W \"$(%1$s \"${conn[@]}\" get \"$type\" -o name 2>/dev/null"
+    " | sed 's|.*/||')\" -- \"$cur\"))\n"
+    "        fi ;;\n"
+    "    config)\n"
+    "        if [[ -z \"$type\" ]]; then\n"
+    "            COMPREPLY=($(compgen -W \"current-context get-contexts set-context use-context "
+    "view\" -- \"$cur\"))\n"
+    "        elif [[ \"$type\" == use-context ]]; then\n"
+    "            COMPREPLY=($(compgen -W \"$(%1$s config get-contexts -o name 2>/dev/null)\" -- "
+    "\"$cur\"))\n"
+    "        fi ;;\n"
+    "    create)\n"
+    "        [[ -z \"$type\" ]] && COMPREPLY=($(compgen -W \"clusterrole clusterrolebinding "
+    "configmap cronjob deployment job namespace role rolebinding secret service serviceaccount "
+    "token\" -- \"$cur\")) ;;\n"
+    "    esac\n"
+    "}\n"
+    "complete -o default -F __%2$s_complete %1$s\n";
+
+static int cmd_completion(struct ctl *c, int argc, char **argv)
+{
+    struct cli_strv args = {0};
+    int status = 0;
+    if (!ctl_parse(c, NULL, argc, argv, &args, &status)) {
+        cli_strv_free(&args);
+        return status;
+    }
+    if (args.n != 1) {
+        status = ctl_usage_error(c, "%s",
+                                 args.n == 0 ? "Shell not specified."
+                                             : "Too many arguments. Expected only the shell type.");
+    } else if (strcmp(args.v[0], "bash") != 0) {
+        status =
+            ctl_error(c, "completion for \"%s\" is not implemented by %s yet", args.v[0], c->prog);
+    } else {
+        char *words = xstrdup("");
+        for (size_t i = 0; i < NCOMMANDS; i++) {
+            if (COMMANDS[i].run != NULL && COMMANDS[i].run != cmd_not_implemented) {
+                char *more = xasprintf("%s%s%s", words, *words ? " " : "", COMMANDS[i].name);
+                free(words);
+                words = more;
+            }
+        }
+        char *ident = xstrdup(c->prog);
+        for (char *p = ident; *p; p++) {
+            *p = (isalnum((unsigned char)*p) || *p == '_') ? *p : '_';
+        }
+        fprintf(c->out, COMPLETION_BASH, c->prog, ident, words);
+        free(ident);
+        free(words);
+    }
+    cli_strv_free(&args);
+    return status;
 }
 
 /* Index of the first argument that is not a flag or a global flag's value, or -1. */
