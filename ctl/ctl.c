@@ -31,7 +31,7 @@ static const struct command COMMANDS[] = {
     {"set", cmd_not_implemented},
     {"explain", cmd_not_implemented},
     {"get", cmd_get},
-    {"edit", cmd_not_implemented},
+    {"edit", cmd_edit},
     {"delete", cmd_delete},
     {"rollout", cmd_not_implemented},
     {"scale", cmd_scale},

@@ -124,6 +124,7 @@ int cmd_run(struct ctl *c, int argc, char **argv);
 int cmd_expose(struct ctl *c, int argc, char **argv);
 int cmd_describe(struct ctl *c, int argc, char **argv);
 int cmd_replace(struct ctl *c, int argc, char **argv);
+int cmd_edit(struct ctl *c, int argc, char **argv);
 int cmd_version(struct ctl *c, int argc, char **argv);
 int cmd_api_resources(struct ctl *c, int argc, char **argv);
 int cmd_api_versions(struct ctl *c, int argc, char **argv);

@@ -62,6 +62,30 @@ class ServerSideApplyAndReplace(harness.CtlDiffCase):
                 self.both(*args, twin="ssa")
         self.both("-n", "nope", "replace", "-f", first)
 
+    def edit(self, editor, *args):
+        saved = os.environ.get("EDITOR")
+        os.environ["EDITOR"] = editor
+        try:
+            return self.both("edit", *args, twin="ssa")
+        finally:
+            if saved is None:
+                del os.environ["EDITOR"]
+            else:
+                os.environ["EDITOR"] = saved
+
+    def test_edit_patches_what_the_editor_changed(self):
+        self.twin_namespaces("ssa")
+        for ns in ("ssa-k", "ssa-c"):
+            self.run_one("kubectl", "-n", ns, "create", "configmap", "ed", "--from-literal=a=b")
+        self.edit("true", "cm", "ed")
+        self.edit("sed -i s/a:\\ b/a:\\ c/", "cm", "ed")
+        self.edit("sed -i s/^data/labels/", "cm/ed")
+        self.edit("true", "cm", "nope")
+        _, out, _ = self.both("get", "cm", "ed", "-o", "yaml", twin="ssa")
+        self.assertIn("a: c", out)
+        rc, _, _ = self.both("edit")
+        self.assertNotEqual(rc, 0)
+
 
 if __name__ == "__main__":
     main()
