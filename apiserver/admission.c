@@ -166,6 +166,10 @@ json_t *admission_mutate(struct rest *r, const struct admission_attributes *attr
         (error = admission_service_account_mutate(r, attrs, obj, code)) != NULL) {
         return error;
     }
+    if (is_core(attrs, "pods") &&
+        (error = admission_pod_defaults_mutate(r, attrs, obj, code)) != NULL) {
+        return error;
+    }
     if (is_core(attrs, "resourcequotas")) {
         return admission_quota_mutate_quota(r, attrs, obj, old);
     }

@@ -66,6 +66,11 @@ int admission_kubernetes_service_reconcile(struct rest *r, const char *const *ad
 
 /* ---- Pods: ServiceAccount and LimitRanger (admission_pod.c) ---- */
 
+/* Priority (spec.priority from the class; the system classes only) and
+ * DefaultTolerationSeconds (not-ready/unreachable tolerated for 300 s) on pod create. */
+json_t *admission_pod_defaults_mutate(struct rest *r, const struct admission_attributes *attrs,
+                                      json_t *pod, int *code);
+
 json_t *admission_service_account_mutate(struct rest *r, const struct admission_attributes *attrs,
                                          json_t *pod, int *code);
 /* The serviceaccount controller's stand-in: a `default` ServiceAccount in ns when missing. */

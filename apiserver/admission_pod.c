@@ -71,6 +71,114 @@ json_t *admission_service_account_mutate(struct rest *r, const struct admission_
                               status_forbidden("", "pods", rest_meta_str(pod, "name"), detail));
 }
 
+/* ---- Priority and DefaultTolerationSeconds ---- */
+
+/* The PriorityClasses every cluster has (scheduling.k8s.io is not served yet, so no others). */
+static const struct {
+    const char *name;
+    long long value;
+} system_priority_classes[] = {
+    {"system-node-critical", 2000001000},
+    {"system-cluster-critical", 2000000000},
+};
+
+/* Priority admission: spec.priority from spec.priorityClassName (0 without one, as with no
+ * globalDefault class) and preemptionPolicy PreemptLowerPriority; a priority the user wrote
+ * must agree. */
+static json_t *priority_mutate(json_t *pod, json_t *spec, int *code)
+{
+    const char *class_name = json_string_value(json_object_get(spec, "priorityClassName"));
+    long long value = 0;
+    if (class_name != NULL && class_name[0] != '\0') {
+        bool found = false;
+        for (size_t i = 0; i < sizeof system_priority_classes / sizeof system_priority_classes[0];
+             i++) {
+            if (strcmp(class_name, system_priority_classes[i].name) == 0) {
+                value = system_priority_classes[i].value;
+                found = true;
+            }
+        }
+        if (!found) {
+            cleanup_free char *detail =
+                xasprintf("no PriorityClass with name %s was found", class_name);
+            return rest_answer_status(
+                code, status_forbidden("", "pods", rest_meta_str(pod, "name"), detail));
+        }
+    }
+    json_t *given = json_object_get(spec, "priority");
+    if (json_is_integer(given) && json_integer_value(given) != value) {
+        cleanup_free char *detail =
+            xasprintf("the integer value of priority (%lld) must not be provided in pod spec; "
+                      "priority admission controller computed %lld from the given PriorityClass "
+                      "name",
+                      (long long)json_integer_value(given), value);
+        return rest_answer_status(code,
+                                  status_forbidden("", "pods", rest_meta_str(pod, "name"), detail));
+    }
+    json_object_set_new(spec, "priority", json_integer(value));
+    if (json_object_get(spec, "preemptionPolicy") == NULL) {
+        json_object_set_new(spec, "preemptionPolicy", json_string("PreemptLowerPriority"));
+    }
+    return NULL;
+}
+
+/* Whether a toleration already covers key's NoExecute taint. */
+static bool tolerates(const json_t *tolerations, const char *key)
+{
+    size_t i;
+    json_t *t;
+    json_array_foreach (tolerations, i, t) {
+        const char *k = json_string_value(json_object_get(t, "key"));
+        const char *effect = json_string_value(json_object_get(t, "effect"));
+        const char *op = json_string_value(json_object_get(t, "operator"));
+        bool key_ok = (k != NULL && strcmp(k, key) == 0) ||
+                      ((k == NULL || k[0] == '\0') && op != NULL && strcmp(op, "Exists") == 0);
+        bool effect_ok = effect == NULL || effect[0] == '\0' || strcmp(effect, "NoExecute") == 0;
+        if (key_ok && effect_ok) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* DefaultTolerationSeconds: pods tolerate not-ready and unreachable nodes for 300 s. */
+static void default_toleration_seconds(json_t *spec)
+{
+    static const char *const keys[] = {"node.kubernetes.io/not-ready",
+                                       "node.kubernetes.io/unreachable"};
+    json_t *tolerations = json_object_get(spec, "tolerations");
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (tolerates(tolerations, keys[i])) {
+            continue;
+        }
+        if (!json_is_array(tolerations)) {
+            tolerations = json_array();
+            json_object_set_new(spec, "tolerations", tolerations);
+        }
+        json_array_append_new(tolerations,
+                              json_pack("{s:s,s:s,s:s,s:i}", "key", keys[i], "operator", "Exists",
+                                        "effect", "NoExecute", "tolerationSeconds", 300));
+    }
+}
+
+json_t *admission_pod_defaults_mutate(struct rest *r, const struct admission_attributes *attrs,
+                                      json_t *pod, int *code)
+{
+    if (attrs->operation != ADMISSION_CREATE || attrs->subresource[0] != '\0') {
+        return NULL;
+    }
+    json_t *spec = json_object_get(pod, "spec");
+    if (!json_is_object(spec)) {
+        return NULL; /* validation answers */
+    }
+    json_t *error = priority_mutate(pod, spec, code);
+    if (error != NULL) {
+        return error;
+    }
+    default_toleration_seconds(spec);
+    return NULL;
+}
+
 int admission_ensure_default_service_account(struct rest *r, const char *ns, struct err *err)
 {
     const struct resource *res = resources_find("", "v1", "serviceaccounts");

@@ -97,6 +97,26 @@ class AdmissionTest(unittest.TestCase):
 
     # ------------------------------------------------------------------------------------
 
+    def test_pods_get_priority_and_default_toleration_seconds(self):
+        self.kubectl("create", "namespace", "prio")
+        self.kubectl("run", "plain", "-n", "prio", "--image=busybox")
+        spec = self.json_of("get", "pod", "plain", "-n", "prio")["spec"]
+        self.assertEqual(spec["priority"], 0)
+        self.assertEqual(spec["preemptionPolicy"], "PreemptLowerPriority")
+        self.assertEqual(sorted(t["key"] for t in spec["tolerations"]),
+                         ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"])
+        self.assertTrue(all(t["tolerationSeconds"] == 300 and t["effect"] == "NoExecute"
+                            for t in spec["tolerations"]))
+        self.kubectl("run", "critical", "-n", "prio", "--image=busybox",
+                     '--overrides={"spec":{"priorityClassName":"system-node-critical"}}')
+        self.assertEqual(self.json_of("get", "pod", "critical", "-n", "prio")["spec"]["priority"],
+                         2000001000)
+        gold = self.kubectl("run", "gold", "-n", "prio", "--image=busybox",
+                            '--overrides={"spec":{"priorityClassName":"gold"}}', check=False)
+        self.assertEqual(gold.returncode, 1)
+        self.assertIn('Error from server (Forbidden): pods "gold" is forbidden: no PriorityClass '
+                      'with name gold was found', gold.stderr)
+
     def test_kubernetes_service_has_the_first_ip_and_endpoints_list_every_apiserver(self):
         out = self.kubectl("get", "svc", "kubernetes").stdout
         self.assertRegex(out, r"kubernetes\s+ClusterIP\s+10\.0\.0\.1\s+<none>\s+443/TCP")
