@@ -807,7 +807,7 @@ static json_t *conflict_status(json_t *conflicts /* [[label, path], ...] */)
             }
         }
         free(labels);
-        message = steal_ptr(text);
+        message = steal_ptr(&text);
     }
     json_t *status = status_new(409, "Conflict", message, NULL, NULL, NULL);
     json_t *details = json_object_get(status, "details");

@@ -101,6 +101,21 @@ class ServerSideApply(unittest.TestCase):
         self.assertNotIn(("kubectl-patch", "Update"), self.managers(obj),
                          "a manager left with no fields is dropped")
 
+    def test_several_conflicts_are_listed_by_manager(self):
+        manifest = DEPLOYMENT.replace("web", "crowded")
+        self.kubectl("apply", "--server-side", "-f", "-", stdin=manifest)
+        self.kubectl("scale", "deploy", "crowded", "--replicas=4")
+        changed = manifest.replace("nginx:1.25", "nginx:1.26").replace("replicas: 2",
+                                                                         "replicas: 3")
+        done = self.kubectl("apply", "--server-side", "--field-manager=other", "-f", "-",
+                            stdin=changed, check=False)
+        self.assertEqual(done.returncode, 1, done.stderr)
+        self.assertIn("error: Apply failed with 2 conflicts: conflicts with \"kubectl\":\n"
+                      "- .spec.template.spec.containers[name=\"nginx\"].image\n"
+                      "conflicts with \"kubectl\" with subresource \"scale\" using apps/v1:\n"
+                      "- .spec.replicas", done.stderr)
+        self.assertEqual(self.kubectl("get", "--raw", "/readyz").stdout, "ok")
+
     def test_fields_the_applier_drops_are_removed(self):
         manifest = DEPLOYMENT.replace("web", "shrinking")
         self.kubectl("apply", "--server-side", "-f", "-", stdin=manifest)
