@@ -364,7 +364,11 @@ static int label_or_annotate(struct ctl *c, int argc, char **argv, bool labels)
         cleanup_free char *display = objects_display(targets[i].r, targets[i].name);
         const char *verb = labels ? "labeled" : "annotated";
         if (json_object_size(changes) == 0) {
-            verb = labels ? "not labeled" : "not annotated";
+            /* kubectl gives an object without the map an empty one, which differs from what it
+             * read (the server drops empty maps), so it reports a change. */
+            if (current != NULL) {
+                verb = labels ? "not labeled" : "not annotated";
+            }
         } else {
             cleanup_json json_t *patch = json_pack("{s:{s:O}}", "metadata", field, changes);
             cleanup_free char *body = printers_json_compact(patch);
