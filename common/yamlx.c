@@ -1097,7 +1097,9 @@ static int read_node(struct loader *l, json_t **out, size_t *nodes)
     if (rv < 0) {
         return rv;
     }
-    if (anchor != SIZE_MAX) {
+    /* An anchor redefined inside its own node keeps the inner definition: go-yaml registers
+     * an anchor when its node starts, so the later one wins. */
+    if (anchor != SIZE_MAX && !l->anchors[anchor].done) {
         struct anchor *a = &l->anchors[anchor];
         a->done = true;
         a->value = json_incref(v);

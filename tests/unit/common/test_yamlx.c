@@ -136,6 +136,14 @@ static const char manifest_scalars_spec[] =
     "\"k6\", \"d2\": 5, \"d3\": \"2001-12-14\", \"d4\": \"12\", \"d5\": \"hello\", \"d6\": "
     "\"12\"}\n";
 
+static void test_anchor_redefined_inside_its_own_node_keeps_the_inner_one(void **state)
+{
+    (void)state;
+    /* go-yaml registers an anchor when its node starts: the inner definition wins. */
+    assert_loads("other: &o\n er: &o\n  r: 30\nuse: *o\n",
+                 "{\"other\":{\"er\":{\"r\":30}},\"use\":{\"r\":30}}");
+}
+
 static void test_load_types_scalars_as_kubectl_does(void **state)
 {
     struct err err = {0};
@@ -595,6 +603,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_types_scalars_as_kubectl_does),
+        cmocka_unit_test(test_anchor_redefined_inside_its_own_node_keeps_the_inner_one),
         cmocka_unit_test(test_load_reads_block_scalars_quotes_and_flow_style),
         cmocka_unit_test(test_load_expands_anchors_aliases_and_merge_keys_as_go_yaml_v2),
         cmocka_unit_test(test_load_turns_keys_into_strings_and_lets_the_last_duplicate_win),
