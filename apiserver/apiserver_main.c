@@ -241,23 +241,29 @@ int apiserver_main(int argc, char **argv)
         flags_free(&fs);
         return 1;
     }
+    /* Everything made below is freed at `out`, in reverse order; each free takes NULL. */
+    int status = 1;
+    const char *failed_what = "";
+    struct etcd3 *storage = NULL;
+    struct satoken_signer *signer = NULL;
+    struct authn *authn = NULL;
+    struct authz_chain *authz = NULL;
+    struct rest *rest = NULL;
+    struct policy_cache *policy = NULL;
+    struct apiserver *server = NULL;
+
     struct etcd3_config scfg = {.endpoints = etcd_servers,
                                 .ca_file = etcd_cafile,
                                 .cert_file = etcd_certfile,
                                 .key_file = etcd_keyfile};
-    struct etcd3 *storage = etcd3_new(&scfg, &e);
-    if (storage == NULL) {
-        fprintf(stderr, "c8s-apiserver: %s\n", e.msg);
-        flags_free(&fs);
-        return 1;
+    if ((storage = etcd3_new(&scfg, &e)) == NULL) {
+        goto out;
     }
     if (flags_changed(&fs, "secure-port") && secure_port > 0 &&
         (tls_cert_file == NULL || tls_key_file == NULL)) {
-        fprintf(stderr, "c8s-apiserver: --secure-port needs --tls-cert-file and "
-                        "--tls-private-key-file\n");
-        etcd3_free(storage);
-        flags_free(&fs);
-        return 2;
+        err_set(&e, EINVAL, "--secure-port needs --tls-cert-file and --tls-private-key-file");
+        status = 2;
+        goto out;
     }
     struct satoken_config sa_cfg = {.signing_key_file = sa_signing_key_file,
                                     .api_audiences = api_audiences,
@@ -265,34 +271,23 @@ int apiserver_main(int argc, char **argv)
                                     .extend_expiration = sa_extend_expiration,
                                     .storage = storage};
     bool sa_failed = false;
-    struct satoken_signer *signer = token_signer_from_flags(argc, argv, &sa_cfg, &e, &sa_failed);
+    signer = token_signer_from_flags(argc, argv, &sa_cfg, &e, &sa_failed);
     if (sa_failed) {
-        fprintf(stderr, "c8s-apiserver: %s\n", e.msg);
-        etcd3_free(storage);
-        flags_free(&fs);
-        return 1;
+        goto out;
     }
     struct authn_config authn_cfg = {
         .token_auth_file = token_auth_file, .anonymous = anonymous_auth, .sa_tokens = signer};
-    struct authn *authn = authn_new(&authn_cfg, &e);
-    if (authn == NULL) {
-        fprintf(stderr, "c8s-apiserver: %s\n", e.msg);
-        satoken_signer_free(signer);
-        etcd3_free(storage);
-        flags_free(&fs);
-        return 1;
+    if ((authn = authn_new(&authn_cfg, &e)) == NULL) {
+        goto out;
     }
-    bool rbac = authz_mode_has(authorization_mode, "RBAC");
-    struct authz_chain *authz = authz_chain_new(authorization_mode, NULL, storage, &e);
-    if (authz == NULL) {
-        fprintf(stderr, "c8s-apiserver: --authorization-mode: %s\n", e.msg);
-        authn_free(authn);
-        satoken_signer_free(signer);
-        etcd3_free(storage);
-        flags_free(&fs);
-        return 2;
+    /* The chain is checked now and built again with the RBAC policy once it runs. */
+    if ((authz = authz_chain_new(authorization_mode, NULL, storage, &e)) == NULL) {
+        failed_what = "--authorization-mode: ";
+        status = 2;
+        goto out;
     }
-    authz_chain_free(authz); /* checked now; built again with the policy below */
+    authz_chain_free(authz);
+    authz = NULL;
     if (advertise_address == NULL) {
         advertise_address =
             strcmp(secure_bind_address, "0.0.0.0") == 0 ? "127.0.0.1" : secure_bind_address;
@@ -304,23 +299,13 @@ int apiserver_main(int argc, char **argv)
                                      .disable_admission_plugins = disable_admission_plugins,
                                      .watch_cache = watch_cache,
                                      .token_signer = signer};
-    struct rest *rest = rest_new(storage, &rest_opts, &e);
-    if (rest == NULL) {
-        fprintf(stderr, "c8s-apiserver: %s\n", e.msg);
-        authn_free(authn);
-        satoken_signer_free(signer);
-        etcd3_free(storage);
-        flags_free(&fs);
-        return 2;
+    if ((rest = rest_new(storage, &rest_opts, &e)) == NULL) {
+        status = 2;
+        goto out;
     }
     if (rest_bootstrap(rest, &e) != 0) {
-        fprintf(stderr, "c8s-apiserver: cannot reach storage: %s\n", e.msg);
-        rest_free(rest);
-        authn_free(authn);
-        satoken_signer_free(signer);
-        etcd3_free(storage);
-        flags_free(&fs);
-        return 1;
+        failed_what = "cannot reach storage: ";
+        goto out;
     }
 
     /* Signals go to a sigwait below, not to the worker threads. */
@@ -330,15 +315,10 @@ int apiserver_main(int argc, char **argv)
     sigaddset(&stop_signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 
-    struct policy_cache *policy = NULL;
-    if (rbac && (policy = policy_cache_start(storage, &e)) == NULL) {
-        fprintf(stderr, "c8s-apiserver: RBAC policy: %s\n", e.msg);
-        rest_free(rest);
-        authn_free(authn);
-        satoken_signer_free(signer);
-        etcd3_free(storage);
-        flags_free(&fs);
-        return 1;
+    if (authz_mode_has(authorization_mode, "RBAC") &&
+        (policy = policy_cache_start(storage, &e)) == NULL) {
+        failed_what = "RBAC policy: ";
+        goto out;
     }
     authz = authz_chain_new(authorization_mode, policy, storage, &e);
     struct apiserver_config acfg = {.bind_address = bind_address,
@@ -354,17 +334,8 @@ int apiserver_main(int argc, char **argv)
                                     .threads = (unsigned)threads,
                                     .storage = storage,
                                     .rest = rest};
-    struct apiserver *server = apiserver_start(&acfg, &e);
-    if (server == NULL) {
-        fprintf(stderr, "c8s-apiserver: %s\n", e.msg);
-        policy_cache_stop(policy);
-        authz_chain_free(authz);
-        rest_free(rest);
-        authn_free(authn);
-        satoken_signer_free(signer);
-        etcd3_free(storage);
-        flags_free(&fs);
-        return 1;
+    if ((server = apiserver_start(&acfg, &e)) == NULL) {
+        goto out;
     }
     struct compactor compactor = {.storage = storage, .interval_ns = compaction_interval};
     pthread_mutex_init(&compactor.mu, NULL);
@@ -388,6 +359,14 @@ int apiserver_main(int argc, char **argv)
         pthread_mutex_unlock(&compactor.mu);
         pthread_join(compactor_thread, NULL);
     }
+    pthread_mutex_destroy(&compactor.mu);
+    pthread_cond_destroy(&compactor.cond);
+    status = 0;
+
+out:
+    if (status != 0) {
+        fprintf(stderr, "c8s-apiserver: %s%s\n", failed_what, e.msg);
+    }
     apiserver_stop(server);
     policy_cache_stop(policy);
     rest_free(rest);
@@ -395,9 +374,7 @@ int apiserver_main(int argc, char **argv)
     authz_chain_free(authz);
     satoken_signer_free(signer);
     etcd3_free(storage);
-    pthread_mutex_destroy(&compactor.mu);
-    pthread_cond_destroy(&compactor.cond);
     flags_free(&fs);
     http_global_cleanup();
-    return 0;
+    return status;
 }
