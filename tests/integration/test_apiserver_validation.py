@@ -8,68 +8,34 @@ defaults and the status a create resets them to.
 
 import json
 import os
-import shutil
-import subprocess
 import sys
 import unittest
-import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-from c8stest import (Cluster, Process, c8s_store_binary, free_port,  # noqa: E402
-                     make_temp_dir, remove_temp_dir, wait_for)
+from c8stest.apiserver import LocalApiserver, missing_for_kubectl_tests  # noqa: E402
 from c8stest.runner import main  # noqa: E402
-
-
-def apiserver_binary():
-    path = os.path.join(os.environ.get("C8S_BIN_DIR", ""), "c8s-apiserver")
-    return path if os.access(path, os.X_OK) else None
 
 
 class ValidationTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        if apiserver_binary() is None or c8s_store_binary() is None:
-            raise unittest.SkipTest("c8s-apiserver or c8s-store is not built")
-        if shutil.which("kubectl") is None:
-            raise unittest.SkipTest("kubectl is not installed")
-        cls.dir = make_temp_dir("c8stest-validation-")
-        cls.store = Cluster("c8s-store", 1).start()
-        cls.port = free_port()
-        cls.server = f"http://127.0.0.1:{cls.port}"
-        cls.apiserver = Process("c8s-apiserver", [
-            apiserver_binary(), "--etcd-servers", cls.store.members[0].client_url,
-            "--insecure-port", str(cls.port), "--etcd-compaction-interval", "0"],
-            os.path.join(cls.dir, "apiserver.log")).start()
-
-        def ready():
-            if not cls.apiserver.is_running():
-                raise AssertionError("c8s-apiserver exited:\n" + cls.apiserver.log_text(30))
-            try:
-                with urllib.request.urlopen(cls.server + "/readyz", timeout=2) as r:
-                    return r.status == 200
-            except OSError:
-                return False
-        wait_for(ready, 30.0, what="c8s-apiserver ready")
+        reason = missing_for_kubectl_tests()
+        if reason:
+            raise unittest.SkipTest(reason)
+        cls.api = LocalApiserver().start()
+        cls.server = cls.api.server
 
     @classmethod
     def tearDownClass(cls):
-        cls.apiserver.stop()
-        cls.store.close()
-        remove_temp_dir(cls.dir)
+        cls.api.stop()
 
     def current_logs(self):
-        return self.apiserver.log_text(40)
+        return self.api.process.log_text(40)
 
     def kubectl(self, *args, check=True, stdin=None):
-        env = dict(os.environ, HOME=self.dir, KUBECONFIG=os.path.join(self.dir, "none"))
-        done = subprocess.run(["kubectl", "--server", self.server, "--cache-dir",
-                               os.path.join(self.dir, "cache"), *args],
-                              capture_output=True, text=True, timeout=30, env=env, input=stdin)
-        if check and done.returncode != 0:
-            self.fail(f"kubectl {' '.join(args)} exited {done.returncode}: {done.stderr}")
-        return done
+        return self.api.kubectl(*args, check=check, stdin=stdin)
 
     def json_of(self, *args):
         return json.loads(self.kubectl(*args, "-o", "json").stdout)
