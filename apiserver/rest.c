@@ -19,6 +19,7 @@
 #include "jpatch.h"
 #include "k8stime.h"
 #include "log.h"
+#include "podstream.h"
 #include "rest_delete.h"
 #include "rest_internal.h"
 #include "satoken.h"
@@ -1166,6 +1167,10 @@ static json_t *serve_subresource(struct rest *r, const struct rest_call *call, i
     }
     if (strcmp(sub, "token") == 0) {
         return satoken_request(r, call, code);
+    }
+    if (strcmp(sub, "log") == 0 || strcmp(sub, "exec") == 0 || strcmp(sub, "attach") == 0 ||
+        strcmp(sub, "portforward") == 0) {
+        return podstream_serve(r, call, code);
     }
     return rest_answer_status(code, status_method_not_allowed());
 }

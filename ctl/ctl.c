@@ -19,7 +19,6 @@ struct command {
     int (*run)(struct ctl *c, int argc, char **argv);
 };
 
-static int cmd_not_implemented(struct ctl *c, int argc, char **argv);
 static int cmd_completion(struct ctl *c, int argc, char **argv);
 
 /* Every kubectl 1.32 command in the order kubectl adds them, which is the order of cobra's
@@ -28,36 +27,36 @@ static const struct command COMMANDS[] = {
     {"create", cmd_create},
     {"expose", cmd_expose},
     {"run", cmd_run},
-    {"set", cmd_not_implemented},
-    {"explain", cmd_not_implemented},
+    {"set", cmd_set},
+    {"explain", cmd_explain},
     {"get", cmd_get},
     {"edit", cmd_edit},
     {"delete", cmd_delete},
-    {"rollout", cmd_not_implemented},
+    {"rollout", cmd_rollout},
     {"scale", cmd_scale},
-    {"autoscale", cmd_not_implemented},
+    {"autoscale", cmd_autoscale},
     {"certificate", cmd_not_implemented},
     {"cluster-info", cmd_cluster_info},
-    {"top", cmd_not_implemented},
-    {"cordon", cmd_not_implemented},
-    {"uncordon", cmd_not_implemented},
-    {"drain", cmd_not_implemented},
-    {"taint", cmd_not_implemented},
+    {"top", cmd_top},
+    {"cordon", cmd_cordon},
+    {"uncordon", cmd_uncordon},
+    {"drain", cmd_drain},
+    {"taint", cmd_taint},
     {"describe", cmd_describe},
-    {"logs", cmd_not_implemented},
-    {"attach", cmd_not_implemented},
-    {"exec", cmd_not_implemented},
-    {"port-forward", cmd_not_implemented},
+    {"logs", cmd_logs},
+    {"attach", cmd_attach},
+    {"exec", cmd_exec},
+    {"port-forward", cmd_port_forward},
     {"proxy", cmd_not_implemented},
     {"cp", cmd_not_implemented},
     {"auth", cmd_auth},
     {"debug", cmd_not_implemented},
-    {"events", cmd_not_implemented},
+    {"events", cmd_events},
     {"diff", cmd_not_implemented},
     {"apply", cmd_apply},
     {"patch", cmd_patch},
     {"replace", cmd_replace},
-    {"wait", cmd_not_implemented},
+    {"wait", cmd_wait},
     {"kustomize", cmd_not_implemented},
     {"label", cmd_label},
     {"annotate", cmd_annotate},
@@ -73,7 +72,7 @@ static const struct command COMMANDS[] = {
 };
 #define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 
-static int cmd_not_implemented(struct ctl *c, int argc, char **argv)
+int cmd_not_implemented(struct ctl *c, int argc, char **argv)
 {
     (void)argc;
     (void)argv;
@@ -390,7 +389,7 @@ int ctl_connect(struct ctl *c)
                                 "(e.g. 1s | 2m | 3h)");
         }
     }
-    struct http_config cfg = {
+    c->http_cfg = (struct http_config){
         .base_url = kc->server,
         .ca_file = kc->ca_file,
         .ca_pem = (const char *)kc->ca_data,
@@ -405,7 +404,7 @@ int ctl_connect(struct ctl *c)
         .user_agent = "c8sctl/" CTL_VERSION " (linux/amd64) c8s",
         .retry = {.max_attempts = 1},
     };
-    c->http = http_client_new(&cfg, &e);
+    c->http = http_client_new(&c->http_cfg, &e);
     if (c->http == NULL) {
         return ctl_error(c, "%s", e.msg);
     }

@@ -46,6 +46,7 @@ struct ctl {
     struct kubeconfig kc;
     bool kc_ready;
     struct http_client *http;
+    struct http_config http_cfg; /* what c->http was made from (strings borrowed from c->kc) */
     struct mapper mapper;
     bool mapper_ready;
     const char *ns; /* the effective namespace: -n, else the context's, else "default" */
@@ -111,6 +112,9 @@ char *ctl_query_escape(const char *s);
 void ctl_query_add(char **query, const char *key, const char *value);
 
 /* ---- Commands (each returns the exit status) ---- */
+
+/* kubectl commands c8sctl does not have yet: "error: "<cmd>" is not implemented by c8sctl yet". */
+int cmd_not_implemented(struct ctl *c, int argc, char **argv);
 int cmd_config(struct ctl *c, int argc, char **argv);
 int cmd_get(struct ctl *c, int argc, char **argv);
 int cmd_apply(struct ctl *c, int argc, char **argv);
@@ -130,5 +134,20 @@ int cmd_api_resources(struct ctl *c, int argc, char **argv);
 int cmd_api_versions(struct ctl *c, int argc, char **argv);
 int cmd_cluster_info(struct ctl *c, int argc, char **argv);
 int cmd_auth(struct ctl *c, int argc, char **argv);
+int cmd_set(struct ctl *c, int argc, char **argv);
+int cmd_explain(struct ctl *c, int argc, char **argv);
+int cmd_rollout(struct ctl *c, int argc, char **argv);
+int cmd_autoscale(struct ctl *c, int argc, char **argv);
+int cmd_top(struct ctl *c, int argc, char **argv);
+int cmd_cordon(struct ctl *c, int argc, char **argv);
+int cmd_uncordon(struct ctl *c, int argc, char **argv);
+int cmd_drain(struct ctl *c, int argc, char **argv);
+int cmd_taint(struct ctl *c, int argc, char **argv);
+int cmd_logs(struct ctl *c, int argc, char **argv);
+int cmd_attach(struct ctl *c, int argc, char **argv);
+int cmd_exec(struct ctl *c, int argc, char **argv);
+int cmd_port_forward(struct ctl *c, int argc, char **argv);
+int cmd_events(struct ctl *c, int argc, char **argv);
+int cmd_wait(struct ctl *c, int argc, char **argv);
 
 #endif

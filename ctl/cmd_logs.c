@@ -1,0 +1,7 @@
+/* Placeholder until the command is written. */
+#include "ctl.h"
+
+int cmd_logs(struct ctl *c, int argc, char **argv)
+{
+    return cmd_not_implemented(c, argc, argv);
+}
