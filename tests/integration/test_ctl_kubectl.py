@@ -127,7 +127,7 @@ users:
         if ns:
             # whole names only: the temp dir (c8stest-ctl-k0b...) may start like a namespace
             text = re.sub(r"\b" + re.escape(ns) + r"\b", "ctl-X", text)
-        text = re.sub(r"(uid|resourceVersion|creationTimestamp)(\"?: ?)\"?[^\s\",]+\"?",
+        text = re.sub(r"(uid|resourceVersion|creationTimestamp|time)(\"?: ?)\"?[^\s\",]+\"?",
                       r"\1\2<x>", text)
         # allocated service addresses and node ports differ between the twins
         text = re.sub(r"\b10\.0\.\d+\.\d+\b", "<ip>", text)

@@ -53,6 +53,10 @@ class ServerSideApplyAndReplace(harness.CtlDiffCase):
                      ["apply", "--server-side", "-f", changed, "--dry-run=server"],
                      ["apply", "--server-side", "-f", changed, "--dry-run=client"],
                      ["apply", "--server-side", "-f", more, "-o", "yaml"],
+                     # another manager: conflicts on the image and the replicas, then forced
+                     ["apply", "--server-side", "--field-manager=me", "-f", changed],
+                     ["apply", "--server-side", "--field-manager=me", "-f", changed,
+                      "--force-conflicts"],
                      ["get", "deploy", "app", "-o", "yaml", "--show-managed-fields"],
                      ["replace", "-f", first], ["replace", "-f", changed, "-o", "name"],
                      ["replace", "-f", changed, "--dry-run=server", "-o", "yaml"],
