@@ -832,7 +832,7 @@ struct apply_request {
 static json_t *apply_to(const struct rest_call *call, const json_t *live,
                         const struct apply_request *req, json_t **error, int *code)
 {
-    const struct resource *res = call->resource;
+    const struct resource *res = rest_served_resource(call); /* entries name the applier's */
     const char *subresource = call->info->subresource;
     cleanup_json json_t *config_view = tracked_view(req->config, subresource);
     cleanup_json json_t *config_set = json_object();
@@ -929,7 +929,10 @@ static json_t *mutate_apply(const struct rest_call *call, const json_t *current,
                             json_t **error, int *code)
 {
     const struct apply_request *req = data;
-    json_t *out = apply_to(call, current, req, error, code);
+    /* The applier's configuration is in the version it speaks: merge there (convert.h). */
+    cleanup_json json_t *live = rest_to_served(call, current);
+    cleanup_json json_t *merged = apply_to(call, live, req, error, code);
+    json_t *out = merged != NULL ? rest_from_served(call, merged) : NULL;
     if (out != NULL) {
         /* Optimistic concurrency only when the applier names a version. */
         if (json_object_get(json_object_get(req->config, "metadata"), "resourceVersion") == NULL) {
@@ -1002,10 +1005,11 @@ json_t *apply_patch(struct rest *r, const struct rest_call *call, int *code)
         /* Apply to nothing creates: the applier owns every field it sent. */
         cleanup_json json_t *empty = json_pack("{s:{s:[]}}", "metadata", "managedFields");
         json_t *error = NULL;
-        cleanup_json json_t *obj = apply_to(call, empty, &req, &error, code);
-        if (obj == NULL) {
+        cleanup_json json_t *applied = apply_to(call, empty, &req, &error, code);
+        if (applied == NULL) {
             return error;
         }
+        cleanup_json json_t *obj = rest_from_served(call, applied);
         json_t *out = rest_create_object(r, call, obj, code);
         return out;
     }

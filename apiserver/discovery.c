@@ -176,6 +176,12 @@ json_t *discovery_aggregated(bool core)
         }
         json_t *version = json_pack("{s:s,s:o,s:s}", "version", gvs[i].version, "resources",
                                     resources, "freshness", "Current");
+        /* One item per group, its versions in preference order (autoscaling: v2, v1). */
+        json_t *last = json_array_get(items, json_array_size(items) - 1);
+        if (i > 0 && last != NULL && strcmp(gvs[i - 1].group, gvs[i].group) == 0) {
+            json_array_append_new(json_object_get(last, "versions"), version);
+            continue;
+        }
         json_array_append_new(items, json_pack("{s:{s:s},s:[o]}", "metadata", "name", gvs[i].group,
                                                "versions", version));
     }

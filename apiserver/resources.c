@@ -229,6 +229,17 @@ static const struct resource table[] = {
      {"hpa"},
      true,
      {STATUS("HorizontalPodAutoscaler")}},
+    /* autoscaling/v1: stored as autoscaling/v2 (convert.c) */
+    {"autoscaling",
+     "v1",
+     "horizontalpodautoscalers",
+     "horizontalpodautoscaler",
+     "HorizontalPodAutoscaler",
+     true,
+     CRUD,
+     {"hpa"},
+     true,
+     {STATUS("HorizontalPodAutoscaler")}},
     /* batch/v1 */
     {"batch",
      "v1",
@@ -315,7 +326,8 @@ static const struct group_version group_versions[] = {
     {"apps", "v1"},
     {"authentication.k8s.io", "v1"},
     {"authorization.k8s.io", "v1"},
-    {"autoscaling", "v2"},
+    {"autoscaling", "v2"}, /* first: the preferred version */
+    {"autoscaling", "v1"},
     {"batch", "v1"},
     {"coordination.k8s.io", "v1"},
     {"discovery.k8s.io", "v1"},

@@ -16,6 +16,7 @@
 #include "authn.h"
 #include "b64.h"
 #include "cleanup.h"
+#include "convert.h"
 #include "jpatch.h"
 #include "k8stime.h"
 #include "log.h"
@@ -209,6 +210,29 @@ bool rest_tracks_generation(const struct resource *res)
 bool rest_has_status(const struct resource *res)
 {
     return resources_find_sub(res, "status") != NULL;
+}
+
+const struct resource *rest_served_resource(const struct rest_call *call)
+{
+    const char *version = call->info != NULL ? call->info->api_version : "";
+    if (version[0] == '\0' || strcmp(version, call->resource->version) == 0) {
+        return call->resource;
+    }
+    const struct resource *served =
+        resources_find(call->resource->group, version, call->resource->plural);
+    return served != NULL ? served : call->resource;
+}
+
+json_t *rest_to_served(const struct rest_call *call, const json_t *obj)
+{
+    const struct resource *served = rest_served_resource(call);
+    return convert_answer(served, obj, call->resource->version, served->version);
+}
+
+json_t *rest_from_served(const struct rest_call *call, const json_t *obj)
+{
+    const struct resource *served = rest_served_resource(call);
+    return convert_object(served, obj, served->version, call->resource->version);
 }
 
 /* ---- Answers ---- */
@@ -811,6 +835,28 @@ const char *rest_field_manager(const struct rest_call *call, char *buf, size_t s
     return buf;
 }
 
+/* managedFields as the fieldmanager records them: in the version the request spoke (its
+ * apiVersion in the entry, its field paths), whatever version is stored. */
+static void track_fields(const struct rest_call *call, json_t *obj, const json_t *old)
+{
+    char manager_buf[128];
+    const char *manager = rest_field_manager(call, manager_buf, sizeof manager_buf);
+    const struct resource *served = rest_served_resource(call);
+    if (served == call->resource) {
+        managedfields_update(call->resource, obj, old, manager, call->info->subresource);
+        return;
+    }
+    cleanup_json json_t *view = rest_to_served(call, obj);
+    cleanup_json json_t *old_view = old != NULL ? rest_to_served(call, old) : NULL;
+    managedfields_update(served, view, old_view, manager, call->info->subresource);
+    json_t *entries = json_object_get(json_object_get(view, "metadata"), "managedFields");
+    if (entries != NULL) {
+        json_object_set(rest_meta_of(obj), "managedFields", entries);
+    } else {
+        json_object_del(rest_meta_of(obj), "managedFields");
+    }
+}
+
 json_t *rest_create_object(struct rest *r, const struct rest_call *call, json_t *obj, int *code)
 {
     const struct resource *res = call->resource;
@@ -844,9 +890,7 @@ json_t *rest_create_object(struct rest *r, const struct rest_call *call, json_t 
         admission_finish(r, &attrs, obj, NULL, false);
         return error;
     }
-    char manager_buf[128];
-    managedfields_update(res, obj, NULL, rest_field_manager(call, manager_buf, sizeof manager_buf),
-                         call->info->subresource);
+    track_fields(call, obj, NULL);
     const char *name = rest_meta_str(obj, "name");
     if (attrs.dry_run) {
         admission_finish(r, &attrs, obj, NULL, false);
@@ -997,10 +1041,7 @@ json_t *rest_guaranteed_update(struct rest *r, const struct rest_call *call, res
             return error;
         }
         if (!is_apply(call)) {
-            char manager_buf[128];
-            managedfields_update(res, next, current,
-                                 rest_field_manager(call, manager_buf, sizeof manager_buf),
-                                 call->info->subresource);
+            track_fields(call, next, current);
         }
         /* An update that changes nothing is not written (GuaranteedUpdate skips it). */
         json_object_del(rest_meta_of(next), "resourceVersion");
@@ -1100,13 +1141,15 @@ static json_t *mutate_patch(const struct rest_call *call, const json_t *current,
     const char *type = call->content_type ? call->content_type : "";
     struct err e = {0};
     json_t *out = NULL;
+    /* A patch applies to the object as the client sees it: in the version it speaks. */
+    cleanup_json json_t *view = rest_to_served(call, current);
     if (strncmp(type, "application/json-patch+json", 27) == 0) {
-        out = jpatch_json_apply(current, patch, &e);
+        out = jpatch_json_apply(view, patch, &e);
     } else if (strncmp(type, "application/merge-patch+json", 28) == 0) {
-        out = jpatch_merge_apply(current, patch, &e);
+        out = jpatch_merge_apply(view, patch, &e);
     } else if (strncmp(type, "application/strategic-merge-patch+json", 38) == 0) {
         struct jpatch_smp_schema schema = {jpatch_smp_table_lookup, (void *)rest_smp_table};
-        out = jpatch_smp_apply(current, patch, &schema, &e);
+        out = jpatch_smp_apply(view, patch, &schema, &e);
     } else {
         *error = rest_answer_status(
             code, status_unsupported_media_type("application/json-patch+json, "
@@ -1120,6 +1163,11 @@ static json_t *mutate_patch(const struct rest_call *call, const json_t *current,
                                               ? status_new(422, "Invalid", e.msg, NULL, NULL, NULL)
                                               : status_bad_request(e.msg));
         return NULL;
+    }
+    if (rest_served_resource(call) != call->resource) {
+        json_t *stored = rest_from_served(call, out);
+        json_decref(out);
+        out = stored;
     }
     /* A patch's resourceVersion, if any, is a precondition; the current one otherwise. */
     const char *patch_rv = json_string_value(json_object_get(
@@ -1175,8 +1223,44 @@ static json_t *serve_subresource(struct rest *r, const struct rest_call *call, i
     return rest_answer_status(code, status_method_not_allowed());
 }
 
+/* A request in a version other than the storage version (convert.h): the storage version is
+ * served, with a whole-object body converted on the way in and the answer on the way out.
+ * Patches and apply convert inside the update loop (mutate_patch, apply.c), since they apply
+ * to the object in the client's version. */
+static json_t *serve_converted(struct rest *r, const struct rest_call *call, int *code)
+{
+    const struct resource *served = call->resource;
+    const struct resource *storage = convert_storage_resource(served);
+    struct rest_call inner = *call;
+    inner.resource = storage;
+    const char *verb = call->info->verb;
+    cleanup_free char *body = NULL;
+    if ((strcmp(verb, "create") == 0 || strcmp(verb, "update") == 0) &&
+        (call->info->subresource[0] == '\0' || strcmp(call->info->subresource, "status") == 0)) {
+        json_t *error = NULL;
+        cleanup_json json_t *obj = rest_decode_body(call, &error, code);
+        if (obj == NULL) {
+            return error;
+        }
+        if ((error = check_kind(call, obj, code)) != NULL) {
+            return error;
+        }
+        cleanup_json json_t *stored =
+            convert_object(served, obj, served->version, storage->version);
+        body = json_dumps(stored, JSON_COMPACT);
+        inner.body = body;
+        inner.body_len = strlen(body);
+        inner.content_type = "application/json";
+    }
+    cleanup_json json_t *answer = rest_handle(r, &inner, code);
+    return convert_answer(served, answer, storage->version, served->version);
+}
+
 json_t *rest_handle(struct rest *r, const struct rest_call *call, int *code)
 {
+    if (convert_is_needed(call->resource)) {
+        return serve_converted(r, call, code);
+    }
     const struct request_info *info = call->info;
     const char *verb = info->verb;
     if (info->subresource[0] != '\0' && strcmp(info->subresource, "status") != 0) {

@@ -56,6 +56,13 @@ void rest_now_rfc3339(char buf[K8STIME_STR_MAX]);
 bool rest_tracks_generation(const struct resource *res);
 /* Whether the resource has a status subresource (then the main resource ignores status). */
 bool rest_has_status(const struct resource *res);
+/* The resource in the version the request speaks (its URL's), which may differ from
+ * call->resource once rest_handle moved a request to the storage version (convert.h). */
+const struct resource *rest_served_resource(const struct rest_call *call);
+/* obj (call->resource's version, an object or list) in the served version; a new reference. */
+json_t *rest_to_served(const struct rest_call *call, const json_t *obj);
+/* obj (one object in the served version) in call->resource's version; a new reference. */
+json_t *rest_from_served(const struct rest_call *call, const json_t *obj);
 /* The field set field selectors match for obj (new reference): metadata.name,
  * metadata.namespace and the per-type fields (spec.nodeName, status.phase, ...). */
 json_t *rest_field_set(const struct resource *res, const json_t *obj);

@@ -16,6 +16,7 @@
 #include "admission_internal.h"
 #include "cleanup.h"
 #include "clock.h"
+#include "convert.h"
 #include "duration.h"
 #include "k8stime.h"
 #include "keymap.h"
@@ -38,7 +39,8 @@ static struct watchcache *cache_for(struct rest *r, const struct resource *res);
 
 struct rest_watch {
     struct rest *r;
-    const struct resource *res;
+    const struct resource *res;    /* the storage version's */
+    const struct resource *served; /* the version the client speaks, when it differs */
     struct rest_selectors sel;
     struct etcd3_watch *storage_watch; /* the direct path */
     struct watchcache_watcher *cached; /* the cached path */
@@ -76,10 +78,28 @@ static bool append_line_locked(struct rest_watch *w, const char *text, size_t n)
 static bool append_event(struct rest_watch *w, const char *type, const json_t *object)
 {
     cleanup_json json_t *event = NULL;
+    cleanup_json json_t *converted = NULL;
+    if (w->served != NULL && strcmp(type, "ERROR") != 0) {
+        if (strcmp(type, "BOOKMARK") == 0) {
+            char gv[128];
+            converted = json_deep_copy(object);
+            json_object_set_new(converted, "apiVersion",
+                                json_string(resources_group_version(
+                                    w->served->group, w->served->version, gv, sizeof gv)));
+        } else if (!w->as_table) {
+            converted = convert_answer(w->served, object, w->res->version, w->served->version);
+        }
+        if (converted != NULL) {
+            object = converted;
+        }
+    }
     if (w->as_table && strcmp(type, "ERROR") != 0 && strcmp(type, "BOOKMARK") != 0) {
         /* As kube-apiserver: each event a one-row Table, the columns only on the first. */
         json_t *table =
             table_build(w->res, object, (enum table_include)w->table_include, time(NULL));
+        if (w->served != NULL) {
+            convert_table_rows(w->served, table, (enum table_include)w->table_include);
+        }
         pthread_mutex_lock(&w->mu);
         bool first = !w->sent_columns;
         w->sent_columns = true;
@@ -242,9 +262,15 @@ struct rest_watch *rest_watch_start(struct rest *r, const struct rest_call *call
                                     rest_watch_ready_cb ready_cb, void *data, json_t **error,
                                     int *code)
 {
+    /* A version other than the storage version: watch the storage version's objects (one
+     * cache for every version) and convert each event on the way out. */
+    struct rest_call inner = *call;
+    inner.resource = convert_storage_resource(call->resource);
+    call = &inner;
     struct rest_watch *w = xcalloc(1, sizeof *w);
     w->r = r;
     w->res = call->resource;
+    w->served = inner.resource != rest_served_resource(call) ? rest_served_resource(call) : NULL;
     w->ready_cb = ready_cb;
     w->data = data;
     w->as_table = call->as_table;
@@ -298,7 +324,7 @@ static bool fill_from_cache(struct rest_watch *w)
     if (got == 0) {
         return false;
     }
-    if (w->as_table && strcmp(ev.type, "BOOKMARK") != 0) {
+    if ((w->as_table && strcmp(ev.type, "BOOKMARK") != 0) || w->served != NULL) {
         append_event(w, ev.type, ev.object);
     } else {
         /* The object's JSON is shared by every watcher: only the envelope is written here. */

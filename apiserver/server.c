@@ -21,6 +21,7 @@
 
 #include "apimetrics.h"
 #include "cleanup.h"
+#include "convert.h"
 #include "discovery.h"
 #include "fileio.h"
 #include "jpatch.h"
@@ -741,7 +742,7 @@ static enum MHD_Result serve_resource(struct request *r, const struct request_in
     json_t *out = rest_handle(r->s->rest, &call, &code);
     if (code == 200 && as_table &&
         (strcmp(ri->verb, "get") == 0 || strcmp(ri->verb, "list") == 0)) {
-        json_t *table = table_build(res, out, include, time(NULL));
+        json_t *table = convert_table_build(res, out, include, time(NULL));
         json_decref(out);
         return send_json(conn, 200, table, "application/json;as=Table;v=v1;g=meta.k8s.io");
     }
