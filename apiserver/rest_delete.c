@@ -105,14 +105,7 @@ static json_t *validate_options(const struct rest_delete_options *o, const char 
     }
     json_t *error = NULL;
     if (field_errors_count(&fe) > 0) {
-        error = status_invalid("meta.k8s.io", "DeleteOptions", "", &fe);
-        /* NewInvalid names the qualified kind. */
-        const char *msg = json_string_value(json_object_get(error, "message"));
-        const char *rest_of = strstr(msg, " \"\" is invalid: ");
-        char *qualified = xasprintf("DeleteOptions.meta.k8s.io%s", rest_of ? rest_of : "");
-        json_object_set_new(error, "message", json_string(qualified));
-        free(qualified);
-        error = rest_answer_status(code, error);
+        error = rest_answer_status(code, status_invalid("meta.k8s.io", "DeleteOptions", "", &fe));
     }
     field_errors_free(&fe);
     return error;

@@ -703,13 +703,6 @@ static json_t *invalid_expiration(int *code, const json_t *value, const char *de
     field_errors_add(&fe, FIELD_INVALID, "spec.expirationSeconds", value, detail);
     json_t *s = status_invalid("authentication.k8s.io", "TokenRequest", "", &fe);
     field_errors_free(&fe);
-    /* kube-apiserver names the kind with its group here (TokenRequest.authentication.k8s.io). */
-    const char *msg = json_string_value(json_object_get(s, "message"));
-    if (msg != NULL && strncmp(msg, "TokenRequest ", 13) == 0) {
-        char *qualified = xasprintf("TokenRequest.authentication.k8s.io %s", msg + 13);
-        json_object_set_new(s, "message", json_string(qualified));
-        free(qualified);
-    }
     return rest_answer_status(code, s);
 }
 

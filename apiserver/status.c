@@ -271,7 +271,9 @@ json_t *status_invalid(const char *group, const char *kind, const char *name,
         fputc(']', f);
     }
     fclose(f);
-    char *msg = xasprintf("%s \"%s\" is invalid: %s", kind, name ? name : "", joined);
+    /* Kubernetes names the kind with its group: Deployment.apps "x" is invalid. */
+    char *msg = xasprintf("%s%s%s \"%s\" is invalid: %s", kind, group[0] ? "." : "", group,
+                          name ? name : "", joined);
     json_t *s = status_new(422, "Invalid", msg, group, kind, name);
     json_object_set(json_object_get(s, "details"), "causes", fe->causes);
     free(msg);

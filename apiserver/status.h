@@ -82,7 +82,8 @@ size_t field_errors_count(const struct field_errors *fe);
 void field_errors_add(struct field_errors *fe, enum field_error_type type, const char *field,
                       const json_t *bad_value, const char *detail);
 
-/* 422 Invalid: `Pod "x" is invalid: <one error>` or `... is invalid: [<e1>, <e2>]`, with
+/* 422 Invalid: `Pod "x" is invalid: <one error>` or `... is invalid: [<e1>, <e2>]`, the kind
+ * qualified by a non-empty group (`Deployment.apps "x"`), with
  * details.kind the Kind and details.causes the errors. Consumes nothing. */
 json_t *status_invalid(const char *group, const char *kind, const char *name,
                        const struct field_errors *fe);

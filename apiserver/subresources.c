@@ -227,10 +227,6 @@ static json_t *mutate_scale(const struct rest_call *call, const json_t *current,
         field_errors_add(&fe, FIELD_INVALID, "spec.replicas", replicas,
                          "must be greater than or equal to 0");
         json_t *s = status_invalid("autoscaling", "Scale", call->info->name, &fe);
-        char *msg = xasprintf("Scale.autoscaling \"%s\" is invalid: %s", call->info->name,
-                              json_string_value(json_array_get(fe.lines, 0)));
-        json_object_set_new(s, "message", json_string(msg));
-        free(msg);
         field_errors_free(&fe);
         *error = rest_answer_status(code, s);
         return NULL;

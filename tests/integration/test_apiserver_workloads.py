@@ -128,7 +128,7 @@ class WorkloadStrategies(unittest.TestCase):
         changed = self.kubectl("set", "image", "job/pi", "pi=perl:5.36", check=False)
         self.assertEqual(changed.returncode, 1)
         # kubectl set prints the server's error behind its own prefix.
-        self.assertIn('error: failed to patch image update to pod template: Job "pi" is '
+        self.assertIn('error: failed to patch image update to pod template: Job.batch "pi" is '
                       'invalid: spec.template: Invalid value: ', changed.stderr)
         self.assertIn("field is immutable", changed.stderr)
         always = self.apply("""
@@ -156,7 +156,7 @@ spec:
         bad = self.kubectl("create", "cronjob", "bad", "--image=busybox", "--schedule=off",
                            check=False)
         self.assertEqual(bad.returncode, 1)
-        self.assertIn('error: failed to create cronjob: CronJob "bad" is invalid: '
+        self.assertIn('error: failed to create cronjob: CronJob.batch "bad" is invalid: '
                       'spec.schedule: Invalid value: "off": '
                       'expected exactly 5 fields, found 1: [off]', bad.stderr)
         zone = self.apply("""
