@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "k8stime.h"
 #include "kubeclient.h"
 #include "status.h"
 #include "validate.h"
@@ -130,124 +131,6 @@ static bool query_int64(const struct rest_call *call, const char *name, bool *ha
     return v == NULL || parse_go_int64(v, out, error);
 }
 
-/* Up to width digits (exactly width when fixed), as Go's time package getnum. */
-static bool take_num(const char **s, int width, bool fixed, int *out)
-{
-    const char *p = *s;
-    if (p[0] < '0' || p[0] > '9') {
-        return false;
-    }
-    int n = p[0] - '0';
-    int used = 1;
-    if (width == 2 && p[1] >= '0' && p[1] <= '9') {
-        n = n * 10 + (p[1] - '0');
-        used = 2;
-    } else if (width == 2 && fixed) {
-        return false;
-    }
-    *out = n;
-    *s = p + used;
-    return true;
-}
-
-static int days_in(int month, int year)
-{
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    return month == 2 && leap ? 29 : days[month - 1];
-}
-
-/* time.Parse(time.RFC3339, v) as metav1.Time's UnmarshalQueryParameter calls it; on failure
- * *error gets Go's ParseError text (owned). */
-static bool parse_go_rfc3339(const char *v, char **error)
-{
-    static const char layout[] = "2006-01-02T15:04:05Z07:00";
-    /* The layout's chunks: a literal separator, or a number element. */
-    static const struct {
-        const char *elem;
-        int width; /* 0: literal */
-        bool fixed;
-        const char *range_name;
-        int min, max;
-    } chunks[] = {
-        {"2006", 4, true, NULL, 0, 9999}, {"-", 0, false, NULL, 0, 0},
-        {"01", 2, true, "month", 1, 12},  {"-", 0, false, NULL, 0, 0},
-        {"02", 2, true, NULL, 0, 99},     {"T", 0, false, NULL, 0, 0},
-        {"15", 2, false, "hour", 0, 23},  {":", 0, false, NULL, 0, 0},
-        {"04", 2, true, "minute", 0, 59}, {":", 0, false, NULL, 0, 0},
-        {"05", 2, true, "second", 0, 59},
-    };
-    cleanup_free char *qv = validate_quote(v);
-    const char *s = v;
-    int values[11] = {0};
-    for (size_t i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
-        const char *hold = s;
-        bool ok;
-        if (chunks[i].width == 0) {
-            ok = *s == chunks[i].elem[0];
-            s += ok ? 1 : 0;
-        } else if (chunks[i].width == 4) {
-            ok = strlen(s) >= 4 && strspn(s, "0123456789") >= 4;
-            if (ok) {
-                values[i] =
-                    (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-                s += 4;
-            }
-        } else {
-            ok = take_num(&s, chunks[i].width, chunks[i].fixed, &values[i]);
-        }
-        if (!ok) {
-            cleanup_free char *qe = validate_quote(hold);
-            cleanup_free char *ql = validate_quote(chunks[i].elem);
-            cleanup_free char *qlayout = validate_quote(layout);
-            *error = xasprintf("parsing time %s as %s: cannot parse %s as %s", qv, qlayout, qe, ql);
-            return false;
-        }
-        if (chunks[i].range_name != NULL &&
-            (values[i] < chunks[i].min || values[i] > chunks[i].max)) {
-            *error = xasprintf("parsing time %s: %s out of range", qv, chunks[i].range_name);
-            return false;
-        }
-    }
-    /* Fractional seconds are accepted after "05" though the layout has none. */
-    if ((s[0] == '.' || s[0] == ',') && s[1] >= '0' && s[1] <= '9') {
-        s++;
-        s += strspn(s, "0123456789");
-    }
-    const char *hold = s;
-    if (*s == 'Z') {
-        s++;
-    } else {
-        bool ok = strlen(s) >= 6 && s[3] == ':' && (s[0] == '+' || s[0] == '-');
-        int hh = 0, mm = 0;
-        const char *h = s + 1, *m = s + 4;
-        ok = ok && take_num(&h, 2, true, &hh) && take_num(&m, 2, true, &mm);
-        if (!ok) {
-            cleanup_free char *qe = validate_quote(hold);
-            cleanup_free char *qlayout = validate_quote(layout);
-            *error =
-                xasprintf("parsing time %s as %s: cannot parse %s as \"Z07:00\"", qv, qlayout, qe);
-            return false;
-        }
-        if (hh > 24 || mm > 60) {
-            *error = xasprintf("parsing time %s: time zone offset %s out of range", qv,
-                               hh > 24 ? "hour" : "minute");
-            return false;
-        }
-        s += 6;
-    }
-    if (*s != '\0') {
-        cleanup_free char *qe = validate_quote(s);
-        *error = xasprintf("parsing time %s: extra text: %s", qv, qe);
-        return false;
-    }
-    if (values[4] < 1 || values[4] > days_in(values[2], values[0])) {
-        *error = xasprintf("parsing time %s: day out of range", qv);
-        return false;
-    }
-    return true;
-}
-
 /* PodLogOptions from the query; NULL, or a 400 with the conversion's error. */
 static json_t *decode_log_options(const struct rest_call *call, struct log_options *o, int *code)
 {
@@ -265,9 +148,11 @@ static json_t *decode_log_options(const struct rest_call *call, struct log_optio
     const char *since_time = query(call, "sinceTime");
     if (since_time != NULL) {
         o->has_since_time = true;
+        struct timespec t;
+        struct err e = {0};
         if (since_time[0] != '\0' && strcmp(since_time, "null") != 0 &&
-            !parse_go_rfc3339(since_time, &error)) {
-            return bad_request(code, "%s", error);
+            k8stime_parse(since_time, &t, &e) != 0) {
+            return bad_request(code, "%s", e.msg);
         }
         snprintf(o->since_time, sizeof o->since_time, "%s", since_time);
     }
