@@ -450,11 +450,21 @@ static json_t *behavior_from_annotation(const json_t *obj)
 
 /* ---- Whole objects ---- */
 
+/* A copy of in that starts with kind and apiVersion, as Go encodes TypeMeta first. */
+static json_t *typed_copy(const json_t *in, const char *api_version)
+{
+    json_t *out =
+        json_pack("{s:s,s:s}", "kind", "HorizontalPodAutoscaler", "apiVersion", api_version);
+    cleanup_json json_t *copy = json_deep_copy(in);
+    json_object_del(copy, "kind");
+    json_object_del(copy, "apiVersion");
+    json_object_update(out, copy);
+    return out;
+}
+
 static json_t *to_v1(const json_t *in)
 {
-    json_t *out = json_deep_copy(in);
-    json_object_set_new(out, "apiVersion", json_string("autoscaling/v1"));
-    json_object_set_new(out, "kind", json_string("HorizontalPodAutoscaler"));
+    json_t *out = typed_copy(in, "autoscaling/v1");
     drop_round_trip_annotations(out);
 
     const json_t *in_spec = json_object_get(in, "spec");
@@ -531,9 +541,7 @@ static json_t *cpu_metric(json_t *percent /* stolen */)
 
 static json_t *to_v2(const json_t *in)
 {
-    json_t *out = json_deep_copy(in);
-    json_object_set_new(out, "apiVersion", json_string("autoscaling/v2"));
-    json_object_set_new(out, "kind", json_string("HorizontalPodAutoscaler"));
+    json_t *out = typed_copy(in, "autoscaling/v2");
     const json_t *in_spec = json_object_get(in, "spec");
     const json_t *in_status = json_object_get(in, "status");
 
