@@ -2,11 +2,15 @@
  * unless --labels, --env, --port, --command or args after "--", restartPolicy and dnsPolicy
  * ClusterFirst); expose makes a Service selecting what a deployment, replica set, pod or service
  * selects, with the ports given or those of the object. Both print the object with
- * --dry-run=client -o json|yaml exactly as kubectl does (Go struct field order). */
+ * --dry-run=client -o json|yaml exactly as kubectl does (Go struct field order). run -i/-t/--attach
+ * waits for the pod to run and be ready (an informer-style list and watch, as kubectl's) up to
+ * --pod-running-timeout, attaches, and with --rm deletes the pod at the end. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "attach.h"
 #include "cleanup.h"
+#include "duration.h"
 #include "generate.h"
 #include "printers.h"
 #include "xalloc.h"
@@ -51,12 +55,93 @@ static int create_object(struct ctl *c, json_t *obj, const char *resource, const
     return 0;
 }
 
+/* waitForPod(podRunningAndReady): running and ready, or already completed. */
+static bool pod_running_and_ready(const char *type, const json_t *pod, void *data)
+{
+    (void)data;
+    if (strcmp(type, "DELETED") == 0) {
+        return false;
+    }
+    const json_t *st = json_object_get(pod, "status");
+    const char *phase = json_string_value(json_object_get(st, "phase"));
+    if (phase == NULL) {
+        return false;
+    }
+    if (strcmp(phase, "Succeeded") == 0 || strcmp(phase, "Failed") == 0) {
+        return true;
+    }
+    size_t i;
+    json_t *cond;
+    json_array_foreach (json_object_get(st, "conditions"), i, cond) {
+        const char *t = json_string_value(json_object_get(cond, "type"));
+        const char *v = json_string_value(json_object_get(cond, "status"));
+        if (t && strcmp(t, "Ready") == 0 && v && strcmp(v, "True") == 0) {
+            return strcmp(phase, "Running") == 0;
+        }
+    }
+    return false;
+}
+
+/* The pod deletion of --rm: GET, then DELETE (Background), "pod "x" deleted". */
+static void remove_pod(struct ctl *c, const char *path, const char *name)
+{
+    cleanup_json json_t *live = NULL, *gone = NULL;
+    if (ctl_request_json(c, "GET", path, CTL_ACCEPT_JSON, NULL, NULL, &live) != 0) {
+        return;
+    }
+    cleanup_json json_t *body = json_pack("{s:s, s:s, s:s}", "kind", "DeleteOptions", "apiVersion",
+                                          "v1", "propagationPolicy", "Background");
+    if (ctl_request_json(c, "DELETE", path, CTL_ACCEPT_JSON, "application/json", body, &gone) ==
+        0) {
+        fprintf(c->out, "pod \"%s\" deleted\n", name);
+    }
+}
+
+/* run -i/--attach: creates pod (borrowed), waits until it runs, attaches; --rm deletes it. */
+static int run_attached(struct ctl *c, const json_t *pod, const struct attach_opts *o,
+                        int64_t timeout_ns, bool remove)
+{
+    const char *name = json_string_value(json_object_get(json_object_get(pod, "metadata"), "name"));
+    cleanup_free char *ns = ctl_query_escape(c->ns);
+    cleanup_free char *name_q = ctl_query_escape(name);
+    cleanup_free char *collection = xasprintf("/api/v1/namespaces/%s/pods", ns);
+    cleanup_free char *create_path = xasprintf("%s?fieldManager=kubectl-run", collection);
+    cleanup_free char *object_path = xasprintf("%s/%s", collection, name_q);
+    cleanup_json json_t *created = NULL, *running = NULL;
+    if (ctl_request_json(c, "POST", create_path, CTL_ACCEPT_ANY, "application/json", pod,
+                         &created) != 0) {
+        return 1;
+    }
+    /* client-go's reflector: a random watch timeout between 5 and 10 minutes */
+    unsigned seconds = 300 + (unsigned)(rand() % 300);
+    char human[32];
+    duration_format((int64_t)seconds * 1000000000, human, sizeof human);
+    cleanup_free char *field = xasprintf("fieldSelector=metadata.name%%3D%s", name_q);
+    cleanup_free char *list_q = xasprintf("%s&limit=500&resourceVersion=0", field);
+    cleanup_free char *before = xasprintf("allowWatchBookmarks=true&%s&", field);
+    cleanup_free char *after =
+        xasprintf("&timeout=%s&timeoutSeconds=%u&watch=true", human, seconds);
+    int status = attach_watch_until(c, collection, list_q, before, after, pod_running_and_ready,
+                                    NULL, timeout_ns, &running);
+    if (status == 0) {
+        cleanup_free char *command_name = xasprintf("%s attach", c->prog);
+        status = attach_to_pod(c, running, o, command_name);
+    }
+    fflush(c->errout);
+    if (remove) {
+        remove_pod(c, object_path, name);
+    }
+    return status;
+}
+
 int cmd_run(struct ctl *c, int argc, char **argv)
 {
     struct cli_strv args = {0}, env = {0}, words = {0};
     const char *image = NULL, *restart = "Always", *labels_flag = NULL, *port = NULL;
     const char *output = "", *dry_run_flag = "none", *pull_policy = NULL;
-    bool command = false;
+    const char *timeout_flag = "1m0s";
+    bool command = false, stdin_open = false, tty = false, attach = false, remove = false;
+    bool quiet = false;
     struct cli_flag flags[] = {
         {"image", 0, CLI_STRING, &image, false},
         {"restart", 0, CLI_STRING, &restart, false},
@@ -67,6 +152,12 @@ int cmd_run(struct ctl *c, int argc, char **argv)
         {"output", 'o', CLI_STRING, &output, false},
         {"dry-run", 0, CLI_STRING, &dry_run_flag, false},
         {"image-pull-policy", 0, CLI_STRING, &pull_policy, false},
+        {"stdin", 'i', CLI_BOOL, &stdin_open, false},
+        {"tty", 't', CLI_BOOL, &tty, false},
+        {"attach", 0, CLI_BOOL, &attach, false},
+        {"rm", 0, CLI_BOOL, &remove, false},
+        {"quiet", 'q', CLI_BOOL, &quiet, false},
+        {"pod-running-timeout", 0, CLI_STRING, &timeout_flag, false},
         {NULL, 0, CLI_STRING, NULL, false},
     };
     int dash = argc;
@@ -77,6 +168,7 @@ int cmd_run(struct ctl *c, int argc, char **argv)
         cli_strv_add(&words, argv[i]);
     }
     int status = 0;
+    int64_t timeout_ns = 0;
     enum dry_run dry_run = DRY_RUN_NONE;
     cleanup_json json_t *obj = NULL;
     if (!ctl_parse(c, flags, dash, argv, &args, &status)) {
@@ -86,8 +178,20 @@ int cmd_run(struct ctl *c, int argc, char **argv)
         status = ctl_usage_error(c, "NAME is required for run");
         goto out;
     }
+    struct err terr = {0};
+    if (duration_parse(timeout_flag, &timeout_ns, &terr) != 0 || timeout_ns <= 0) {
+        status = ctl_usage_error(c, "%s",
+                                 timeout_ns <= 0 && terr.msg[0] == '\0'
+                                     ? "--pod-running-timeout must be higher than zero"
+                                     : terr.msg);
+        goto out;
+    }
     if (image == NULL || *image == '\0') {
         status = ctl_error(c, "required flag(s) \"image\" not set");
+        goto out;
+    }
+    if (tty && !stdin_open) {
+        status = ctl_usage_error(c, "-i/--stdin is required for containers with -t/--tty=true");
         goto out;
     }
     if (strcmp(restart, "Always") != 0 && strcmp(restart, "OnFailure") != 0 &&
@@ -95,8 +199,23 @@ int cmd_run(struct ctl *c, int argc, char **argv)
         status = ctl_usage_error(c, "invalid restart policy: %s", restart);
         goto out;
     }
-    if (objects_dry_run(c, dry_run_flag, &dry_run) != 0 || objects_check_output(c, output) != 0 ||
-        ctl_connect(c) != 0) {
+    if (!cli_changed(flags, "attach")) {
+        attach = stdin_open; /* -i attaches unless --attach=false */
+    }
+    if (!attach && remove) {
+        status = ctl_usage_error(c, "--rm should only be used for attached containers");
+        goto out;
+    }
+    if (objects_dry_run(c, dry_run_flag, &dry_run) != 0 || objects_check_output(c, output) != 0) {
+        status = 1;
+        goto out;
+    }
+    if (attach && dry_run != DRY_RUN_NONE) {
+        status = ctl_usage_error(c, "--dry-run=[server|client] can't be used with attached "
+                                    "containers options (--attach, --stdin, or --tty)");
+        goto out;
+    }
+    if (ctl_connect(c) != 0) {
         status = 1;
         goto out;
     }
@@ -149,10 +268,22 @@ int cmd_run(struct ctl *c, int argc, char **argv)
     if (pull_policy != NULL && *pull_policy) {
         json_object_set_new(ctr, "imagePullPolicy", json_string(pull_policy));
     }
+    if (stdin_open) {
+        json_object_set_new(ctr, "stdin", json_true());
+        json_object_set_new(ctr, "stdinOnce", json_true());
+    }
+    if (tty) {
+        json_object_set_new(ctr, "tty", json_true());
+    }
     json_t *spec = json_pack("{s:[o], s:s, s:s}", "containers", ctr, "restartPolicy", restart,
                              "dnsPolicy", "ClusterFirst");
     json_object_set_new(obj, "spec", spec);
     json_object_set_new(obj, "status", json_object());
+    if (attach) {
+        struct attach_opts o = {.stdin_open = stdin_open, .tty = tty, .quiet = quiet};
+        status = run_attached(c, obj, &o, timeout_ns, remove);
+        goto out;
+    }
     status = create_object(c, obj, "pods", "created", output, dry_run);
 out:
     cli_strv_free(&args);
