@@ -8,7 +8,6 @@
 #include "cleanup.h"
 #include "jpath.h"
 #include "objects.h"
-#include "printers.h"
 #include "xalloc.h"
 
 #define LAST_APPLIED "kubectl.kubernetes.io/last-applied-configuration"
@@ -68,7 +67,7 @@ static json_t *build_hpa(const struct autoscale_opts *o, const struct mapper_res
 /* --save-config: the object's compact JSON and a newline as the last-applied annotation. */
 static void save_config(json_t *hpa)
 {
-    cleanup_free char *text = printers_json_compact(hpa);
+    cleanup_free char *text = json_dumps(hpa, JSON_COMPACT); /* Go struct order, as built */
     cleanup_free char *value = xasprintf("%s\n", text);
     json_object_set_new(json_object_get(hpa, "metadata"), "annotations",
                         json_pack("{s:s}", LAST_APPLIED, value));
@@ -88,7 +87,8 @@ static int autoscale_one(struct ctl *c, const struct autoscale_opts *o,
     cleanup_json json_t *hpa = build_hpa(o, r, target);
     cleanup_free char *display = objects_display_obj(hpa);
     if (o->dry_run == DRY_RUN_CLIENT) {
-        objects_print_result(c, hpa, display, "autoscaled", o->output, o->dry_run, true);
+        /* kubectl's client dry run prints with the create printer's verb. */
+        objects_print_result(c, hpa, display, "created", o->output, o->dry_run, true);
         return 0;
     }
     if (o->save_config) {
