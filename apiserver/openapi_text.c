@@ -66,6 +66,9 @@ const struct openapi_text openapi_texts[] = {
      "Lists what the caller may do in a namespace (kubectl auth can-i --list)."},
     {"authorization/v1.SubjectAccessReview", NULL,
      "Asks whether a given user or group may perform an action."},
+    {"autoscaling/v1.HorizontalPodAutoscaler", NULL,
+     "Scales a workload's replicas between bounds to keep CPU use near a target (the older "
+     "form; autoscaling/v2 holds every metric)."},
     {"autoscaling/v2.HorizontalPodAutoscaler", NULL,
      "Scales a workload's replicas between bounds to keep metrics near their targets."},
     {"batch/v1.CronJob", NULL, "Creates Jobs on a repeating schedule written in cron syntax."},
