@@ -809,6 +809,35 @@ struct impersonation {
     bool overflow;
 };
 
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* Extra keys travel %-escaped in header names (client-go escapes "/" and other bytes a header
+ * name cannot hold): decoded in place as url.PathUnescape, left as sent when malformed. */
+static void unescape_extra_key(char *key)
+{
+    for (const char *p = key; *p; p++) {
+        if (*p == '%' && (hex_digit(p[1]) < 0 || hex_digit(p[2]) < 0)) {
+            return;
+        }
+    }
+    char *out = key;
+    for (const char *p = key; *p; p++) {
+        if (*p == '%') {
+            *out++ = (char)(hex_digit(p[1]) * 16 + hex_digit(p[2]));
+            p += 2;
+        } else {
+            *out++ = *p;
+        }
+    }
+    *out = '\0';
+}
+
 static enum MHD_Result collect_impersonation(void *cls, enum MHD_ValueKind kind, const char *key,
                                              const char *value)
 {
@@ -837,6 +866,7 @@ static enum MHD_Result collect_impersonation(void *cls, enum MHD_ValueKind kind,
                 x->key[i] = (char)(k[i] >= 'A' && k[i] <= 'Z' ? k[i] - 'A' + 'a' : k[i]);
             }
             x->key[i] = '\0';
+            unescape_extra_key(x->key);
             snprintf(x->value, sizeof x->value, "%s", value);
         } else {
             imp->overflow = true;

@@ -145,6 +145,17 @@ int http_settings_init(struct http_settings *s, const struct http_config *cfg, s
     c->bearer_token = dup_or_null(cfg->bearer_token);
     c->tls_server_name = dup_or_null(cfg->tls_server_name);
     c->user_agent = xstrdup(cfg->user_agent ? cfg->user_agent : "c8s/" C8S_VERSION);
+    if (cfg->headers != NULL) {
+        size_t n = 0;
+        while (cfg->headers[n] != NULL) {
+            n++;
+        }
+        char **copy = xcalloc(n + 1, sizeof *copy);
+        for (size_t i = 0; i < n; i++) {
+            copy[i] = xstrdup(cfg->headers[i]);
+        }
+        c->headers = (const char *const *)copy;
+    }
     if (c->connect_timeout_ms <= 0) {
         c->connect_timeout_ms = HTTP_DEFAULT_CONNECT_MS;
     }
@@ -182,6 +193,10 @@ void http_settings_free(struct http_settings *s)
     free((char *)c->bearer_token);
     free((char *)c->tls_server_name);
     free((char *)c->user_agent);
+    for (const char *const *h = c->headers; h != NULL && *h != NULL; h++) {
+        free((char *)*h);
+    }
+    free((void *)c->headers);
     memset(s, 0, sizeof *s);
 }
 
@@ -499,6 +514,9 @@ int http_xfer_init(struct http_xfer *x, CURL *easy, const struct http_settings *
         cleanup_free char *auth = xasprintf("Authorization: Bearer %s", c->bearer_token);
         headers_add(x, auth);
         explicit_bzero(auth, strlen(auth));
+    }
+    for (const char *const *h = c->headers; h != NULL && *h != NULL; h++) {
+        headers_add(x, *h);
     }
     for (const char *const *h = req->headers; h != NULL && *h != NULL; h++) {
         headers_add(x, *h);

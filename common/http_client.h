@@ -57,8 +57,11 @@ struct http_config {
     int64_t connect_timeout_ms; /* 0 means HTTP_DEFAULT_CONNECT_MS */
     int64_t timeout_ms;         /* whole request, streams excepted; 0 means none */
     const char *user_agent;     /* NULL means "c8s/<version>" */
-    size_t max_body;            /* response body limit; 0 means HTTP_DEFAULT_MAX_BODY */
-    size_t max_line;            /* streamed line limit; 0 means HTTP_DEFAULT_MAX_LINE */
+    /* Extra "Name: value" lines sent on every request, NULL-terminated, or NULL: e.g. kubectl's
+     * Impersonate-User / Impersonate-Group headers. */
+    const char *const *headers;
+    size_t max_body; /* response body limit; 0 means HTTP_DEFAULT_MAX_BODY */
+    size_t max_line; /* streamed line limit; 0 means HTTP_DEFAULT_MAX_LINE */
     struct http_backoff retry;
 };
 

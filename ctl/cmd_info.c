@@ -8,6 +8,7 @@
 #include "ctl.h"
 #include "jpath.h"
 #include "jsonpath.h"
+#include "objects.h"
 #include "printers.h"
 #include "xalloc.h"
 #include "yamlx.h"
@@ -231,8 +232,11 @@ int cmd_cluster_info(struct ctl *c, int argc, char **argv)
     return 0;
 }
 
-static int auth_whoami(struct ctl *c)
+static int auth_whoami(struct ctl *c, const char *output)
 {
+    if (objects_check_output(c, output) != 0) {
+        return 1;
+    }
     cleanup_json json_t *body = json_pack(
         "{s:s, s:s, s:{s:n}, s:{s:{}}}", "kind", "SelfSubjectReview", "apiVersion",
         "authentication.k8s.io/v1", "metadata", "creationTimestamp", "status", "userInfo");
@@ -241,6 +245,12 @@ static int auth_whoami(struct ctl *c)
         ctl_request_json(c, "POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews",
                          CTL_ACCEPT_JSON, "application/json", body, &answer) != 0) {
         return 1;
+    }
+    if (*output != '\0') {
+        /* The review has no name: kubectl's name printer says <unknown>. */
+        objects_print_result(c, answer, "selfsubjectreview.authentication.k8s.io/<unknown>", "",
+                             output, DRY_RUN_NONE, true);
+        return 0;
     }
     const json_t *user = jpath_get(answer, "status.userInfo");
     struct tabw t = {0};
@@ -262,6 +272,23 @@ static int auth_whoami(struct ctl *c)
         const char *row[] = {"Groups", g};
         tabw_row(&t, row, 2);
     }
+    /* One "Extra: <key>" row per key, in Go's sorted map order. */
+    const json_t *extra = json_object_get(user, "extra");
+    size_t nkeys = json_object_size(extra), k = 0;
+    const char **keys = xcalloc(nkeys ? nkeys : 1, sizeof *keys);
+    const char *key;
+    const json_t *values;
+    json_object_foreach ((json_t *)extra, key, values) {
+        keys[k++] = key;
+    }
+    qsort(keys, nkeys, sizeof *keys, compare_str);
+    for (k = 0; k < nkeys; k++) {
+        cleanup_free char *label = xasprintf("Extra: %s", keys[k]);
+        cleanup_free char *v = jsonpath_go_value(json_object_get(extra, keys[k]));
+        const char *row[] = {label, v};
+        tabw_row(&t, row, 2);
+    }
+    free(keys);
     tabw_flush(&t, c->out, false);
     tabw_free(&t);
     return 0;
@@ -338,10 +365,12 @@ static int auth_can_i(struct ctl *c, struct cli_strv *args, bool all_namespaces,
 int cmd_auth(struct ctl *c, int argc, char **argv)
 {
     bool all_namespaces = false, quiet = false;
+    const char *output = "";
     struct cli_strv args = {0};
     struct cli_flag flags[] = {
         {"all-namespaces", 'A', CLI_BOOL, &all_namespaces, false},
         {"quiet", 'q', CLI_BOOL, &quiet, false},
+        {"output", 'o', CLI_STRING, &output, false},
         {NULL, 0, CLI_STRING, NULL, false},
     };
     int status = 0;
@@ -352,7 +381,7 @@ int cmd_auth(struct ctl *c, int argc, char **argv)
         status = ctl_error(c, "the auth command needs a subcommand (whoami, can-i)");
     } else if (strcmp(args.v[0], "whoami") == 0) {
         snprintf(c->cmd_path, sizeof c->cmd_path, "auth whoami");
-        status = auth_whoami(c);
+        status = auth_whoami(c, output);
     } else if (strcmp(args.v[0], "can-i") == 0) {
         snprintf(c->cmd_path, sizeof c->cmd_path, "auth can-i");
         struct cli_strv rest = {0};

@@ -229,6 +229,91 @@ int ctl_api_error(struct ctl *c, const struct http_response *resp)
     return 1;
 }
 
+/* ---- Impersonation --------------------------------------------------------------------- */
+
+static void header_add(char ***lines, size_t *n, const char *name, const char *value)
+{
+    *lines = xrealloc(*lines, (*n + 2) * sizeof **lines);
+    (*lines)[(*n)++] = xasprintf("%s: %s", name, value);
+    (*lines)[*n] = NULL;
+}
+
+/* "Impersonate-Extra-<key>" with the bytes a header name cannot hold (and '%') %-escaped, as
+ * client-go's headerKeyEscape does. Owned. */
+static char *extra_header_name(const char *key)
+{
+    static const char token_punct[] = "!#$&'*+-.^_`|~";
+    static const char prefix[] = "Impersonate-Extra-";
+    char *out = xmalloc(sizeof prefix + strlen(key) * 3), *p = out + strlen(prefix);
+    memcpy(out, prefix, strlen(prefix));
+    for (const unsigned char *k = (const unsigned char *)key; *k; k++) {
+        if (isalnum(*k) || (*k != '\0' && strchr(token_punct, *k) != NULL)) {
+            *p++ = (char)*k;
+        } else {
+            p += sprintf(p, "%%%02X", *k);
+        }
+    }
+    *p = '\0';
+    return out;
+}
+
+/* The Impersonate-* headers of client-go: --as/--as-group/--as-uid, each replacing the
+ * kubeconfig user's as/as-groups/as-uid; as-user-extra only comes from the kubeconfig.
+ * Returns 0, or prints client-go's error when groups, uid or extras come without a user. */
+static int impersonation_headers(struct ctl *c, const json_t *config)
+{
+    const json_t *entry = c->kc.user ? kubeconfig_find(config, "users", c->kc.user) : NULL;
+    const char *as =
+        c->as_user && *c->as_user ? c->as_user : json_string_value(json_object_get(entry, "as"));
+    const char *uid =
+        c->as_uid && *c->as_uid ? c->as_uid : json_string_value(json_object_get(entry, "as-uid"));
+    const json_t *groups = json_object_get(entry, "as-groups");
+    const json_t *extra = json_object_get(entry, "as-user-extra");
+    bool has_groups = c->as_groups.n > 0 || json_array_size(groups) > 0;
+    if (as == NULL || *as == '\0') {
+        if ((uid && *uid) || has_groups || json_object_size(extra) > 0) {
+            return ctl_error(c,
+                             "requesting uid, groups or user-extra for %s without impersonating a "
+                             "user",
+                             c->kc.user ? c->kc.user : "");
+        }
+        return 0;
+    }
+    char **lines = NULL;
+    size_t n = 0;
+    header_add(&lines, &n, "Impersonate-User", as);
+    if (uid && *uid) {
+        header_add(&lines, &n, "Impersonate-Uid", uid);
+    }
+    if (c->as_groups.n > 0) {
+        for (size_t i = 0; i < c->as_groups.n; i++) {
+            header_add(&lines, &n, "Impersonate-Group", c->as_groups.v[i]);
+        }
+    } else {
+        size_t i;
+        const json_t *g;
+        json_array_foreach (groups, i, g) {
+            if (json_is_string(g)) {
+                header_add(&lines, &n, "Impersonate-Group", json_string_value(g));
+            }
+        }
+    }
+    const char *key;
+    const json_t *values;
+    json_object_foreach ((json_t *)extra, key, values) {
+        cleanup_free char *name = extra_header_name(key);
+        size_t i;
+        const json_t *v;
+        json_array_foreach (values, i, v) {
+            if (json_is_string(v)) {
+                header_add(&lines, &n, name, json_string_value(v));
+            }
+        }
+    }
+    c->impersonate_headers = lines;
+    return 0;
+}
+
 /* ---- Flags ----------------------------------------------------------------------------- */
 
 static struct cli_flag *make_global_flags(struct ctl *c)
@@ -249,6 +334,9 @@ static struct cli_flag *make_global_flags(struct ctl *c)
         {"request-timeout", 0, CLI_STRING, &c->request_timeout, false},
         {"cache-dir", 0, CLI_STRING, &c->cache_dir, false},
         {"v", 'v', CLI_INT, &c->verbosity, false},
+        {"as", 0, CLI_STRING, &c->as_user, false},
+        {"as-group", 0, CLI_STRING_ARRAY, &c->as_groups, false},
+        {"as-uid", 0, CLI_STRING, &c->as_uid, false},
         {NULL, 0, CLI_STRING, NULL, false},
     };
     struct cli_flag *out = xmalloc(sizeof table);
@@ -339,6 +427,9 @@ int ctl_connect(struct ctl *c)
         return ctl_error(c, "%s", e.msg);
     }
     c->kc_ready = true;
+    if (impersonation_headers(c, config) != 0) {
+        return 1;
+    }
     struct kubeconfig *kc = &c->kc;
     if (c->server && *c->server) {
         replace_str(&kc->server, c->server);
@@ -403,6 +494,7 @@ int ctl_connect(struct ctl *c)
         .timeout_ms = timeout_ns / 1000000,
         .user_agent = "c8sctl/" CTL_VERSION " (linux/amd64) c8s",
         .retry = {.max_attempts = 1},
+        .headers = (const char *const *)c->impersonate_headers,
     };
     c->http = http_client_new(&c->http_cfg, &e);
     if (c->http == NULL) {
@@ -812,6 +904,11 @@ int ctl_main(int argc, char **argv)
         kubeconfig_close(&c->kc);
     }
     json_decref(c->config);
+    for (char **h = c->impersonate_headers; h != NULL && *h != NULL; h++) {
+        free(*h);
+    }
+    free(c->impersonate_headers);
+    cli_strv_free(&c->as_groups);
     free(c->global_flags);
     http_global_cleanup();
     return status;

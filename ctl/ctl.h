@@ -39,6 +39,9 @@ struct ctl {
     const char *ca_file, *cert_file, *key_file, *tls_server_name, *request_timeout, *cache_dir;
     bool insecure;
     int verbosity;
+    const char *as_user, *as_uid;  /* --as, --as-uid */
+    struct cli_strv as_groups;     /* --as-group (repeatable) */
+    char **impersonate_headers;    /* owned, NULL-terminated: the Impersonate-* lines sent */
     struct cli_flag *global_flags; /* owned table */
 
     /* Made on first use. */

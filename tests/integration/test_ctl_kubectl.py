@@ -287,6 +287,27 @@ class CtlAgainstKubectl(CtlDiffCase):
         self.assertEqual(server, [line for line in c.splitlines()
                                   if line.startswith("Server Version:")])
 
+    def test_impersonation_flags_and_kubeconfig_fields_match_kubectl(self):
+        # The insecure port honours Impersonate-* headers: whoami shows what was sent.
+        for args in (["--as=alice", "auth", "whoami"],
+                     ["--as=alice", "--as-group=g1", "--as-group=g2", "--as-uid=u1", "auth",
+                      "whoami", "-o", "json"],
+                     ["--as-group=g1", "get", "po"], ["--as-uid=u1", "auth", "whoami"],
+                     ["--as=system:serviceaccount:shared:default", "auth", "can-i", "get", "po"]):
+            with self.subTest(args=args):
+                self.both(*args)
+        path = os.path.join(self.dir, "config-as")
+        with open(self.kubeconfig) as f:
+            text = f.read()
+        with open(path, "w") as f:
+            f.write(text.replace("  user: {token: not-checked}",
+                                 "  user: {token: not-checked, as: bob, as-groups: [team],"
+                                 " as-uid: b1, as-user-extra: {scopes.example/x: [a, b]}}"))
+        for args in (["auth", "whoami", "-o", "json"], ["--as=carol", "auth", "whoami"],
+                     ["--as=carol", "--as-group=ops", "auth", "whoami", "-o", "yaml"]):
+            with self.subTest(kubeconfig="as", args=args):
+                self.both(*args, kubeconfigs={"kubectl": path, "c8sctl": path})
+
     def test_watch_prints_table_events_like_kubectl(self):
         self.run_one("kubectl", "create", "namespace", "watched", check=False)
         self.run_one("kubectl", "-n", "watched", "run", "w1", "--image=x")
