@@ -232,28 +232,6 @@ static char *interval(const json_t *e)
     return xstrdup(first);
 }
 
-/* escapeCell: cut at the first line break ("..." appended), terminal escapes made visible. */
-static char *escape_cell(const char *s)
-{
-    size_t cut = strcspn(s, "\f\n\r");
-    char *out = xmalloc(cut * 2 + 4);
-    size_t o = 0;
-    for (size_t i = 0; i < cut; i++) {
-        if (s[i] == '\x1b') {
-            out[o++] = '^';
-            out[o++] = '[';
-        } else {
-            out[o++] = s[i];
-        }
-    }
-    if (s[cut] != '\0') {
-        memcpy(out + o, "...", 3);
-        o += 3;
-    }
-    out[o] = '\0';
-    return out;
-}
-
 /* Go's strings.TrimSpace for ASCII white space. Owned. */
 static char *trim_space(const char *s)
 {
@@ -271,15 +249,15 @@ static void event_row(struct tabw *t, const json_t *e, bool all_namespaces)
 {
     const json_t *ref = json_object_get(e, "involvedObject");
     cleanup_free char *age = interval(e);
-    cleanup_free char *type = escape_cell(str(e, "type"));
-    cleanup_free char *reason = escape_cell(str(e, "reason"));
-    cleanup_free char *kind = escape_cell(str(ref, "kind"));
-    cleanup_free char *name = escape_cell(str(ref, "name"));
-    cleanup_free char *object = xasprintf("%s/%s", kind, name);
-    cleanup_free char *trimmed = trim_space(str(e, "message"));
-    cleanup_free char *message = escape_cell(trimmed);
-    const char *cells[] = {
-        str(json_object_get(e, "metadata"), "namespace"), age, type, reason, object, message};
+    cleanup_free char *object = xasprintf("%s/%s", str(ref, "kind"), str(ref, "name"));
+    /* kubectl 1.32 prints the cells as they are (a line break in a message breaks the row) */
+    cleanup_free char *message = trim_space(str(e, "message"));
+    const char *cells[] = {str(json_object_get(e, "metadata"), "namespace"),
+                           age,
+                           str(e, "type"),
+                           str(e, "reason"),
+                           object,
+                           message};
     tabw_row(t, all_namespaces ? cells : cells + 1, all_namespaces ? 6 : 5);
 }
 
