@@ -452,7 +452,9 @@ static int handle_frame(struct ws_conn *c, const struct frame *f, struct ws_mess
         uint16_t code = len >= 2 ? (uint16_t)(c->ctl[0] << 8 | c->ctl[1]) : WS_CLOSE_NO_STATUS;
         /* Echo the code, as RFC 6455 5.5.1 asks; a peer that already left is fine. */
         struct err ignored = {0};
-        (void)ws_close(c, code == WS_CLOSE_NO_STATUS ? WS_CLOSE_NORMAL : code, NULL, &ignored);
+        if (ws_close(c, code == WS_CLOSE_NO_STATUS ? WS_CLOSE_NORMAL : code, NULL, &ignored) < 0) {
+            c->eof = true;
+        }
         *m = (struct ws_message){.op = WS_OP_CLOSE,
                                  .data = len > 2 ? c->ctl + 2 : c->ctl,
                                  .len = len > 2 ? len - 2 : 0,

@@ -663,7 +663,9 @@ static int remote_session(struct ctl *c, const json_t *pod, const char *subresou
         sigaction(SIGWINCH, &old_winch, NULL);
     }
     struct err e = {0};
-    (void)ws_close(ws, WS_CLOSE_NORMAL, NULL, &e);
+    if (ws_close(ws, WS_CLOSE_NORMAL, NULL, &e) < 0) {
+        LOG_V(4, "closing the stream", "error=%s", e.msg); /* the session is over anyway */
+    }
     ws_free(ws);
     return status;
 }
@@ -875,7 +877,7 @@ int cmd_attach(struct ctl *c, int argc, char **argv)
         goto out;
     }
     if (args.n == 0) {
-        status = ctl_usage_error(c, "at least 1 argument is required for attach");
+        status = ctl_error(c, "at least 1 argument is required for attach");
         goto out;
     }
     if (args.n > 2) {

@@ -81,9 +81,18 @@ static void pod_usage(const json_t *pm, struct quantity *cpu, struct quantity *m
     json_array_foreach (json_object_get(pm, "containers"), i, ctr) {
         struct quantity c1 = usage_of(json_object_get(ctr, "usage"), "cpu");
         struct quantity m1 = usage_of(json_object_get(ctr, "usage"), "memory");
-        (void)quantity_add(cpu, &c1, &e);
-        (void)quantity_add(mem, &m1, &e);
+        if (quantity_add(cpu, &c1, &e) < 0 || quantity_add(mem, &m1, &e) < 0) {
+            break; /* beyond any real usage: keep the partial sum */
+        }
     }
+}
+
+/* The items of a list, or a one-item array for a single object (GET by name): a new
+ * reference. */
+static json_t *items_of(json_t *answer)
+{
+    json_t *items = json_object_get(answer, "items");
+    return items ? json_incref(items) : json_pack("[O]", answer);
 }
 
 static int top_pod(struct ctl *c, struct cli_strv *args, bool all_ns, const char *selector,
@@ -104,12 +113,7 @@ static int top_pod(struct ctl *c, struct cli_strv *args, bool all_ns, const char
     if (ctl_request_json(c, "GET", path, CTL_ACCEPT_JSON, NULL, NULL, &answer) != 0) {
         return 1;
     }
-    json_t *items = json_object_get(answer, "items");
-    cleanup_json json_t *one = NULL;
-    if (items == NULL) {
-        one = json_pack("[O]", answer);
-        items = one;
-    }
+    cleanup_json json_t *items = items_of(answer);
     if (json_array_size(items) == 0) {
         if (all_ns) {
             fputs("No resources found\n", c->errout);
@@ -206,18 +210,8 @@ static int top_node(struct ctl *c, struct cli_strv *args, const char *selector, 
         ctl_request_json(c, "GET", nodes_path, CTL_ACCEPT_JSON, NULL, NULL, &nodes) != 0) {
         return 1;
     }
-    json_t *items = json_object_get(answer, "items");
-    cleanup_json json_t *one = NULL;
-    if (items == NULL) {
-        one = json_pack("[O]", answer);
-        items = one;
-    }
-    json_t *node_items = json_object_get(nodes, "items");
-    cleanup_json json_t *one_node = NULL;
-    if (node_items == NULL) {
-        one_node = json_pack("[O]", nodes);
-        node_items = one_node;
-    }
+    cleanup_json json_t *items = items_of(answer);
+    cleanup_json json_t *node_items = items_of(nodes);
     if (json_array_size(items) == 0) {
         fputs("error: metrics not available yet\n", c->errout);
         return 1;
