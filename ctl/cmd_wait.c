@@ -756,58 +756,94 @@ static int list_selected(struct ctl *c, const struct wait_opts *o, const struct 
     return 0;
 }
 
-/* Visits every target: fetch (quietly skipping missing ones for delete), then wait_one when
- * wait is set. Counts visits in *visited; *missing tells a 404 was met (create's poll). Stops
- * at the first failure, as kubectl's visitor. Returns 0 or 1. */
-static int visit(struct ctl *c, const struct wait_opts *o, const struct wait_targets *w, bool wait,
-                 size_t *visited, bool *missing)
+/* kubectl's builder continues after a failed object (ContinueOnError) and prints the errors
+ * at the end: while one object is handled, its error lines go to a buffer. */
+struct capture {
+    FILE *saved;
+    char *buf;
+    size_t len;
+};
+
+static void capture_begin(struct ctl *c, struct capture *cap)
 {
-    bool quiet = o->kind == FOR_DELETE || !wait;
-    *visited = 0;
-    for (size_t i = 0; i < w->nfiles; i++) {
-        struct err e = {0};
-        const json_t *m = w->files[i].obj;
-        const struct mapper_resource *r = mapper_for_kind(
-            &c->mapper, jpath_get_string(m, "apiVersion"), jpath_get_string(m, "kind"), &e);
-        if (r == NULL) {
-            return ctl_error(c, "%s", e.msg);
-        }
-        const char *name = jpath_get_string(m, "metadata.name");
-        struct waited t = {r, target_ns(c, r, jpath_get_string(m, "metadata.namespace")),
-                           name ? name : ""};
-        cleanup_json json_t *obj = NULL;
-        if (get_object(c, &t, quiet, &obj) != 0) {
-            return 1;
-        }
-        if (obj == NULL) {
-            *missing = true;
-            if (!wait) {
-                return 0;
-            }
-            continue;
-        }
-        (*visited)++;
-        if (wait && wait_one(c, o, &t, obj) != 0) {
-            return 1;
-        }
+    *cap = (struct capture){.saved = c->errout};
+    FILE *mem = open_memstream(&cap->buf, &cap->len);
+    if (mem == NULL) {
+        abort();
     }
-    for (size_t i = 0; i < w->nnamed; i++) {
-        struct waited t = {w->named[i].r, target_ns(c, w->named[i].r, NULL), w->named[i].name};
-        cleanup_json json_t *obj = NULL;
-        if (get_object(c, &t, quiet, &obj) != 0) {
-            return 1;
+    c->errout = mem;
+}
+
+/* Ends the capture; a failure's text (without its last newline) is added to errors. */
+static void capture_end(struct ctl *c, struct capture *cap, int rc, struct cli_strv *errors)
+{
+    fclose(c->errout);
+    c->errout = cap->saved;
+    if (rc != 0 && cap->len > 0) {
+        if (cap->buf[cap->len - 1] == '\n') {
+            cap->buf[cap->len - 1] = '\0';
         }
-        if (obj == NULL) {
-            *missing = true;
-            if (!wait) {
+        cli_strv_add(errors, cap->buf);
+    }
+    free(cap->buf);
+}
+
+/* Fetches one named object and, when wait is set, waits on it. Returns 0, or 1 after
+ * printing. A missing object sets *missing (quietly for delete and create's poll). */
+static int visit_named(struct ctl *c, const struct wait_opts *o, const struct waited *t, bool wait,
+                       size_t *visited, bool *missing)
+{
+    cleanup_json json_t *obj = NULL;
+    if (get_object(c, t, o->kind == FOR_DELETE || !wait, &obj) != 0) {
+        return 1;
+    }
+    if (obj == NULL) {
+        *missing = true;
+        return 0;
+    }
+    (*visited)++;
+    return wait ? wait_one(c, o, t, obj) : 0;
+}
+
+/* Visits every target: fetch, then wait_one when wait is set. Counts visits in *visited;
+ * *missing tells a 404 was met (create's poll, which stops at the first failure). With wait,
+ * failures go on to the next object and their lines are collected in errors. Returns 0 or 1
+ * (a failure that ends the visit). */
+static int visit(struct ctl *c, const struct wait_opts *o, const struct wait_targets *w, bool wait,
+                 size_t *visited, bool *missing, struct cli_strv *errors)
+{
+    *visited = 0;
+    size_t total = w->nfiles + w->nnamed;
+    for (size_t i = 0; i < total; i++) {
+        struct waited t;
+        if (i < w->nfiles) {
+            struct err e = {0};
+            const json_t *m = w->files[i].obj;
+            const struct mapper_resource *r = mapper_for_kind(
+                &c->mapper, jpath_get_string(m, "apiVersion"), jpath_get_string(m, "kind"), &e);
+            if (r == NULL) {
+                return ctl_error(c, "%s", e.msg);
+            }
+            const char *name = jpath_get_string(m, "metadata.name");
+            t = (struct waited){r, target_ns(c, r, jpath_get_string(m, "metadata.namespace")),
+                                name ? name : ""};
+        } else {
+            const struct target *n = &w->named[i - w->nfiles];
+            t = (struct waited){n->r, target_ns(c, n->r, NULL), n->name};
+        }
+        if (!wait) {
+            if (visit_named(c, o, &t, false, visited, missing) != 0) {
+                return 1;
+            }
+            if (*missing) {
                 return 0;
             }
             continue;
         }
-        (*visited)++;
-        if (wait && wait_one(c, o, &t, obj) != 0) {
-            return 1;
-        }
+        struct capture cap;
+        capture_begin(c, &cap);
+        int rc = visit_named(c, o, &t, true, visited, missing);
+        capture_end(c, &cap, rc, errors);
     }
     if (w->type_only != NULL) {
         cleanup_json json_t *items = NULL;
@@ -829,9 +865,9 @@ static int visit(struct ctl *c, const struct wait_opts *o, const struct wait_tar
                 continue;
             }
             (*visited)++;
-            if (wait_one(c, o, &t, item) != 0) {
-                return 1;
-            }
+            struct capture cap;
+            capture_begin(c, &cap);
+            capture_end(c, &cap, wait_one(c, o, &t, item), errors);
         }
     }
     return 0;
@@ -843,7 +879,7 @@ static int poll_created(struct ctl *c, const struct wait_opts *o, const struct w
     for (;;) {
         size_t visited = 0;
         bool missing = false;
-        if (visit(c, o, w, false, &visited, &missing) != 0) {
+        if (visit(c, o, w, false, &visited, &missing, NULL) != 0) {
             return 1;
         }
         if (!missing && visited > 0) {
@@ -893,7 +929,21 @@ static int run_wait(struct ctl *c, struct wait_opts *o, struct cli_strv *args)
     }
     size_t visited = 0;
     bool missing = false;
-    if (visit(c, o, &w, true, &visited, &missing) != 0) {
+    struct cli_strv errors = {0};
+    if (visit(c, o, &w, true, &visited, &missing, &errors) != 0) {
+        cli_strv_free(&errors);
+        goto out;
+    }
+    if (errors.n > 0) {
+        /* one error as it is; several each on a line without "error: " (CheckErr) */
+        for (size_t i = 0; i < errors.n; i++) {
+            const char *line = errors.v[i];
+            if (errors.n > 1 && strncmp(line, "error: ", 7) == 0) {
+                line += 7;
+            }
+            fprintf(c->errout, "%s\n", line);
+        }
+        cli_strv_free(&errors);
         goto out;
     }
     if (visited == 0 && o->kind != FOR_DELETE) {
