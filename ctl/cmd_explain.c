@@ -142,11 +142,13 @@ out:
     return rc;
 }
 
-/* GETs the OpenAPI v3 index (Accept as kubectl's openapi client). NULL after the error. */
+/* GETs the OpenAPI v3 index (Accept and timeout as kubectl's openapi client). NULL after the
+ * error. */
 static json_t *fetch_index(struct ctl *c)
 {
     json_t *index = NULL;
-    if (ctl_request_json(c, "GET", "/openapi/v3", CTL_ACCEPT_ANY, NULL, NULL, &index) != 0) {
+    if (ctl_request_json(c, "GET", "/openapi/v3?timeout=32s", CTL_ACCEPT_ANY, NULL, NULL, &index) !=
+        0) {
         return NULL;
     }
     return index;
@@ -184,8 +186,10 @@ static int print_model(struct ctl *c, const json_t *index, const char *group, co
         return ctl_error(c, "couldn't find resource for \"%s/%s, Resource=%s\"", group, version,
                          resource);
     }
+    /* the openapi client shares the discovery client's 32s timeout */
+    cleanup_free char *path = xasprintf("%s%ctimeout=32s", url, strchr(url, '?') ? '&' : '?');
     cleanup_json json_t *doc = NULL;
-    if (ctl_request_json(c, "GET", url, CTL_ACCEPT_JSON, NULL, NULL, &doc) != 0) {
+    if (ctl_request_json(c, "GET", path, CTL_ACCEPT_JSON, NULL, NULL, &doc) != 0) {
         return 1;
     }
     if (strcmp(format, "plaintext") != 0) {

@@ -65,88 +65,79 @@ static bool rune_is_space(unsigned r)
     }
 }
 
-struct bytes {
-    char *p;
-    size_t len, cap;
+/* A run of the input: go-wordwrap's word and space buffers only ever hold consecutive runes. */
+struct run {
+    size_t start, bytes, runes;
 };
 
-static void bytes_add(struct bytes *b, const char *s, size_t n)
+static void put_run(FILE *out, const char *s, struct run *r)
 {
-    if (b->len + n + 1 > b->cap) {
-        b->cap = (b->len + n + 1) * 2;
-        b->p = xrealloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
+    fwrite(s + r->start, 1, r->bytes, out);
+    *r = (struct run){0};
 }
 
-/* Appends from's bytes to to and empties from (Go's Buffer.WriteTo). */
-static void bytes_move(struct bytes *to, struct bytes *from)
+static void extend_run(struct run *r, size_t at, size_t width)
 {
-    bytes_add(to, from->p ? from->p : "", from->len);
-    from->len = 0;
+    if (r->bytes == 0) {
+        r->start = at;
+    }
+    r->bytes += width;
+    r->runes++;
 }
 
 char *explain_wrap(const char *s, unsigned lim)
 {
-    struct bytes out = {0}, word = {0}, space = {0};
-    size_t current = 0, word_len = 0, space_len = 0;
-    size_t len = strlen(s);
-    bytes_add(&out, "", 0);
+    char *text = NULL;
+    size_t size = 0, current = 0, len = strlen(s);
+    FILE *out = open_memstream(&text, &size);
+    if (out == NULL) {
+        abort();
+    }
+    struct run word = {0}, space = {0};
     for (size_t i = 0, w = 0; i < len; i += w) {
         unsigned r = decode_rune((const unsigned char *)s + i, len - i, &w);
         if (r == '\n') {
-            if (word.len == 0) {
-                if (current + space_len > lim) {
+            if (word.bytes == 0) {
+                if (current + space.runes > lim) {
                     current = 0;
                 } else {
-                    current += space_len;
-                    bytes_move(&out, &space);
+                    current += space.runes;
+                    put_run(out, s, &space);
                 }
-                space.len = 0;
-                space_len = 0;
+                space = (struct run){0};
             } else {
-                current += space_len + word_len;
-                bytes_move(&out, &space);
-                space_len = 0;
-                bytes_move(&out, &word);
-                word_len = 0;
+                current += space.runes + word.runes;
+                put_run(out, s, &space);
+                put_run(out, s, &word);
             }
-            bytes_add(&out, "\n", 1);
+            fputc('\n', out);
             current = 0;
         } else if (rune_is_space(r) && r != 0xA0) {
-            if (space.len == 0 || word.len > 0) {
-                current += space_len + word_len;
-                bytes_move(&out, &space);
-                space_len = 0;
-                bytes_move(&out, &word);
-                word_len = 0;
+            if (space.bytes == 0 || word.bytes > 0) {
+                current += space.runes + word.runes;
+                put_run(out, s, &space);
+                put_run(out, s, &word);
             }
-            bytes_add(&space, s + i, w);
-            space_len++;
+            extend_run(&space, i, w);
         } else {
-            bytes_add(&word, s + i, w);
-            word_len++;
-            if (current + word_len + space_len > lim && word_len < lim) {
-                bytes_add(&out, "\n", 1);
+            extend_run(&word, i, w);
+            if (current + word.runes + space.runes > lim && word.runes < lim) {
+                fputc('\n', out);
                 current = 0;
-                space.len = 0;
-                space_len = 0;
+                space = (struct run){0};
             }
         }
     }
-    if (word.len == 0) {
-        if (current + space_len <= lim) {
-            bytes_move(&out, &space);
+    if (word.bytes == 0) {
+        if (current + space.runes <= lim) {
+            put_run(out, s, &space);
         }
     } else {
-        bytes_move(&out, &space);
-        bytes_move(&out, &word);
+        put_run(out, s, &space);
+        put_run(out, s, &word);
     }
-    free(word.p);
-    free(space.p);
-    return out.p;
+    fclose(out);
+    return text;
 }
 
 /* ---- Template helpers ------------------------------------------------------------------ */
@@ -554,17 +545,21 @@ static bool list_contains(const json_t *list, const json_t *value)
 /* Go's %v of a map[string]interface{} of strings: "map[group:apps kind:X version:v1]". */
 static char *go_map_text(const json_t *obj)
 {
-    size_t n;
+    size_t n, size = 0;
+    char *text = NULL;
+    FILE *out = open_memstream(&text, &size);
+    if (out == NULL) {
+        abort();
+    }
     cleanup_free const char **keys = sorted_keys(obj, &n);
-    struct bytes b = {0};
-    bytes_add(&b, "map[", 4);
+    fputs("map[", out);
     for (size_t i = 0; i < n; i++) {
         cleanup_free char *v = jsonpath_go_value(json_object_get(obj, keys[i]));
-        cleanup_free char *kv = xasprintf("%s%s:%s", i ? " " : "", keys[i], v);
-        bytes_add(&b, kv, strlen(kv));
+        fprintf(out, "%s%s:%s", i ? " " : "", keys[i], v);
     }
-    bytes_add(&b, "]", 1);
-    return b.p;
+    fputc(']', out);
+    fclose(out);
+    return text;
 }
 
 /* {{ $gvk.key }}: the value, or Go's "<no value>" for a missing key. */
