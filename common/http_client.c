@@ -267,6 +267,13 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 {
     struct http_xfer *x = userp;
     size_t len = size * nmemb;
+    if (x->chunk_cb != NULL && status_is_success(x->resp.status)) {
+        if (len > 0 && x->chunk_cb(data, len, x->line_data) != 0) {
+            x->stopped = true;
+            return 0;
+        }
+        return len;
+    }
     if (x->line_cb != NULL && status_is_success(x->resp.status)) {
         const char *p = data, *end = data + len;
         while (p < end) {
@@ -824,14 +831,17 @@ static CURLcode perform(struct http_client *c, bool *cancelled)
 }
 
 static int send_once(struct http_client *c, const struct http_request *req, http_line_cb cb,
-                     void *data, struct http_response *resp, struct err *err)
+                     http_chunk_cb chunk_cb, void *data, struct http_response *resp,
+                     struct err *err)
 {
     struct http_xfer x;
-    int rv = http_xfer_init(&x, c->easy, &c->settings, req, cb != NULL, false, err);
+    bool stream = cb != NULL || chunk_cb != NULL;
+    int rv = http_xfer_init(&x, c->easy, &c->settings, req, stream, false, err);
     if (rv < 0) {
         return rv;
     }
     x.line_cb = cb;
+    x.chunk_cb = chunk_cb;
     x.line_data = data;
     bool cancelled;
     CURLcode rc = perform(c, &cancelled);
@@ -873,7 +883,7 @@ int http_send(struct http_client *c, const struct http_request *req, struct http
     memset(resp, 0, sizeof *resp);
     for (unsigned attempt = 1;; attempt++) {
         struct err last = {0};
-        int rv = send_once(c, req, NULL, NULL, resp, &last);
+        int rv = send_once(c, req, NULL, NULL, NULL, resp, &last);
         if (!req->retry || (int)attempt >= b->max_attempts || !should_retry(rv, resp)) {
             if (rv < 0 && err != NULL) {
                 *err = last;
@@ -912,5 +922,12 @@ int http_stream(struct http_client *c, const struct http_request *req, http_line
                 struct http_response *resp, struct err *err)
 {
     memset(resp, 0, sizeof *resp);
-    return send_once(c, req, cb, data, resp, err);
+    return send_once(c, req, cb, NULL, data, resp, err);
+}
+
+int http_stream_raw(struct http_client *c, const struct http_request *req, http_chunk_cb cb,
+                    void *data, struct http_response *resp, struct err *err)
+{
+    memset(resp, 0, sizeof *resp);
+    return send_once(c, req, NULL, cb, data, resp, err);
 }

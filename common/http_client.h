@@ -157,6 +157,15 @@ typedef int (*http_line_cb)(const char *line, size_t len, void *data);
 int http_stream(struct http_client *c, const struct http_request *req, http_line_cb cb, void *data,
                 struct http_response *resp, struct err *err) C8S_MUST_USE;
 
+/* Called with each piece of a streamed body as it arrives (not NUL-terminated, borrowed until
+ * the callback returns). Return 0 to go on, anything else to stop the stream. */
+typedef int (*http_chunk_cb)(const char *buf, size_t len, void *data);
+
+/* http_stream for bodies that are bytes, not lines (kubectl logs): cb gets the body exactly as
+ * it arrives, nothing split, joined or dropped. Same returns and threading as http_stream. */
+int http_stream_raw(struct http_client *c, const struct http_request *req, http_chunk_cb cb,
+                    void *data, struct http_response *resp, struct err *err) C8S_MUST_USE;
+
 /* The pure part of retrying, for tests: the wait before retry number `retry` (0-based) with
  * r in [0, 1) as the random draw; retry_after_ms < 0 means the server sent none. */
 int64_t http_backoff_delay_ms(const struct http_backoff *b, unsigned retry, int64_t retry_after_ms,

@@ -20,7 +20,8 @@ struct http_xfer {
     struct http_response resp;
     size_t body_cap;
     size_t max_body;
-    http_line_cb line_cb; /* set for streams */
+    http_line_cb line_cb;   /* set for line streams */
+    http_chunk_cb chunk_cb; /* set for raw streams (line_data is its data) */
     void *line_data;
     size_t max_line;
     char *line;

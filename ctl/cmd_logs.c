@@ -483,16 +483,29 @@ static json_t *pod_list(struct ctl *c, const struct logs_opts *o, const char *se
 struct log_sink {
     FILE *out;
     const char *prefix; /* "[pod/p/c] " or NULL */
+    bool mid_line;      /* the last byte written was not a newline */
 };
 
-static int on_log_line(const char *line, size_t len, void *data)
+/* Copies the log as it arrives; with --prefix each line starts with it, as kubectl's
+ * line-by-line prefixing writer does. */
+static int on_log_bytes(const char *buf, size_t len, void *data)
 {
     struct log_sink *s = data;
-    if (s->prefix != NULL) {
-        fputs(s->prefix, s->out);
+    if (s->prefix == NULL) {
+        fwrite(buf, 1, len, s->out);
+    } else {
+        const char *p = buf, *end = buf + len;
+        while (p < end) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            const char *stop = nl ? nl + 1 : end;
+            if (!s->mid_line) {
+                fputs(s->prefix, s->out);
+            }
+            fwrite(p, 1, (size_t)(stop - p), s->out);
+            s->mid_line = nl == NULL;
+            p = stop;
+        }
     }
-    fwrite(line, 1, len, s->out);
-    fputc('\n', s->out);
     fflush(s->out);
     return 0;
 }
@@ -529,10 +542,10 @@ static int consume(struct ctl *c, const struct logs_opts *o, const struct log_re
     snprintf(accept_line, sizeof accept_line, "Accept: %s", CTL_ACCEPT_ANY);
     const char *headers[] = {accept_line, NULL};
     struct http_request req = {.method = "GET", .path = path, .headers = headers};
-    struct log_sink sink = {c->out, prefix};
+    struct log_sink sink = {c->out, prefix, false};
     struct http_response resp = {0};
     struct err e = {0};
-    int rc = http_stream(c->http, &req, on_log_line, &sink, &resp, &e);
+    int rc = http_stream_raw(c->http, &req, on_log_bytes, &sink, &resp, &e);
     if (rc == 0) {
         LOG_V(6, "request", "method=GET url=%s%s status=%ld", c->kc.server, path, resp.status);
     }

@@ -410,6 +410,56 @@ static void test_stream_ends_when_the_callback_says_stop(void **state)
     http_response_free(&resp);
 }
 
+struct bytes {
+    struct test_server *server;
+    char got[256];
+    size_t len, chunks;
+    bool stop;
+};
+
+static int collect_bytes(const char *buf, size_t len, void *data)
+{
+    struct bytes *b = data;
+    assert_true(b->len + len < sizeof b->got);
+    memcpy(b->got + b->len, buf, len);
+    b->len += len;
+    if (b->chunks++ == 0 && b->server != NULL) {
+        test_server_continue(b->server);
+    }
+    return b->stop;
+}
+
+/* Raw streams hand over the body byte for byte as it arrives: "\r\n", empty lines and the
+ * last line without a newline stay as sent (kubectl logs copies them so). */
+static void test_raw_stream_keeps_every_byte_as_chunks_arrive(void **state)
+{
+    struct fixture *f = *state;
+    struct http_client *c = plain_client(f, NULL);
+    struct bytes b = {.server = &f->server};
+    struct http_request req = {.method = "GET", .path = "/stream"};
+    struct http_response resp;
+    assert_int_equal(http_stream_raw(c, &req, collect_bytes, &b, &resp, NULL), 0);
+    assert_int_equal(resp.status, 200);
+    assert_null(resp.body);
+    b.got[b.len] = '\0';
+    assert_string_equal(b.got, "{\"n\":1}\n{\"n\":2}\r\n{\"n\":3}\n\n\n{\"n\":4}");
+    assert_true(b.chunks >= 2);
+    http_response_free(&resp);
+
+    struct bytes once = {.stop = true};
+    req.path = "/stream-forever";
+    assert_int_equal(http_stream_raw(c, &req, collect_bytes, &once, &resp, NULL), 0);
+    assert_int_equal(once.chunks, 1);
+    http_response_free(&resp);
+
+    struct bytes none = {0};
+    req.path = "/status/404";
+    assert_int_equal(http_stream_raw(c, &req, collect_bytes, &none, &resp, NULL), 0);
+    assert_int_equal(resp.status, 404);
+    assert_int_equal(none.chunks, 0);
+    http_response_free(&resp);
+}
+
 struct stream_thread {
     struct http_client *client;
     struct lines lines;
@@ -744,6 +794,7 @@ int main(void)
         T(test_a_full_url_path_ignores_the_base_url),
         T(test_stream_delivers_lines_as_chunks_arrive),
         T(test_stream_ends_when_the_callback_says_stop),
+        T(test_raw_stream_keeps_every_byte_as_chunks_arrive),
         T(test_cancel_from_another_thread_ends_an_idle_stream),
         T(test_stream_with_an_error_status_returns_the_body),
         cmocka_unit_test(test_backoff_doubles_from_base_up_to_the_cap),
