@@ -689,12 +689,21 @@ static char *upgrade_request(const struct http_config *cfg, const struct ws_dial
         free(text);
         text = more;
     }
+    /* The client's own headers (impersonation) go on every request, as in http_client. */
+    for (const char *const *h = cfg->headers; h != NULL && *h != NULL; h++) {
+        char *more = xasprintf("%s%s\r\n", text, *h);
+        explicit_bzero(text, strlen(text));
+        free(text);
+        text = more;
+    }
     for (const char *const *h = d->headers; h != NULL && *h != NULL; h++) {
         char *more = xasprintf("%s%s\r\n", text, *h);
+        explicit_bzero(text, strlen(text));
         free(text);
         text = more;
     }
     char *more = xasprintf("%s\r\n", text);
+    explicit_bzero(text, strlen(text));
     free(text);
     text = more;
 out:
