@@ -107,7 +107,8 @@ static int collect(struct ctl *c, struct rollout_opts *o, struct workload **objs
     if (o->args.n == 0 && o->files.n == 0) {
         return ctl_error(c, "required resource not specified");
     }
-    struct workload_source src = {&o->args, &o->files, o->recursive, o->selector, false, true};
+    struct workload_source src = {&o->args, &o->files, o->recursive, o->selector,
+                                  false,    true,      true};
     return workload_collect(c, &src, objs, n);
 }
 
@@ -198,10 +199,11 @@ static int rollout_patch_verb(struct ctl *c, int argc, char **argv, enum patch_v
     if (!ctl_parse(c, flags, argc, argv, &o.args, &status)) {
         goto out;
     }
-    if (objects_check_output(c, o.output) != 0 || collect(c, &o, &objs, &n) != 0) {
+    if (objects_check_output(c, o.output) != 0) {
         status = 1;
         goto out;
     }
+    status = collect(c, &o, &objs, &n);
     for (size_t i = 0; i < n; i++) {
         cleanup_free char *why = NULL, *failure = NULL;
         cleanup_free char *patch = verb_patch(&objs[i], verb, &why);
@@ -388,6 +390,7 @@ struct status_watch {
     int outcome;   /* 1 done, -1 failed, 0 still waiting */
     char *failure; /* owned, when outcome is -1 */
     char *rv;      /* the last resourceVersion seen (owned) */
+    bool expired;  /* the watch answered an ERROR event: list again */
 };
 
 /* Runs the status viewer on obj and prints its message; true when the wait is over. */
@@ -420,7 +423,8 @@ static int on_status_line(const char *line, size_t len, void *data)
     }
     const char *rv = jpath_get_string(obj, "metadata.resourceVersion");
     if (strcmp(type, "ERROR") == 0) {
-        return 1; /* relist, as an informer does after an expired watch */
+        s->expired = true; /* relist, as an informer does after an expired watch */
+        return 1;
     }
     if (rv) {
         free(s->rv);
@@ -449,7 +453,7 @@ static int64_t now_ns(void)
 static int wait_rollout(struct ctl *c, const struct workload *w, long long revision, bool watch,
                         int64_t deadline)
 {
-    struct status_watch s = {c, w, revision, watch, 0, NULL, NULL};
+    struct status_watch s = {c, w, revision, watch, 0, NULL, NULL, false};
     cleanup_free char *collection = mapper_collection_path(w->r, workload_ns(w));
     cleanup_free char *field = xasprintf("metadata.name=%s", workload_name(w));
     int status = 0;
@@ -509,7 +513,9 @@ static int wait_rollout(struct ctl *c, const struct workload *w, long long revis
             break;
         }
         LOG_V(6, "request", "method=GET url=%s%s status=%ld", c->kc.server, path, resp.status);
-        relist = true; /* as an informer after the watch ends (or expires) */
+        /* a watch that simply ended resumes from the last version, as the reflector does */
+        relist = s.expired || resp.status < 200 || resp.status > 299;
+        s.expired = false;
         http_response_free(&resp);
     }
     if (s.outcome < 0) {
@@ -549,10 +555,7 @@ static int rollout_status(struct ctl *c, int argc, char **argv)
         status = ctl_error(c, "invalid argument \"%s\" for \"--timeout\" flag: %s", timeout, e.msg);
         goto out;
     }
-    if (collect(c, &o, &objs, &n) != 0) {
-        status = 1;
-        goto out;
-    }
+    int fetch_status = collect(c, &o, &objs, &n);
     int64_t deadline = timeout_ns > 0 ? now_ns() + timeout_ns : 0;
     for (size_t i = 0; i < n && status == 0; i++) {
         const struct mapper_resource *r = objs[i].r;
@@ -563,6 +566,7 @@ static int rollout_status(struct ctl *c, int argc, char **argv)
         }
         status = wait_rollout(c, &objs[i], revision, watch, deadline);
     }
+    status = status || fetch_status;
 out:
     workload_free(objs, n);
     cli_strv_free(&o.args);
@@ -691,7 +695,7 @@ static char *history_text(struct ctl *c, const struct workload *w, long long rev
             json_decref(tmpl);
         }
     } else {
-        bool causes = !is_kind(w->r, "StatefulSet");
+        bool causes = true; /* 1.32 prints CHANGE-CAUSE for stateful sets too */
         size_t width = strlen("REVISION");
         char num[32];
         for (size_t i = 0; i < n; i++) {
@@ -744,10 +748,7 @@ static int rollout_history(struct ctl *c, int argc, char **argv)
         status = ctl_error(c, "revision must be a positive integer: %d", revision);
         goto out;
     }
-    if (collect(c, &o, &objs, &n) != 0) {
-        status = 1;
-        goto out;
-    }
+    int fetch_status = collect(c, &o, &objs, &n);
     for (size_t i = 0; i < n && status == 0; i++) {
         const struct mapper_resource *r = objs[i].r;
         if (!is_kind(r, "Deployment") && !is_kind(r, "DaemonSet") && !is_kind(r, "StatefulSet")) {
@@ -765,6 +766,7 @@ static int rollout_history(struct ctl *c, int argc, char **argv)
         }
         fprintf(c->out, "%s %s\n%s\n", display, header, text);
     }
+    status = status || fetch_status;
 out:
     workload_free(objs, n);
     cli_strv_free(&o.args);
@@ -896,7 +898,7 @@ static int undo_one(struct ctl *c, const struct workload *w, long long to_revisi
     if (jpath_equal(mine, theirs)) {
         result = xasprintf("skipped rollback (current template already matches revision %lld)",
                            rev->number);
-        objects_print_result(c, w->obj, display, result, output, DRY_RUN_NONE, false);
+        objects_print_result(c, w->obj, display, result, output, dry_run, false);
         goto out;
     }
     if (deployment) {

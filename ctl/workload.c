@@ -74,7 +74,7 @@ int workload_collect(struct ctl *c, const struct workload_source *src, struct wo
             status = 1;
             goto out;
         }
-        for (size_t i = 0; i < nms && status == 0; i++) {
+        for (size_t i = 0; i < nms && (status == 0 || src->continue_on_error); i++) {
             struct err e = {0};
             const struct mapper_resource *r =
                 mapper_for_kind(&c->mapper, jpath_get_string(ms[i].obj, "apiVersion"),
@@ -85,18 +85,23 @@ int workload_collect(struct ctl *c, const struct workload_source *src, struct wo
             }
             const char *ns = jpath_get_string(ms[i].obj, "metadata.namespace");
             json_t *obj = NULL;
-            status = get_one(c, r, ns && *ns ? ns : c->ns,
-                             jpath_get_string(ms[i].obj, "metadata.name"), &obj);
-            if (status == 0) {
+            if (get_one(c, r, ns && *ns ? ns : c->ns, jpath_get_string(ms[i].obj, "metadata.name"),
+                        &obj) == 0) {
                 add(&v, &n, r, obj);
+            } else {
+                status = 1;
             }
         }
         goto out;
     }
     const struct mapper_resource *type_only = NULL;
-    if (objects_targets(c, src->args->v, src->args->n, true, &targets, &ntargets, &type_only) !=
-        0) {
-        status = 1;
+    /* the builder's hint names "kubectl get" whatever the command */
+    char cmd_path[sizeof c->cmd_path];
+    memcpy(cmd_path, c->cmd_path, sizeof cmd_path);
+    snprintf(c->cmd_path, sizeof c->cmd_path, "get");
+    status = objects_targets(c, src->args->v, src->args->n, true, &targets, &ntargets, &type_only);
+    memcpy(c->cmd_path, cmd_path, sizeof cmd_path);
+    if (status != 0) {
         goto out;
     }
     if (type_only != NULL) {
@@ -108,17 +113,18 @@ int workload_collect(struct ctl *c, const struct workload_source *src, struct wo
         status = list_all(c, type_only, src->selector, &v, &n);
         goto out;
     }
-    for (size_t i = 0; i < ntargets && status == 0; i++) {
+    for (size_t i = 0; i < ntargets && (status == 0 || src->continue_on_error); i++) {
         json_t *obj = NULL;
-        status = get_one(c, targets[i].r, c->ns, targets[i].name, &obj);
-        if (status == 0) {
+        if (get_one(c, targets[i].r, c->ns, targets[i].name, &obj) == 0) {
             add(&v, &n, targets[i].r, obj);
+        } else {
+            status = 1;
         }
     }
 out:
     objects_manifests_free(ms, nms);
     objects_targets_free(targets, ntargets);
-    if (status != 0) {
+    if (status != 0 && !src->continue_on_error) {
         workload_free(v, n);
         v = NULL;
         n = 0;
@@ -328,9 +334,6 @@ static void print_ports(FILE *w, const json_t *ctr)
                     (long long)json_integer_value(
                         json_object_get(p, host ? "hostPort" : "containerPort")),
                     *proto ? proto : "TCP");
-            if (*str(p, "name")) {
-                fprintf(f, " (%s)", str(p, "name"));
-            }
         }
         fclose(f);
         fprintf(w, "    %s%s:\t%s\n", host ? "Host Port" : "Port", strchr(buf, ',') ? "s" : "",
@@ -381,6 +384,44 @@ static void print_containers(FILE *w, const char *label, const json_t *container
     }
 }
 
+static const char *yes_no(const json_t *obj, const char *key)
+{
+    return json_is_true(json_object_get(obj, key)) ? "true" : "false";
+}
+
+/* describe's lines for the common volume sources; others show only their name. */
+static void print_volume_source(FILE *w, const json_t *v)
+{
+    const json_t *x;
+    if ((x = json_object_get(v, "emptyDir")) != NULL) {
+        const char *limit = str(x, "sizeLimit");
+        fprintf(w,
+                "    Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n"
+                "    Medium:\t%s\n    SizeLimit:\t%s\n",
+                str(x, "medium"), *limit ? limit : "<unset>");
+    } else if ((x = json_object_get(v, "configMap")) != NULL) {
+        fprintf(w,
+                "    Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t%s\n"
+                "    Optional:\t%s\n",
+                str(x, "name"), yes_no(x, "optional"));
+    } else if ((x = json_object_get(v, "secret")) != NULL) {
+        fprintf(w,
+                "    Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t%s\n"
+                "    Optional:\t%s\n",
+                str(x, "secretName"), yes_no(x, "optional"));
+    } else if ((x = json_object_get(v, "hostPath")) != NULL) {
+        fprintf(w,
+                "    Type:\tHostPath (bare host directory volume)\n    Path:\t%s\n"
+                "    HostPathType:\t%s\n",
+                str(x, "path"), str(x, "type"));
+    } else if ((x = json_object_get(v, "persistentVolumeClaim")) != NULL) {
+        fprintf(w,
+                "    Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the "
+                "same namespace)\n    ClaimName:\t%s\n    ReadOnly:\t%s\n",
+                str(x, "claimName"), yes_no(x, "readOnly"));
+    }
+}
+
 void workload_print_pod_template(FILE *w, const json_t *tmpl)
 {
     const json_t *meta = json_object_get(tmpl, "metadata"), *spec = json_object_get(tmpl, "spec");
@@ -402,6 +443,7 @@ void workload_print_pod_template(FILE *w, const json_t *tmpl)
     json_t *v;
     json_array_foreach (volumes, i, v) {
         fprintf(w, "   %s:\n", str(v, "name"));
+        print_volume_source(w, v);
     }
     if (*str(spec, "priorityClassName")) {
         fprintf(w, "  Priority Class Name:\t%s\n", str(spec, "priorityClassName"));

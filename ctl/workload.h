@@ -28,12 +28,15 @@ struct workload_source {
     bool recursive;               /* -R */
     const char *selector;         /* -l, may be NULL */
     bool all;                     /* --all */
-    bool type_lists_all; /* a bare TYPE lists every object (rollout), else needs -l/--all */
+    bool type_lists_all;    /* a bare TYPE lists every object (rollout), else needs -l/--all */
+    bool continue_on_error; /* a failed GET is reported and the others kept (rollout) */
 };
 
 /* Resolves the source and GETs (or lists) the objects, stopping at the first failure as
- * kubectl's builder does. Returns 0 with an owned array (workload_free) or prints kubectl's
- * error and returns 1. Zero objects is not an error here. */
+ * kubectl's builder does (or going on with the others, each failure printed, when
+ * continue_on_error). Returns 0 or 1 after printing kubectl's error; *out gets an owned array
+ * (workload_free) of the objects fetched, empty when 1 is returned without continue_on_error.
+ * Zero objects is not an error here. */
 int workload_collect(struct ctl *c, const struct workload_source *src, struct workload **out,
                      size_t *count);
 void workload_free(struct workload *w, size_t n);
