@@ -9,6 +9,7 @@
 #include "cleanup.h"
 #include "ctl.h"
 #include "explain.h"
+#include "kubeconfig.h"
 #include "xalloc.h"
 
 #define MAX_CANDIDATES 64
@@ -142,6 +143,22 @@ out:
     return rc;
 }
 
+/* kubectl's commands that start with discovery name a missing --context this way (ctl_connect
+ * prints the line of the commands that start with the builder). Returns 0 or 1 after it. */
+static int check_context(struct ctl *c)
+{
+    if (c->context == NULL || *c->context == '\0') {
+        return 0;
+    }
+    if (ctl_load_config(c) != 0) {
+        return 1;
+    }
+    if (kubeconfig_find(c->config, "contexts", c->context) == NULL) {
+        return ctl_error(c, "context \"%s\" does not exist", c->context);
+    }
+    return 0;
+}
+
 /* GETs the OpenAPI v3 index (Accept and timeout as kubectl's openapi client). NULL after the
  * error. */
 static json_t *fetch_index(struct ctl *c)
@@ -226,6 +243,10 @@ int cmd_explain(struct ctl *c, int argc, char **argv)
     if (!ctl_parse(c, flags, argc, argv, &args, &status)) {
         goto out;
     }
+    /* kubectl's Complete makes the client (and checks the context) before the arguments */
+    if ((status = check_context(c)) != 0 || (status = ctl_connect(c)) != 0) {
+        goto out;
+    }
     if (args.n == 0) {
         status = ctl_error(c,
                            "You must specify the type of resource to explain. Use \"%s "
@@ -237,8 +258,7 @@ int cmd_explain(struct ctl *c, int argc, char **argv)
         status = ctl_error(c, "We accept only this format: explain RESOURCE");
         goto out;
     }
-    if ((status = ctl_connect(c)) != 0 ||
-        (status = split_argument(c, args.v[0], *api_version == '\0', &r, &fields)) != 0) {
+    if ((status = split_argument(c, args.v[0], *api_version == '\0', &r, &fields)) != 0) {
         goto out;
     }
     if (strcmp(format, "plaintext-openapiv2") == 0) {

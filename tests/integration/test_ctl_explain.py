@@ -62,7 +62,8 @@ class ExplainAgainstKubectl(harness.CtlDiffCase):
             ["pods.foo"], ["pods.spec.foo.bar"], ["pods.metadata.name.x"], ["pods[0]"],
             [".pods"], ["pods.spec.containers[*]"], ["pods.*"], ["pods,spec"], ["pods spec"],
             ["pods}"], ["pods...spec"], ["pods.spec..containers"], ['pods."x"'],
-            ["pods[-]"], ["pods[a]"], ["pods{"], ["pods", "-o", "foo"], ["pods", "--bogus"]]
+            ["pods[-]"], ["pods[a]"], ["pods{"], ["pods", "-o", "foo"], ["pods", "--bogus"],
+            ["pods", "--context=nope"], ["--context=nope"]]
         for args in cases:
             with self.subTest(args=args):
                 rc, _, _ = self.both("explain", *args)
