@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""c8sctl's bash completion for the commands that take pods, nodes or a subcommand first:
-logs/exec/attach/port-forward complete pod names, cordon/uncordon/drain/taint node names,
-rollout/set/top their subcommands and then types and names."""
+"""c8sctl's bash completion, run in bash: command names, resource types from discovery, object
+names; logs/exec/attach/port-forward complete pod names, cordon/uncordon/drain/taint node names,
+rollout/set/top their subcommands and then types and names; kubectl's completion errors."""
 
 import os
 import subprocess
@@ -23,7 +23,7 @@ metadata: {name: worker-b}
 """
 
 
-class CompletionOfOtherCommands(harness.CtlDiffCase):
+class BashCompletion(harness.CtlDiffCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -44,6 +44,20 @@ class CompletionOfOtherCommands(harness.CtlDiffCase):
             capture_output=True, text=True, env=env, timeout=30)
         self.assertEqual(done.returncode, 0, done.stderr)
         return done.stdout.split()
+
+    def test_completes_commands_types_and_names(self):
+        self.assertEqual(self.complete("ge"), ["get"])
+        self.assertIn("describe", self.complete("de"))
+        self.assertEqual(self.complete("get", "deploym"), ["deployments"])
+        self.assertEqual(self.complete("-n", "shared", "get", "po", "p"), ["p1", "p2"])
+        self.assertEqual(self.complete("describe", "deploy", ""), ["web"])
+        self.assertEqual(self.complete("config", "use-context", ""), ["main", "other"])
+        self.assertEqual(self.complete("create", "se"), ["secret", "service", "serviceaccount"])
+
+    def test_completion_errors_match_kubectl(self):
+        self.both("completion")
+        rc, _, _ = self.both("completion", "bash", "zsh")
+        self.assertNotEqual(rc, 0)
 
     def test_pod_commands_complete_pod_names(self):
         for cmd in ("logs", "exec", "attach", "port-forward"):

@@ -4,7 +4,6 @@ the pods and services `--dry-run=client -o json|yaml` prints, what the server st
 errors."""
 
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -60,38 +59,6 @@ class RunAndExposeAgainstKubectl(harness.CtlDiffCase):
                      ["get", "svc", "-o", "yaml"]):
             with self.subTest(args=args):
                 self.both(*args, twin="run")
-
-
-class BashCompletion(harness.CtlDiffCase):
-    def complete(self, *words):
-        """Runs c8sctl's completion function for a command line in bash; returns COMPREPLY."""
-        script = self.run_one("c8sctl", "completion", "bash").stdout
-        path = os.path.join(self.dir, "completion.bash")
-        with open(path, "w") as f:
-            f.write(script)
-        quoted = " ".join("'" + w + "'" for w in words)
-        env = dict(os.environ, HOME=self.dir, KUBECONFIG=self.kubeconfig,
-                   PATH=os.path.dirname(harness.binary("c8sctl")) + ":" + os.environ["PATH"])
-        done = subprocess.run(
-            ["bash", "-c", f"source {path}; COMP_WORDS=(c8sctl {quoted}); "
-             f"COMP_CWORD={len(words)}; __c8sctl_complete; echo \"${{COMPREPLY[*]}}\""],
-            capture_output=True, text=True, env=env, timeout=30)
-        self.assertEqual(done.returncode, 0, done.stderr)
-        return done.stdout.split()
-
-    def test_completes_commands_types_and_names(self):
-        self.assertEqual(self.complete("ge"), ["get"])
-        self.assertIn("describe", self.complete("de"))
-        self.assertEqual(self.complete("get", "deploym"), ["deployments"])
-        self.assertEqual(self.complete("-n", "shared", "get", "po", "p"), ["p1", "p2"])
-        self.assertEqual(self.complete("describe", "deploy", ""), ["web"])
-        self.assertEqual(self.complete("config", "use-context", ""), ["main", "other"])
-        self.assertEqual(self.complete("create", "se"), ["secret", "service", "serviceaccount"])
-
-    def test_completion_errors_match_kubectl(self):
-        self.both("completion")
-        rc, _, _ = self.both("completion", "bash", "zsh")
-        self.assertNotEqual(rc, 0)
 
 
 if __name__ == "__main__":
