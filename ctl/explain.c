@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "describe.h"
 #include "jsonpath.h"
 #include "xalloc.h"
 
@@ -239,26 +240,6 @@ static void put_wrapped(FILE *f, const char *s, unsigned lim, int amount)
 {
     cleanup_free char *w = explain_wrap(s, lim);
     put_indented(f, w, amount);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* An object's keys in Go's map order (sorted); the array is owned, the keys borrowed. */
-static const char **sorted_keys(const json_t *obj, size_t *n)
-{
-    *n = json_object_size(obj);
-    const char **keys = xcalloc(*n + 1, sizeof *keys);
-    size_t i = 0;
-    const char *k;
-    const json_t *v;
-    json_object_foreach ((json_t *)obj, k, v) {
-        keys[i++] = k;
-    }
-    qsort(keys, *n, sizeof *keys, cmp_str);
-    return keys;
 }
 
 /* ---- The template's sub-templates ------------------------------------------------------ */
