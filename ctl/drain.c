@@ -506,7 +506,7 @@ static enum poll_result poll_pod(struct ctl *c, const struct drain_opts *o, cons
     return result;
 }
 
-static void print_finished(struct ctl *c, const json_t *pod, const char *verb)
+static void print_pod_line(struct ctl *c, const json_t *pod, const char *verb)
 {
     fprintf(c->out, "pod/%s %s\n", pod_name(pod), verb);
     fflush(c->out);
@@ -530,6 +530,9 @@ static void evict_step(struct ctl *c, const struct drain_opts *o, const char *gv
     const char *ns = pod_ns(pod), *name = pod_name(pod);
     cleanup_free char *qname = validate_quote(name);
     cleanup_free char *qns = validate_quote(ns);
+    if (o->dry_run != DRY_RUN_SERVER && c->verbosity >= 2) {
+        print_pod_line(c, pod, "eviction started"); /* kubectl's -v=2 line */
+    }
     fprintf(c->out, "evicting pod %s/%s%s\n", ns, name,
             o->dry_run == DRY_RUN_SERVER ? " (server dry run)" : "");
     fflush(c->out);
@@ -605,14 +608,14 @@ static void wait_step(struct ctl *c, const struct drain_opts *o, struct evict_ta
     } else {
         switch (poll_pod(c, o, pod, &msg, &line)) {
         case POLL_GONE:
-            print_finished(c, pod, "evicted");
+            print_pod_line(c, pod, "evicted");
             t->state = TASK_DONE;
             return;
         case POLL_SKIPPED:
             t->state = TASK_DONE;
             return;
         case POLL_FAILED:
-            print_finished(c, pod, "eviction failed");
+            print_pod_line(c, pod, "eviction failed");
             why = msg;
             break;
         case POLL_PENDING: {
@@ -687,6 +690,9 @@ static int delete_pods(struct ctl *c, const struct drain_opts *o, const json_t *
             return 1;
         }
         http_response_free(&resp);
+        if (c->verbosity >= 2) {
+            print_pod_line(c, pod, "deletion started");
+        }
     }
     int64_t start = now_ns();
     int64_t deadline = o->timeout_ns > 0 ? start + o->timeout_ns : INT64_MAX;
@@ -705,14 +711,14 @@ static int delete_pods(struct ctl *c, const struct drain_opts *o, const json_t *
             cleanup_free char *msg = NULL, *line = NULL;
             switch (poll_pod(c, o, pod, &msg, &line)) {
             case POLL_GONE:
-                print_finished(c, pod, "deleted");
+                print_pod_line(c, pod, "deleted");
                 /* fall through */
             case POLL_SKIPPED:
                 pending[i] = false;
                 left--;
                 break;
             case POLL_FAILED:
-                print_finished(c, pod, "deletion failed");
+                print_pod_line(c, pod, "deletion failed");
                 drain_error_add(err, msg, line);
                 status = 1;
                 break;
