@@ -588,6 +588,17 @@ static int compare_revisions(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* GETs w's object again, as kubectl's typed history and rollback helpers do, into *fresh
+ * (the object a new reference). Returns 0 or 1 after kubectl's error. */
+static int refetch(struct ctl *c, const struct workload *w, struct workload *fresh)
+{
+    cleanup_free char *collection = mapper_collection_path(w->r, workload_ns(w));
+    cleanup_free char *path = xasprintf("%s/%s", collection, workload_name(w));
+    fresh->r = w->r;
+    fresh->obj = NULL;
+    return ctl_request_json(c, "GET", path, CTL_ACCEPT_JSON, NULL, NULL, &fresh->obj);
+}
+
 /* Lists the history objects of w (ReplicaSets of a deployment, ControllerRevisions otherwise)
  * selected by its selector and controlled by it, one per revision (the last listed wins, as
  * kubectl's map), sorted. *list keeps the objects alive. Returns 0 or 1 after the error. */
@@ -755,6 +766,13 @@ static int rollout_history(struct ctl *c, int argc, char **argv)
             status = no_helper_error(c, r, "history viewer", "history");
             break;
         }
+        struct workload fresh;
+        if (refetch(c, &objs[i], &fresh) != 0) {
+            status = 1;
+            break;
+        }
+        json_decref(objs[i].obj);
+        objs[i].obj = fresh.obj;
         cleanup_free char *text = history_text(c, &objs[i], revision, &status);
         if (text == NULL) {
             break;
@@ -845,17 +863,24 @@ static json_t *without_hash(const json_t *tmpl)
 }
 
 /* Rolls one object back. Returns 0 after printing the result, 1 after the error. */
-static int undo_one(struct ctl *c, const struct workload *w, long long to_revision,
+static int undo_one(struct ctl *c, const struct workload *w_read, long long to_revision,
                     enum dry_run dry_run, const char *output)
 {
-    if (!is_kind(w->r, "Deployment") && !is_kind(w->r, "DaemonSet") &&
-        !is_kind(w->r, "StatefulSet")) {
-        return no_helper_error(c, w->r, "rollbacker", "rollbacker");
+    if (!is_kind(w_read->r, "Deployment") && !is_kind(w_read->r, "DaemonSet") &&
+        !is_kind(w_read->r, "StatefulSet")) {
+        return no_helper_error(c, w_read->r, "rollbacker", "rollbacker");
     }
     if (to_revision < 0) {
         return ctl_error(c, "unable to find specified revision %lld in history", to_revision);
     }
-    bool deployment = is_kind(w->r, "Deployment");
+    bool deployment = is_kind(w_read->r, "Deployment");
+    struct workload fresh;
+    if (refetch(c, w_read, &fresh) != 0) {
+        return 1;
+    }
+    const struct workload *w = &fresh;
+    cleanup_json json_t *fresh_obj = fresh.obj; /* freed on return */
+    (void)fresh_obj;
     cleanup_json json_t *list = NULL;
     struct revision *revs = NULL;
     size_t n = 0;

@@ -346,6 +346,27 @@ class RolloutAgainstKubectl(harness.CtlDiffCase):
             self.assertEqual(templates[0], templates[1])
         self.assertEqual(self.jsonpath("ro-c", "deploy", "img", "{..image}"), "nginx:1.29")
 
+    def requests(self, tool, ns, *args):
+        """The (method, path) of each non-discovery request the tool logs at -v=6."""
+        done = self.run_one(tool, "-n", ns, "-v=6", *args, check=False)
+        if tool == "kubectl":
+            found = re.findall(r"\] (GET|PATCH|POST|PUT|DELETE) (\S+) \d{3}", done.stderr)
+        else:
+            found = re.findall(r"method=(\w+) url=(\S+) status=", done.stderr)
+        paths = [(m, re.sub(r"^https?://[^/]+", "", u).replace(ns, "NS")) for m, u in found]
+        return [(m, p) for m, p in paths
+                if "timeout=32s" not in p and "watch=true" not in p]
+
+    def test_requests_match_kubectls(self):
+        for args in (["rollout", "pause", "deploy/img"], ["rollout", "resume", "deploy/img"],
+                     ["rollout", "history", "deploy/hist"], ["rollout", "history", "ds/ds"],
+                     ["rollout", "undo", "deploy/hist", "--to-revision=1"],
+                     ["rollout", "status", "deploy/hist", "--watch=false"],
+                     ["set", "image", "deploy/img2", "nginx=nginx:5"]):
+            with self.subTest(args=args):
+                self.assertEqual(self.requests("kubectl", "ro-k", *args),
+                                 self.requests("c8sctl", "ro-c", *args))
+
 
 if __name__ == "__main__":
     main()
