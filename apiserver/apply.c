@@ -48,7 +48,6 @@ static const struct list_rule list_rules[] = {
     {"resourceClaims", LIST_KEYED, {"name"}},
     {"conditions", LIST_KEYED, {"type"}},
     {"ownerReferences", LIST_KEYED, {"uid"}},
-    {"taints", LIST_KEYED, {"key", "effect"}},
     {"finalizers", LIST_SET, {NULL}},
 };
 

@@ -1128,7 +1128,6 @@ const struct jpatch_smp_table_entry rest_smp_table[] = {
     {"spec.jobTemplate.spec.template.spec.containers", JPATCH_SMP_MERGE, "name"},
     {"spec.ports", JPATCH_SMP_MERGE, "port"},
     {"spec.strategy", JPATCH_SMP_RETAIN_KEYS, NULL},
-    {"spec.taints", JPATCH_SMP_MERGE, "key"},
     {"status.conditions", JPATCH_SMP_MERGE, "type"},
     {"status.addresses", JPATCH_SMP_MERGE, "type"},
     {NULL, 0, NULL},

@@ -267,7 +267,6 @@ static const struct jpatch_smp_table_entry BUILTIN_KEYS[] = {
     {"spec.ports", JPATCH_SMP_MERGE, "port"}, /* Service (Pods use containerPort inside) */
     {"spec.strategy", JPATCH_SMP_RETAIN_KEYS, NULL},
     {"spec.updateStrategy", JPATCH_SMP_RETAIN_KEYS, NULL},
-    {"spec.taints", JPATCH_SMP_MERGE, "key"},
     {"status.conditions", JPATCH_SMP_MERGE, "type"},
     {"status.addresses", JPATCH_SMP_MERGE, "type"},
     {"subsets", 0, NULL},

@@ -176,6 +176,15 @@ class NodeCommandsAgainstKubectl(harness.CtlDiffCase):
                 self.both(*args, twin="taint")
         self.assertEqual(self.node_field("taint-k", "{.spec.taints}"),
                          self.node_field("taint-c", "{.spec.taints}"))
+        # NodeSpec.taints has no merge key: removing one of several replaces the list.
+        self.both("taint", "node", "NS", "x:NoSchedule", "y:NoSchedule", "z:NoSchedule",
+                  twin="taint")
+        before = self.node_field("taint-c", "{.spec.taints[*].key}").split()
+        self.assertIn("y", before)
+        self.both("taint", "node", "NS", "y-", twin="taint")
+        for node in ("taint-k", "taint-c"):
+            self.assertEqual(self.node_field(node, "{.spec.taints[*].key}").split(),
+                             [k for k in before if k != "y"])
         self.twin_nodes("taint1", spec={"taints": [{"key": "a", "effect": "NoSchedule"}]})
         self.both("taint", "node", "NS", "a-", twin="taint1")  # the last one: taints: null
         self.assertEqual(self.node_field("taint1-c", "{.spec.taints}"), "")
