@@ -377,6 +377,10 @@ int ctl_run_files(struct ctl *c, const struct cli_strv *files, const struct run_
     if (objects_check_output(c, output) != 0) {
         return 1;
     }
+    /* kubectl resolves the context before it reads any file. */
+    if (ctl_connect(c) != 0) {
+        return 1;
+    }
     struct manifest *ms = NULL;
     size_t n = 0;
     if (objects_read(c, files, o->recursive, &ms, &n) != 0) {

@@ -229,6 +229,28 @@ int ctl_api_error(struct ctl *c, const struct http_response *resp)
     return 1;
 }
 
+/* Whether kubectl's command reads the namespace or REST config before anything else, and so
+ * names a missing --context `context "x" does not exist`; the others (built on the resource
+ * builder) print "Error in configuration: context was not found ...". Found by running each. */
+static bool names_context_first(const char *cmd_path)
+{
+    static const char *const first[] = {
+        "api-resources", "api-versions", "cluster-info", "version",  "auth",     "explain",
+        "wait",          "drain",        "cordon",       "uncordon", "run",      "apply",
+        "autoscale",     "expose",       "replace",      "diff",     "top node", "create",
+    };
+    if (strcmp(cmd_path, "create token") == 0) {
+        return false;
+    }
+    for (size_t i = 0; i < sizeof first / sizeof first[0]; i++) {
+        size_t n = strlen(first[i]);
+        if (strncmp(cmd_path, first[i], n) == 0 && (cmd_path[n] == '\0' || cmd_path[n] == ' ')) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* ---- Impersonation --------------------------------------------------------------------- */
 
 static void header_add(char ***lines, size_t *n, const char *name, const char *value)
@@ -421,6 +443,9 @@ int ctl_connect(struct ctl *c)
     }
     if (kubeconfig_resolve(config, c->context, &c->kc, &e) != 0) {
         if (strstr(e.msg, "context was not found") != NULL) {
+            if (names_context_first(c->cmd_path)) {
+                return ctl_error(c, "context \"%s\" does not exist", c->context);
+            }
             fprintf(c->errout, "Error in configuration: %s\n", e.msg);
             return 1;
         }

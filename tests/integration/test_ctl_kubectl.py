@@ -174,6 +174,14 @@ class CtlAgainstKubectl(CtlDiffCase):
                 rc, _, _ = self.both(*args)
                 self.assertNotEqual(rc, 0)
 
+    def test_missing_context_is_named_as_each_kubectl_command_names_it(self):
+        for args in (["get", "po"], ["api-resources"], ["version"], ["auth", "whoami"],
+                     ["create", "ns", "x"], ["create", "token", "default"], ["delete", "po", "x"],
+                     ["apply", "-f", "x.yaml"], ["run", "x", "--image=y"], ["top", "pod"],
+                     ["top", "node"], ["wait", "--for=delete", "po/x"], ["logs", "x"]):
+            with self.subTest(args=args):
+                self.both("--context", "nope", *args)
+
     def test_unreachable_server_prints_kubectls_last_line(self):
         dead = f"http://127.0.0.1:{free_port()}"
         k = self.run_one("kubectl", "-s", dead, "get", "po", check=False)
