@@ -55,9 +55,9 @@ int objects_targets(struct ctl *c, char **args, size_t n, bool allow_type_only, 
                 return ctl_error(c,
                                  "there is no need to specify a resource type as a separate "
                                  "argument when passing arguments in resource/name form (e.g. "
-                                 "'%s %s resource/<resource_name>' instead of '%s %s "
+                                 "'%s get resource/<resource_name>' instead of '%s get "
                                  "resource resource/<resource_name>'",
-                                 c->prog, c->cmd_path, c->prog, c->cmd_path);
+                                 c->prog, c->prog);
             }
             *slash = '\0';
             const struct mapper_resource *r = mapper_resolve(&c->mapper, copy, &e);

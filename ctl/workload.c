@@ -96,12 +96,7 @@ int workload_collect(struct ctl *c, const struct workload_source *src, struct wo
         goto out;
     }
     const struct mapper_resource *type_only = NULL;
-    /* the builder's hint names "kubectl get" whatever the command */
-    char cmd_path[sizeof c->cmd_path];
-    memcpy(cmd_path, c->cmd_path, sizeof cmd_path);
-    snprintf(c->cmd_path, sizeof c->cmd_path, "get");
     status = objects_targets(c, src->args->v, src->args->n, true, &targets, &ntargets, &type_only);
-    memcpy(c->cmd_path, cmd_path, sizeof cmd_path);
     if (status != 0) {
         goto out;
     }

@@ -169,7 +169,9 @@ class CtlAgainstKubectl(CtlDiffCase):
                      ["get", "po", "-o", "foo"], ["get", "nosuchtype"], ["delete"],
                      ["delete", "po"], ["label", "po", "p1"], ["patch", "po", "p1"], ["apply"],
                      ["apply", "-f", "nope.yaml"], ["scale", "--replicas=x", "deploy/web"],
-                     ["get", "deploy", "web", "po/p1"], ["--context", "nope", "get", "po"]):
+                     ["get", "deploy", "web", "po/p1"], ["--context", "nope", "get", "po"],
+                     ["describe", "cm", "cm/c1"], ["delete", "cm", "cm/c1"],
+                     ["rollout", "status", "deploy", "deploy/web"]):
             with self.subTest(args=args):
                 rc, _, _ = self.both(*args)
                 self.assertNotEqual(rc, 0)
