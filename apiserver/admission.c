@@ -190,6 +190,10 @@ json_t *admission_validate(struct rest *r, const struct admission_attributes *at
     if (a->limit_ranger && (error = admission_limit_ranger_validate(r, attrs, obj, code)) != NULL) {
         return error;
     }
+    if (strcmp(attrs->resource->group, "scheduling.k8s.io") == 0 &&
+        (error = admission_priority_class_validate(r, attrs, obj, code)) != NULL) {
+        return error;
+    }
     if (a->resource_quota) {
         return admission_quota_validate(r, attrs, obj, old, code);
     }

@@ -66,10 +66,15 @@ int admission_kubernetes_service_reconcile(struct rest *r, const char *const *ad
 
 /* ---- Pods: ServiceAccount and LimitRanger (admission_pod.c) ---- */
 
-/* Priority (spec.priority from the class; the system classes only) and
+/* Priority (spec.priority from the PriorityClass or the globalDefault one) and
  * DefaultTolerationSeconds (not-ready/unreachable tolerated for 300 s) on pod create. */
 json_t *admission_pod_defaults_mutate(struct rest *r, const struct admission_attributes *attrs,
                                       json_t *pod, int *code);
+
+/* The Priority plugin on PriorityClass create and update: a second globalDefault class is
+ * Forbidden (`PriorityClass x is already marked as default. Only one default can exist`). */
+json_t *admission_priority_class_validate(struct rest *r, const struct admission_attributes *attrs,
+                                          const json_t *pc, int *code);
 
 json_t *admission_service_account_mutate(struct rest *r, const struct admission_attributes *attrs,
                                          json_t *pod, int *code);

@@ -73,38 +73,82 @@ json_t *admission_service_account_mutate(struct rest *r, const struct admission_
 
 /* ---- Priority and DefaultTolerationSeconds ---- */
 
-/* The PriorityClasses every cluster has (scheduling.k8s.io is not served yet, so no others). */
-static const struct {
-    const char *name;
-    long long value;
-} system_priority_classes[] = {
-    {"system-node-critical", 2000001000},
-    {"system-cluster-critical", 2000000000},
-};
-
-/* Priority admission: spec.priority from spec.priorityClassName (0 without one, as with no
- * globalDefault class) and preemptionPolicy PreemptLowerPriority; a priority the user wrote
- * must agree. */
-static json_t *priority_mutate(json_t *pod, json_t *spec, int *code)
+static const struct resource *priority_classes(void)
 {
-    const char *class_name = json_string_value(json_object_get(spec, "priorityClassName"));
-    long long value = 0;
-    if (class_name != NULL && class_name[0] != '\0') {
-        bool found = false;
-        for (size_t i = 0; i < sizeof system_priority_classes / sizeof system_priority_classes[0];
-             i++) {
-            if (strcmp(class_name, system_priority_classes[i].name) == 0) {
-                value = system_priority_classes[i].value;
-                found = true;
-            }
-        }
-        if (!found) {
-            cleanup_free char *detail =
-                xasprintf("no PriorityClass with name %s was found", class_name);
-            return rest_answer_status(
-                code, status_forbidden("", "pods", rest_meta_str(pod, "name"), detail));
+    return resources_find("scheduling.k8s.io", "v1", "priorityclasses");
+}
+
+/* The PriorityClass name from the lister (the watch cache), else the store; NULL with *rc
+ * -ENOENT when there is none, another -errno (e filled) when the store fails. */
+static json_t *priority_class_get(struct rest *r, const char *name, int *rc, struct err *e)
+{
+    const struct resource *res = priority_classes();
+    json_t *cached = rest_caches_get(r, res, NULL, name);
+    if (cached != NULL) {
+        *rc = 0;
+        return cached;
+    }
+    cleanup_free char *key = rest_object_key(res, NULL, name);
+    struct etcd3_kv kv = {0};
+    *rc = etcd3_get(r->storage, key, &kv, NULL, e);
+    json_t *obj = *rc == 0 ? rest_decode_stored(&kv) : NULL;
+    etcd3_kv_free(&kv);
+    return obj;
+}
+
+/* getDefaultPriorityClass: the globalDefault class with the lowest value (two may exist after
+ * a race), or NULL. A new reference. */
+static json_t *default_priority_class(struct rest *r)
+{
+    cleanup_json json_t *items = admission_list_namespace_cached(r, priority_classes(), NULL);
+    const json_t *best = NULL;
+    size_t i;
+    const json_t *pc;
+    json_array_foreach (items, i, pc) {
+        if (json_is_true(json_object_get(pc, "globalDefault")) &&
+            (best == NULL || json_integer_value(json_object_get(pc, "value")) <
+                                 json_integer_value(json_object_get(best, "value")))) {
+            best = pc;
         }
     }
+    return best != NULL ? json_deep_copy(best) : NULL;
+}
+
+static json_t *forbid_pod(const json_t *pod, int *code, const char *detail)
+{
+    return rest_answer_status(code,
+                              status_forbidden("", "pods", rest_meta_str(pod, "name"), detail));
+}
+
+/* Priority admission on pod create: spec.priority and preemptionPolicy from the PriorityClass
+ * named by priorityClassName, else from the globalDefault class (its name is written to the
+ * pod), else 0 and PreemptLowerPriority; values the user wrote must agree. */
+static json_t *priority_mutate(struct rest *r, json_t *pod, json_t *spec, int *code)
+{
+    const char *class_name = json_string_value(json_object_get(spec, "priorityClassName"));
+    cleanup_json json_t *pc = NULL;
+    if (class_name != NULL && class_name[0] != '\0') {
+        int rc = 0;
+        struct err e = {0};
+        pc = priority_class_get(r, class_name, &rc, &e);
+        if (rc == -ENOENT) {
+            cleanup_free char *detail =
+                xasprintf("no PriorityClass with name %s was found", class_name);
+            return forbid_pod(pod, code, detail);
+        }
+        if (pc == NULL) {
+            cleanup_free char *msg =
+                xasprintf("failed to get PriorityClass with name %s: %s", class_name, e.msg);
+            return rest_answer_status(code, status_internal(msg));
+        }
+    } else if ((pc = default_priority_class(r)) != NULL) {
+        json_object_set_new(
+            spec, "priorityClassName",
+            json_string(rest_meta_str(pc, "name") ? rest_meta_str(pc, "name") : ""));
+    }
+    long long value = pc != NULL ? json_integer_value(json_object_get(pc, "value")) : 0;
+    const char *policy = pc != NULL ? json_string_value(json_object_get(pc, "preemptionPolicy"))
+                                    : "PreemptLowerPriority";
     json_t *given = json_object_get(spec, "priority");
     if (json_is_integer(given) && json_integer_value(given) != value) {
         cleanup_free char *detail =
@@ -112,14 +156,41 @@ static json_t *priority_mutate(json_t *pod, json_t *spec, int *code)
                       "priority admission controller computed %lld from the given PriorityClass "
                       "name",
                       (long long)json_integer_value(given), value);
-        return rest_answer_status(code,
-                                  status_forbidden("", "pods", rest_meta_str(pod, "name"), detail));
+        return forbid_pod(pod, code, detail);
     }
     json_object_set_new(spec, "priority", json_integer(value));
-    if (json_object_get(spec, "preemptionPolicy") == NULL) {
-        json_object_set_new(spec, "preemptionPolicy", json_string("PreemptLowerPriority"));
+    if (policy != NULL) {
+        const char *given_policy = json_string_value(json_object_get(spec, "preemptionPolicy"));
+        if (given_policy != NULL && strcmp(given_policy, policy) != 0) {
+            cleanup_free char *detail = xasprintf(
+                "the string value of PreemptionPolicy (%s) must not be provided in pod spec; "
+                "priority admission controller computed %s from the given PriorityClass name",
+                given_policy, policy);
+            return forbid_pod(pod, code, detail);
+        }
+        json_object_set_new(spec, "preemptionPolicy", json_string(policy));
     }
     return NULL;
+}
+
+json_t *admission_priority_class_validate(struct rest *r, const struct admission_attributes *attrs,
+                                          const json_t *pc, int *code)
+{
+    if ((attrs->operation != ADMISSION_CREATE && attrs->operation != ADMISSION_UPDATE) ||
+        attrs->subresource[0] != '\0' || !json_is_true(json_object_get(pc, "globalDefault"))) {
+        return NULL;
+    }
+    cleanup_json json_t *current = default_priority_class(r);
+    const char *name = rest_meta_str(pc, "name");
+    const char *current_name = current != NULL ? rest_meta_str(current, "name") : NULL;
+    if (current_name == NULL ||
+        (attrs->operation == ADMISSION_UPDATE && name != NULL && strcmp(name, current_name) == 0)) {
+        return NULL;
+    }
+    cleanup_free char *detail = xasprintf(
+        "PriorityClass %s is already marked as default. Only one default can exist", current_name);
+    return rest_answer_status(
+        code, status_forbidden("scheduling.k8s.io", "priorityclasses", name ? name : "", detail));
 }
 
 /* Whether a toleration already covers key's NoExecute taint. */
@@ -171,7 +242,7 @@ json_t *admission_pod_defaults_mutate(struct rest *r, const struct admission_att
     if (!json_is_object(spec)) {
         return NULL; /* validation answers */
     }
-    json_t *error = priority_mutate(pod, spec, code);
+    json_t *error = priority_mutate(r, pod, spec, code);
     if (error != NULL) {
         return error;
     }

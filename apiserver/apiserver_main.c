@@ -23,6 +23,7 @@
 #include "rest.h"
 #include "satoken.h"
 #include "server.h"
+#include "strategy.h"
 #include "xalloc.h"
 
 struct compactor {
@@ -303,7 +304,7 @@ int apiserver_main(int argc, char **argv)
         status = 2;
         goto out;
     }
-    if (rest_bootstrap(rest, &e) != 0) {
+    if (rest_bootstrap(rest, &e) != 0 || strategy_bootstrap_priority_classes(storage, &e) != 0) {
         failed_what = "cannot reach storage: ";
         goto out;
     }

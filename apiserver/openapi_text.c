@@ -89,6 +89,32 @@ const struct openapi_text openapi_texts[] = {
     {"rbac/v1.Role", NULL, "A set of permissions within one namespace."},
     {"rbac/v1.RoleBinding", NULL,
      "Grants a role's permissions to users, groups or service accounts within one namespace."},
+    {"scheduling/v1.PriorityClass", NULL,
+     "A named priority for pods: pods naming it get its value, and the scheduler may preempt "
+     "pods of lower priority to place them."},
+    {"scheduling/v1.PriorityClass", "value",
+     "The priority of pods in this class; user classes may go up to one billion."},
+    {"scheduling/v1.PriorityClass", "globalDefault",
+     "When true, pods without a priorityClassName get this class; at most one class may be the "
+     "default."},
+    {"scheduling/v1.PriorityClass", "preemptionPolicy",
+     "Never or PreemptLowerPriority (the default): whether pods of this class may evict lower "
+     "ones."},
+    {"storage/v1.StorageClass", NULL,
+     "A kind of storage the cluster offers: claims naming it get volumes made by its "
+     "provisioner with its parameters."},
+    {"storage/v1.StorageClass", "provisioner",
+     "The volume plugin or CSI driver that creates the volumes."},
+    {"storage/v1.StorageClass", "reclaimPolicy",
+     "What happens to a volume once its claim is gone: Delete (the default) or Retain."},
+    {"storage/v1.StorageClass", "volumeBindingMode",
+     "Immediate (the default) or WaitForFirstConsumer: whether to bind claims before a pod "
+     "uses them."},
+    {"storage/v1.CSIDriver", NULL,
+     "How the cluster talks to one installed CSI volume driver."},
+    {"storage/v1.CSINode", NULL, "The CSI drivers installed on one node and their node IDs."},
+    {"storage/v1.VolumeAttachment", NULL,
+     "A request that a CSI driver attach a volume to a node, and the outcome."},
 
     /* Types and fields people explain most. */
     {"meta/v1.ObjectMeta", NULL, "Metadata every persisted object has."},

@@ -414,6 +414,97 @@ static const struct openapi_field t_discovery_v1_ForZone_fields[] = {
     {"name", KPROTO_STRING, 0, NULL},
 };
 
+static const struct openapi_field t_core_v1_TopologySelectorLabelRequirement_fields[] = {
+    {"key", KPROTO_STRING, 0, NULL},
+    {"values", KPROTO_STRING, KPROTO_REPEATED, NULL},
+};
+
+static const struct openapi_field t_core_v1_TopologySelectorTerm_fields[] = {
+    {"matchLabelExpressions", KPROTO_MSG, KPROTO_REPEATED, "core/v1.TopologySelectorLabelRequirement"},
+};
+
+static const struct openapi_field t_storage_v1_StorageClass_fields[] = {
+    {"metadata", KPROTO_MSG, 0, "meta/v1.ObjectMeta"},
+    {"provisioner", KPROTO_STRING, 0, NULL},
+    {"parameters", KPROTO_STRING, KPROTO_MAP, NULL},
+    {"reclaimPolicy", KPROTO_STRING, 0, NULL},
+    {"mountOptions", KPROTO_STRING, KPROTO_REPEATED, NULL},
+    {"allowVolumeExpansion", KPROTO_BOOL, 0, NULL},
+    {"volumeBindingMode", KPROTO_STRING, 0, NULL},
+    {"allowedTopologies", KPROTO_MSG, KPROTO_REPEATED, "core/v1.TopologySelectorTerm"},
+};
+
+static const struct openapi_field t_storage_v1_TokenRequest_fields[] = {
+    {"audience", KPROTO_STRING, 0, NULL},
+    {"expirationSeconds", KPROTO_INT64, 0, NULL},
+};
+
+static const struct openapi_field t_storage_v1_CSIDriverSpec_fields[] = {
+    {"attachRequired", KPROTO_BOOL, 0, NULL},
+    {"podInfoOnMount", KPROTO_BOOL, 0, NULL},
+    {"volumeLifecycleModes", KPROTO_STRING, KPROTO_REPEATED, NULL},
+    {"storageCapacity", KPROTO_BOOL, 0, NULL},
+    {"fsGroupPolicy", KPROTO_STRING, 0, NULL},
+    {"tokenRequests", KPROTO_MSG, KPROTO_REPEATED, "storage/v1.TokenRequest"},
+    {"requiresRepublish", KPROTO_BOOL, 0, NULL},
+    {"seLinuxMount", KPROTO_BOOL, 0, NULL},
+};
+
+static const struct openapi_field t_storage_v1_CSIDriver_fields[] = {
+    {"metadata", KPROTO_MSG, 0, "meta/v1.ObjectMeta"},
+    {"spec", KPROTO_MSG, 0, "storage/v1.CSIDriverSpec"},
+};
+
+static const struct openapi_field t_storage_v1_VolumeNodeResources_fields[] = {
+    {"count", KPROTO_INT32, 0, NULL},
+};
+
+static const struct openapi_field t_storage_v1_CSINodeDriver_fields[] = {
+    {"name", KPROTO_STRING, 0, NULL},
+    {"nodeID", KPROTO_STRING, 0, NULL},
+    {"topologyKeys", KPROTO_STRING, KPROTO_REPEATED, NULL},
+    {"allocatable", KPROTO_MSG, 0, "storage/v1.VolumeNodeResources"},
+};
+
+static const struct openapi_field t_storage_v1_CSINodeSpec_fields[] = {
+    {"drivers", KPROTO_MSG, KPROTO_REPEATED, "storage/v1.CSINodeDriver"},
+};
+
+static const struct openapi_field t_storage_v1_CSINode_fields[] = {
+    {"metadata", KPROTO_MSG, 0, "meta/v1.ObjectMeta"},
+    {"spec", KPROTO_MSG, 0, "storage/v1.CSINodeSpec"},
+};
+
+static const struct openapi_field t_storage_v1_VolumeAttachmentSource_fields[] = {
+    {"persistentVolumeName", KPROTO_STRING, 0, NULL},
+    {"inlineVolumeSpec", KPROTO_MSG, 0, "core/v1.PersistentVolumeSpec"},
+};
+
+static const struct openapi_field t_storage_v1_VolumeAttachmentSpec_fields[] = {
+    {"attacher", KPROTO_STRING, 0, NULL},
+    {"source", KPROTO_MSG, 0, "storage/v1.VolumeAttachmentSource"},
+    {"nodeName", KPROTO_STRING, 0, NULL},
+};
+
+static const struct openapi_field t_storage_v1_VolumeError_fields[] = {
+    {"time", KPROTO_TIME, 0, NULL},
+    {"message", KPROTO_STRING, 0, NULL},
+    {"errorCode", KPROTO_INT32, 0, NULL},
+};
+
+static const struct openapi_field t_storage_v1_VolumeAttachmentStatus_fields[] = {
+    {"attached", KPROTO_BOOL, 0, NULL},
+    {"attachmentMetadata", KPROTO_STRING, KPROTO_MAP, NULL},
+    {"attachError", KPROTO_MSG, 0, "storage/v1.VolumeError"},
+    {"detachError", KPROTO_MSG, 0, "storage/v1.VolumeError"},
+};
+
+static const struct openapi_field t_storage_v1_VolumeAttachment_fields[] = {
+    {"metadata", KPROTO_MSG, 0, "meta/v1.ObjectMeta"},
+    {"spec", KPROTO_MSG, 0, "storage/v1.VolumeAttachmentSpec"},
+    {"status", KPROTO_MSG, 0, "storage/v1.VolumeAttachmentStatus"},
+};
+
 const struct openapi_type openapi_extra_types[] = {
     {"apps/v1.ControllerRevision", t_apps_v1_ControllerRevision_fields, N(t_apps_v1_ControllerRevision_fields)},
     {"coordination/v1.Lease", t_coordination_v1_Lease_fields, N(t_coordination_v1_Lease_fields)},
@@ -467,6 +558,21 @@ const struct openapi_type openapi_extra_types[] = {
     {"discovery/v1.EndpointPort", t_discovery_v1_EndpointPort_fields, N(t_discovery_v1_EndpointPort_fields)},
     {"discovery/v1.EndpointSlice", t_discovery_v1_EndpointSlice_fields, N(t_discovery_v1_EndpointSlice_fields)},
     {"discovery/v1.ForZone", t_discovery_v1_ForZone_fields, N(t_discovery_v1_ForZone_fields)},
+    {"core/v1.TopologySelectorLabelRequirement", t_core_v1_TopologySelectorLabelRequirement_fields, N(t_core_v1_TopologySelectorLabelRequirement_fields)},
+    {"core/v1.TopologySelectorTerm", t_core_v1_TopologySelectorTerm_fields, N(t_core_v1_TopologySelectorTerm_fields)},
+    {"storage/v1.StorageClass", t_storage_v1_StorageClass_fields, N(t_storage_v1_StorageClass_fields)},
+    {"storage/v1.TokenRequest", t_storage_v1_TokenRequest_fields, N(t_storage_v1_TokenRequest_fields)},
+    {"storage/v1.CSIDriverSpec", t_storage_v1_CSIDriverSpec_fields, N(t_storage_v1_CSIDriverSpec_fields)},
+    {"storage/v1.CSIDriver", t_storage_v1_CSIDriver_fields, N(t_storage_v1_CSIDriver_fields)},
+    {"storage/v1.VolumeNodeResources", t_storage_v1_VolumeNodeResources_fields, N(t_storage_v1_VolumeNodeResources_fields)},
+    {"storage/v1.CSINodeDriver", t_storage_v1_CSINodeDriver_fields, N(t_storage_v1_CSINodeDriver_fields)},
+    {"storage/v1.CSINodeSpec", t_storage_v1_CSINodeSpec_fields, N(t_storage_v1_CSINodeSpec_fields)},
+    {"storage/v1.CSINode", t_storage_v1_CSINode_fields, N(t_storage_v1_CSINode_fields)},
+    {"storage/v1.VolumeAttachmentSource", t_storage_v1_VolumeAttachmentSource_fields, N(t_storage_v1_VolumeAttachmentSource_fields)},
+    {"storage/v1.VolumeAttachmentSpec", t_storage_v1_VolumeAttachmentSpec_fields, N(t_storage_v1_VolumeAttachmentSpec_fields)},
+    {"storage/v1.VolumeError", t_storage_v1_VolumeError_fields, N(t_storage_v1_VolumeError_fields)},
+    {"storage/v1.VolumeAttachmentStatus", t_storage_v1_VolumeAttachmentStatus_fields, N(t_storage_v1_VolumeAttachmentStatus_fields)},
+    {"storage/v1.VolumeAttachment", t_storage_v1_VolumeAttachment_fields, N(t_storage_v1_VolumeAttachment_fields)},
 };
 
 const struct openapi_alias openapi_aliases[] = {
@@ -498,6 +604,20 @@ const struct openapi_alias openapi_aliases[] = {
 };
 
 const struct openapi_required openapi_required_fields[] = {
+    {"scheduling/v1.PriorityClass", "value"},
+    {"storage/v1.StorageClass", "provisioner"},
+    {"storage/v1.CSIDriver", "spec"},
+    {"storage/v1.CSINode", "spec"},
+    {"storage/v1.CSINodeSpec", "drivers"},
+    {"storage/v1.CSINodeDriver", "name"},
+    {"storage/v1.CSINodeDriver", "nodeID"},
+    {"storage/v1.TokenRequest", "audience"},
+    {"storage/v1.VolumeAttachment", "spec"},
+    {"storage/v1.VolumeAttachmentSpec", "attacher"},
+    {"storage/v1.VolumeAttachmentSpec", "source"},
+    {"storage/v1.VolumeAttachmentSpec", "nodeName"},
+    {"core/v1.TopologySelectorLabelRequirement", "key"},
+    {"core/v1.TopologySelectorLabelRequirement", "values"},
     {"apps/v1.ControllerRevision", "revision"},
     {"apps/v1.DaemonSetCondition", "type"},
     {"apps/v1.DaemonSetCondition", "status"},
@@ -826,6 +946,10 @@ const struct openapi_enum openapi_enums[] = {
     {"networking/v1.HTTPIngressPath", "pathType", "Exact|ImplementationSpecific|Prefix"},
     {"networking/v1.IngressPortStatus", "protocol", "SCTP|TCP|UDP"},
     {"policy/v1.PodDisruptionBudgetSpec", "unhealthyPodEvictionPolicy", "AlwaysAllow|IfHealthyBudget"},
+    {"scheduling/v1.PriorityClass", "preemptionPolicy", "Never|PreemptLowerPriority"},
+    {"storage/v1.CSIDriverSpec", "fsGroupPolicy", "File|None|ReadWriteOnceWithFSType"},
+    {"storage/v1.StorageClass", "reclaimPolicy", "Delete|Recycle|Retain"},
+    {"storage/v1.StorageClass", "volumeBindingMode", "Immediate|WaitForFirstConsumer"},
 };
 
 const size_t openapi_extra_type_count = N(openapi_extra_types);

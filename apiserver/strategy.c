@@ -16,5 +16,8 @@ static const struct strategy *find_in(const struct strategy *table, const struct
 const struct strategy *strategy_find(const struct resource *res)
 {
     const struct strategy *s = find_in(strategy_core_table, res);
-    return s != NULL ? s : find_in(strategy_apps_table, res);
+    if (s == NULL) {
+        s = find_in(strategy_apps_table, res);
+    }
+    return s != NULL ? s : find_in(strategy_sched_storage_table, res);
 }

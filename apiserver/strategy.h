@@ -36,6 +36,23 @@ const struct strategy *strategy_find(const struct resource *res);
 /* The tables, one per file (strategy_core.c, strategy_apps.c), each ending with group NULL. */
 extern const struct strategy strategy_core_table[];
 extern const struct strategy strategy_apps_table[];
+/* scheduling.k8s.io and storage.k8s.io (strategy_sched_storage.c). */
+extern const struct strategy strategy_sched_storage_table[];
+
+/* The PriorityClasses every cluster has (scheduling.SystemPriorityClasses); ends with name NULL. */
+struct strategy_system_priority_class {
+    const char *name;
+    long long value;
+    const char *description;
+};
+extern const struct strategy_system_priority_class strategy_system_priority_classes[];
+
+struct etcd3;
+struct err;
+/* Creates the system PriorityClasses that are missing, as kube-apiserver's
+ * scheduling/bootstrap-system-priority-classes hook; existing ones are left alone. Returns 0 or
+ * -errno with err filled. Call once at start. */
+int strategy_bootstrap_priority_classes(struct etcd3 *storage, struct err *err);
 
 /* ---- Shared by pods and every workload with a pod template (strategy_pod.c) ---- */
 

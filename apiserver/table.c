@@ -1593,6 +1593,137 @@ static void print_binding(const json_t *o, json_t *row, time_t now)
     cell_sb(row, &sas);
 }
 
+/* ---- scheduling.k8s.io and storage.k8s.io ---- */
+
+static void cell_bool(json_t *row, bool b)
+{
+    json_array_append_new(json_object_get(row, "cells"), json_boolean(b));
+}
+
+/* A boolean field, or def when it is not set (the printers' nil pointers). */
+static bool bool_at(const json_t *o, const char *path, bool def)
+{
+    const json_t *v = jpath_get(o, path);
+    return json_is_boolean(v) ? json_is_true(v) : def;
+}
+
+static const struct column priorityclass_columns[] = {
+    NAME_COL,
+    {"Value", "integer", "The priority pods of this class get (value).", 0},
+    {"Global-Default", "boolean", "Whether pods without a class get this one (globalDefault).", 0},
+    AGE_COL,
+    {"PreemptionPolicy", "string", "Whether pods of this class may preempt lower ones.", 0},
+};
+
+static void print_priorityclass(const json_t *o, json_t *row, time_t now)
+{
+    cell_str(row, str_at(o, "metadata.name"));
+    cell_int(row, int_at(o, "value", 0));
+    cell_bool(row, bool_at(o, "globalDefault", false));
+    cell_age(row, o, now);
+    cell_str(row, str_at(o, "preemptionPolicy"));
+}
+
+static const struct column storageclass_columns[] = {
+    NAME_COL,
+    {"Provisioner", "string", "The volume plugin or CSI driver that makes the volumes.", 0},
+    {"ReclaimPolicy", "string", "What happens to a released volume (reclaimPolicy).", 0},
+    {"VolumeBindingMode", "string", "When claims are bound and provisioned.", 0},
+    {"AllowVolumeExpansion", "string", "Whether claims of this class may grow.", 0},
+    AGE_COL,
+};
+
+static void print_storageclass(const json_t *o, json_t *row, time_t now)
+{
+    const json_t *annotations = jpath_get(o, "metadata.annotations");
+    const char *is_default =
+        strv(json_object_get(annotations, "storageclass.kubernetes.io/is-default-class"));
+    const char *beta =
+        strv(json_object_get(annotations, "storageclass.beta.kubernetes.io/is-default-class"));
+    if (strcmp(is_default, "true") == 0 || strcmp(beta, "true") == 0) {
+        cleanup_free char *name = xasprintf("%s (default)", str_at(o, "metadata.name"));
+        cell_str(row, name);
+    } else {
+        cell_str(row, str_at(o, "metadata.name"));
+    }
+    cell_str(row, str_at(o, "provisioner"));
+    cell_str(row, present(o, "reclaimPolicy") ? str_at(o, "reclaimPolicy") : "Delete");
+    cell_str(row, present(o, "volumeBindingMode") ? str_at(o, "volumeBindingMode") : "Immediate");
+    cell_bool(row, bool_at(o, "allowVolumeExpansion", false));
+    cell_age(row, o, now);
+}
+
+static const struct column csidriver_columns[] = {
+    NAME_COL,
+    {"AttachRequired", "boolean", "Whether volumes need an attach step (spec.attachRequired).", 0},
+    {"PodInfoOnMount", "boolean", "Whether mounts receive the pod's details.", 0},
+    {"StorageCapacity", "boolean", "Whether the scheduler considers the driver's capacity.", 0},
+    {"TokenRequests", "string", "Audiences of the service account tokens the driver gets.", 0},
+    {"RequiresRepublish", "boolean", "Whether mounts are refreshed periodically.", 0},
+    {"Modes", "string", "The volume lifecycle modes the driver supports.", 0},
+    AGE_COL,
+};
+
+static void print_csidriver(const json_t *o, json_t *row, time_t now)
+{
+    cell_str(row, str_at(o, "metadata.name"));
+    cell_bool(row, bool_at(o, "spec.attachRequired", true));
+    cell_bool(row, bool_at(o, "spec.podInfoOnMount", false));
+    cell_bool(row, bool_at(o, "spec.storageCapacity", false));
+    const json_t *tokens = jpath_get(o, "spec.tokenRequests");
+    struct sbuf b = {0};
+    size_t i;
+    const json_t *v;
+    json_array_foreach (tokens, i, v) {
+        sb_join(&b, ",", str_at(v, "audience"));
+    }
+    if (!json_is_array(tokens)) {
+        sb_add(&b, "<unset>");
+    }
+    cell_sb(row, &b);
+    cell_bool(row, bool_at(o, "spec.requiresRepublish", false));
+    json_array_foreach (jpath_get(o, "spec.volumeLifecycleModes"), i, v) {
+        sb_join(&b, ",", strv(v));
+    }
+    if (b.len == 0) {
+        sb_add(&b, "<none>");
+    }
+    cell_sb(row, &b);
+    cell_age(row, o, now);
+}
+
+static const struct column csinode_columns[] = {
+    NAME_COL,
+    {"Drivers", "integer", "How many CSI drivers the node runs.", 0},
+    AGE_COL,
+};
+
+static void print_csinode(const json_t *o, json_t *row, time_t now)
+{
+    cell_str(row, str_at(o, "metadata.name"));
+    cell_int(row, (int64_t)json_array_size(jpath_get(o, "spec.drivers")));
+    cell_age(row, o, now);
+}
+
+static const struct column volumeattachment_columns[] = {
+    NAME_COL,
+    {"Attacher", "string", "The CSI driver that attaches the volume.", 0},
+    {"PV", "string", "The PersistentVolume attached.", 0},
+    {"Node", "string", "The node the volume is attached to.", 0},
+    {"Attached", "boolean", "Whether the attach finished.", 0},
+    AGE_COL,
+};
+
+static void print_volumeattachment(const json_t *o, json_t *row, time_t now)
+{
+    cell_str(row, str_at(o, "metadata.name"));
+    cell_str(row, str_at(o, "spec.attacher"));
+    cell_str(row, str_at(o, "spec.source.persistentVolumeName"));
+    cell_str(row, str_at(o, "spec.nodeName"));
+    cell_bool(row, bool_at(o, "status.attached", false));
+    cell_age(row, o, now);
+}
+
 /* ---- The printers and the default table ---- */
 
 #define PRINTER(group, plural, cols, fn)                      \
@@ -1628,6 +1759,12 @@ static const struct printer printers[] = {
     PRINTER("rbac.authorization.k8s.io", "rolebindings", rolebinding_columns, print_binding),
     PRINTER("rbac.authorization.k8s.io", "clusterrolebindings", clusterrolebinding_columns,
             print_binding),
+    PRINTER("scheduling.k8s.io", "priorityclasses", priorityclass_columns, print_priorityclass),
+    PRINTER("storage.k8s.io", "storageclasses", storageclass_columns, print_storageclass),
+    PRINTER("storage.k8s.io", "csidrivers", csidriver_columns, print_csidriver),
+    PRINTER("storage.k8s.io", "csinodes", csinode_columns, print_csinode),
+    PRINTER("storage.k8s.io", "volumeattachments", volumeattachment_columns,
+            print_volumeattachment),
 };
 
 /* rest.DefaultTableConvertor: the name and the creation time as RFC 3339 (type date). */
@@ -1666,21 +1803,23 @@ static const struct printer *printer_for(const struct resource *r)
     return &default_printer;
 }
 
+/* The row's object shares o's parts instead of copying them (a list's items may be the watch
+ * cache's frozen objects): rows are only read and replaced, never modified in place. */
 static json_t *row_object(const json_t *o, enum table_include include)
 {
     switch (include) {
     case TABLE_INCLUDE_NONE:
         return json_null();
     case TABLE_INCLUDE_OBJECT:
-        return json_deep_copy(o);
+        return json_incref((json_t *)o);
     case TABLE_INCLUDE_METADATA:
     default:
         break;
     }
-    const json_t *meta = json_object_get(o, "metadata");
+    json_t *meta = json_object_get(o, "metadata");
     return json_pack("{s:s,s:s,s:o}", "kind", "PartialObjectMetadata", "apiVersion",
                      "meta.k8s.io/v1", "metadata",
-                     json_is_object(meta) ? json_deep_copy(meta) : json_object());
+                     json_is_object(meta) ? json_incref(meta) : json_object());
 }
 
 static json_t *build_row(const struct printer *p, const json_t *o, enum table_include include,

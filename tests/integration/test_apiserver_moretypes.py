@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""The built-in kinds served beyond the first set, through the real kubectl 1.32:
+scheduling.k8s.io PriorityClasses (the system classes bootstrapped at start, the Priority
+admission plugin resolving a pod's class) and the storage.k8s.io kinds, with Kubernetes'
+defaults, validation messages, printer columns and discovery entries.
+"""
+
+import json
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+
+from c8stest.apiserver import LocalApiserver, missing_for_kubectl_tests  # noqa: E402
+from c8stest.runner import main  # noqa: E402
+
+
+class MoreTypesTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        reason = missing_for_kubectl_tests()
+        if reason:
+            raise unittest.SkipTest(reason)
+        cls.api = LocalApiserver().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.api.stop()
+
+    def current_logs(self):
+        return self.api.process.log_text(40)
+
+    def kubectl(self, *args, check=True, stdin=None):
+        return self.api.kubectl(*args, check=check, stdin=stdin)
+
+    def json_of(self, *args):
+        return json.loads(self.kubectl(*args, "-o", "json").stdout)
+
+    def refused(self, manifest, *args):
+        """kubectl create -f - of manifest (or the given command), expected to fail: stderr."""
+        done = self.kubectl(*(args or ("create", "-f", "-")), check=False, stdin=manifest)
+        self.assertEqual(done.returncode, 1, done.stdout + done.stderr)
+        return done.stderr.strip()
+
+    def rows(self, *args):
+        """kubectl get's table as a list of whitespace-split lines (header first)."""
+        return [line.split() for line in self.kubectl("get", *args).stdout.splitlines()]
+
+    # ------------------------------------------------------------------------------------
+
+    def test_discovery_lists_the_new_resources(self):
+        out = self.kubectl("api-resources").stdout
+        self.assertRegex(out, r"priorityclasses\s+pc\s+scheduling.k8s.io/v1\s+false\s+PriorityClass")
+        self.assertRegex(out, r"storageclasses\s+sc\s+storage.k8s.io/v1\s+false\s+StorageClass")
+        self.assertRegex(out, r"csidrivers\s+storage.k8s.io/v1\s+false\s+CSIDriver")
+        self.assertRegex(out, r"csinodes\s+storage.k8s.io/v1\s+false\s+CSINode")
+        self.assertRegex(out,
+                         r"volumeattachments\s+storage.k8s.io/v1\s+false\s+VolumeAttachment")
+
+    def test_system_priority_classes_exist_and_are_protected(self):
+        table = self.rows("pc")
+        self.assertEqual(table[0], ["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"])
+        by_name = {row[0]: row for row in table[1:]}
+        self.assertEqual(by_name["system-node-critical"][1:3], ["2000001000", "false"])
+        self.assertEqual(by_name["system-cluster-critical"][1:3], ["2000000000", "false"])
+        self.assertEqual(by_name["system-cluster-critical"][4], "PreemptLowerPriority")
+        self.assertEqual(
+            self.refused("", "create", "priorityclass", "system-mine", "--value=5"),
+            'error: failed to create priorityclass: PriorityClass.scheduling.k8s.io "system-mine" '
+            "is invalid: metadata.name: Forbidden: priority class names with 'system-' prefix "
+            "are reserved for system use only. error: system-mine is not a known system "
+            "priority class")
+
+    def test_priority_class_create_validation_and_immutable_value(self):
+        self.kubectl("create", "priorityclass", "high", "--value=1000", "--description=hot")
+        pc = self.json_of("get", "pc", "high")
+        self.assertEqual((pc["value"], pc["description"], pc["preemptionPolicy"]),
+                         (1000, "hot", "PreemptLowerPriority"))
+        self.assertEqual(
+            self.refused("", "create", "priorityclass", "huge", "--value=1000000001"),
+            'error: failed to create priorityclass: PriorityClass.scheduling.k8s.io "huge" is '
+            "invalid: value: Forbidden: maximum allowed value of a user defined priority is "
+            "1000000000")
+        self.assertEqual(
+            self.refused("", "patch", "pc", "high", "-p", '{"value": 7}'),
+            'The PriorityClass "high" is invalid: value: Forbidden: may not be changed in an '
+            "update.")
+        self.assertIn('preemptionPolicy: Unsupported value: "Sometimes": supported values: '
+                      '"Never", "PreemptLowerPriority"', self.refused("""
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: odd}
+value: 3
+preemptionPolicy: Sometimes
+"""))
+        self.kubectl("delete", "pc", "high")
+        self.assertEqual(self.kubectl("get", "pc", "high", check=False).returncode, 1)
+
+    def test_pods_get_priority_from_their_class_or_the_default(self):
+        self.kubectl("create", "priorityclass", "batch-low", "--value=-5",
+                     "--preemption-policy=Never")
+        self.kubectl("create", "-f", "-", stdin="""
+apiVersion: v1
+kind: Pod
+metadata: {name: classy}
+spec:
+  priorityClassName: batch-low
+  containers: [{name: c, image: busybox}]
+""")
+        spec = self.json_of("get", "pod", "classy")["spec"]
+        self.assertEqual((spec["priority"], spec["preemptionPolicy"]), (-5, "Never"))
+        self.assertEqual(self.refused("""
+apiVersion: v1
+kind: Pod
+metadata: {name: lost}
+spec:
+  priorityClassName: nowhere
+  containers: [{name: c, image: busybox}]
+"""), 'Error from server (Forbidden): error when creating "STDIN": pods "lost" is forbidden: '
+            "no PriorityClass with name nowhere was found")
+        # A globalDefault class names itself on pods without one; a second default is refused.
+        self.kubectl("create", "priorityclass", "everyone", "--value=10", "--global-default")
+        self.assertEqual(
+            self.refused("", "create", "priorityclass", "also", "--value=11", "--global-default"),
+            'error: failed to create priorityclass: priorityclasses.scheduling.k8s.io "also" is '
+            "forbidden: PriorityClass everyone is already marked as default. Only one default "
+            "can exist")
+        self.kubectl("run", "plain", "--image=busybox")
+        spec = self.json_of("get", "pod", "plain")["spec"]
+        self.assertEqual((spec["priorityClassName"], spec["priority"]), ("everyone", 10))
+        self.kubectl("delete", "pc", "everyone", "batch-low")
+        self.kubectl("delete", "pod", "classy", "plain", "--now")
+
+    def test_storage_classes_defaults_default_marker_and_immutable_fields(self):
+        self.kubectl("create", "-f", "-", stdin="""
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: fast
+  annotations: {storageclass.kubernetes.io/is-default-class: "true"}
+provisioner: example.com/fast
+parameters: {tier: gold}
+""")
+        sc = self.json_of("get", "sc", "fast")
+        self.assertEqual((sc["reclaimPolicy"], sc["volumeBindingMode"]), ("Delete", "Immediate"))
+        table = self.rows("sc")
+        self.assertEqual(table[0], ["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE",
+                                    "ALLOWVOLUMEEXPANSION", "AGE"])
+        self.assertEqual(table[1][:6],
+                         ["fast", "(default)", "example.com/fast", "Delete", "Immediate", "false"])
+        self.assertEqual(
+            self.refused("", "patch", "sc", "fast", "-p", '{"parameters": {"tier": "silver"}}'),
+            'The StorageClass "fast" is invalid: parameters: Forbidden: updates to parameters '
+            "are forbidden.")
+        self.assertEqual(self.refused("""
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: bad}
+provisioner: ""
+reclaimPolicy: Recycle
+volumeBindingMode: Later
+"""), 'The StorageClass "bad" is invalid: \n'
+            "* provisioner: Required value\n"
+            '* reclaimPolicy: Unsupported value: "Recycle": supported values: "Delete", "Retain"\n'
+            '* volumeBindingMode: Unsupported value: "Later": supported values: "Immediate", '
+            '"WaitForFirstConsumer"')
+        self.assertIn("Provisioner:", self.kubectl("describe", "sc", "fast").stdout)
+        self.kubectl("delete", "sc", "fast")
+
+    def test_csi_kinds_and_volume_attachments(self):
+        self.kubectl("create", "-f", "-", stdin="""
+apiVersion: storage.k8s.io/v1
+kind: CSIDriver
+metadata: {name: hostpath.csi.k8s.io}
+spec: {podInfoOnMount: true}
+---
+apiVersion: storage.k8s.io/v1
+kind: CSINode
+metadata: {name: node-1}
+spec:
+  drivers: [{name: hostpath.csi.k8s.io, nodeID: node-1, topologyKeys: [topology.kubernetes.io/zone]}]
+---
+apiVersion: storage.k8s.io/v1
+kind: VolumeAttachment
+metadata: {name: va-1}
+spec:
+  attacher: hostpath.csi.k8s.io
+  nodeName: node-1
+  source: {persistentVolumeName: pv-1}
+""")
+        spec = self.json_of("get", "csidriver", "hostpath.csi.k8s.io")["spec"]
+        self.assertEqual((spec["attachRequired"], spec["podInfoOnMount"],
+                          spec["volumeLifecycleModes"], spec["fsGroupPolicy"]),
+                         (True, True, ["Persistent"], "ReadWriteOnceWithFSType"))
+        self.assertEqual(self.rows("csinodes")[1][:2], ["node-1", "1"])
+        self.assertEqual(self.rows("volumeattachments")[1][:5],
+                         ["va-1", "hostpath.csi.k8s.io", "pv-1", "node-1", "false"])
+        self.assertIn("spec.source: Required value: must specify exactly one of "
+                      "inlineVolumeSpec and persistentVolumeName", self.refused("""
+apiVersion: storage.k8s.io/v1
+kind: VolumeAttachment
+metadata: {name: va-2}
+spec: {attacher: hostpath.csi.k8s.io, nodeName: node-1, source: {}}
+"""))
+        self.assertIn('spec.drivers[1].name: Duplicate value: "a.example.com"', self.refused("""
+apiVersion: storage.k8s.io/v1
+kind: CSINode
+metadata: {name: node-2}
+spec:
+  drivers: [{name: a.example.com, nodeID: x}, {name: a.example.com, nodeID: y}]
+"""))
+        self.kubectl("delete", "volumeattachment", "va-1")
+        self.kubectl("delete", "csinode", "node-1")
+        self.kubectl("delete", "csidriver", "hostpath.csi.k8s.io")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+/* Defaulting and validation of PriorityClasses and the storage.k8s.io kinds
+ * (strategy_sched_storage.c): Kubernetes 1.32's defaults and field errors, word for word. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "resources.h"
+#include "status.h"
+#include "strategy.h"
+
+static const struct strategy *find(const char *group, const char *plural)
+{
+    const struct resource *res = resources_find(group, "v1", plural);
+    assert_non_null(res);
+    const struct strategy *s = strategy_find(res);
+    assert_non_null(s);
+    return s;
+}
+
+/* text parsed and defaulted as a write would be (a new reference). */
+static json_t *defaulted(const struct strategy *s, const char *text)
+{
+    json_error_t error;
+    json_t *obj = json_loads(text, 0, &error);
+    if (obj == NULL) {
+        fail_msg("bad test JSON: %s: %s", error.text, text);
+    }
+    if (s->apply_defaults != NULL) {
+        s->apply_defaults(obj);
+    }
+    return obj;
+}
+
+/* The error lines of validating text (an update of old_text when not NULL), one per line; "" when
+ * valid. A new string. */
+static char *lines_of(const char *group, const char *plural, const char *text, const char *old_text)
+{
+    const struct strategy *s = find(group, plural);
+    json_t *obj = defaulted(s, text);
+    json_t *old = old_text != NULL ? defaulted(s, old_text) : NULL;
+    struct field_errors fe;
+    field_errors_init(&fe);
+    s->validate("", obj, old, &fe);
+    char *joined = strdup("");
+    size_t i;
+    json_t *line;
+    json_array_foreach (fe.lines, i, line) {
+        size_t len = strlen(joined) + json_string_length(line) + 2;
+        char *next = malloc(len);
+        snprintf(next, len, "%s%s%s", joined, i > 0 ? "\n" : "", json_string_value(line));
+        free(joined);
+        joined = next;
+    }
+    field_errors_free(&fe);
+    json_decref(obj);
+    json_decref(old);
+    return joined;
+}
+
+static void expect(const char *group, const char *plural, const char *text, const char *old_text,
+                   const char *want)
+{
+    char *got = lines_of(group, plural, text, old_text);
+    if (strcmp(got, want) != 0) {
+        fail_msg("%s %s\n got: %s\nwant: %s", plural, text, got, want);
+    }
+    free(got);
+}
+
+#define SCHED "scheduling.k8s.io"
+#define STORE "storage.k8s.io"
+
+static void test_priority_class_values_and_reserved_prefix(void **state)
+{
+    (void)state;
+    json_t *pc = defaulted(find(SCHED, "priorityclasses"), "{\"metadata\":{\"name\":\"a\"}}");
+    assert_string_equal(json_string_value(json_object_get(pc, "preemptionPolicy")),
+                        "PreemptLowerPriority");
+    json_decref(pc);
+    expect(SCHED, "priorityclasses", "{\"metadata\":{\"name\":\"a\"},\"value\":-100}", NULL, "");
+    expect(SCHED, "priorityclasses", "{\"metadata\":{\"name\":\"a\"},\"value\":1000000001}", NULL,
+           "value: Forbidden: maximum allowed value of a user defined priority is 1000000000");
+    expect(SCHED, "priorityclasses",
+           "{\"metadata\":{\"name\":\"system-node-critical\"},\"value\":2000001000}", NULL, "");
+    expect(SCHED, "priorityclasses",
+           "{\"metadata\":{\"name\":\"system-node-critical\"},\"value\":5}", NULL,
+           "metadata.name: Forbidden: priority class names with 'system-' prefix are reserved "
+           "for system use only. error: value of system-node-critical PriorityClass must be "
+           "2000001000");
+    expect(SCHED, "priorityclasses",
+           "{\"metadata\":{\"name\":\"system-cluster-critical\"},\"value\":2000000000,"
+           "\"globalDefault\":true}",
+           NULL,
+           "metadata.name: Forbidden: priority class names with 'system-' prefix are reserved "
+           "for system use only. error: globalDefault of system-cluster-critical PriorityClass "
+           "must be false");
+    expect(SCHED, "priorityclasses",
+           "{\"metadata\":{\"name\":\"a\"},\"value\":1,\"preemptionPolicy\":\"Maybe\"}", NULL,
+           "preemptionPolicy: Unsupported value: \"Maybe\": supported values: \"Never\", "
+           "\"PreemptLowerPriority\"");
+}
+
+static void test_priority_class_value_and_policy_are_immutable(void **state)
+{
+    (void)state;
+    expect(SCHED, "priorityclasses", "{\"metadata\":{\"name\":\"a\"},\"value\":2}",
+           "{\"metadata\":{\"name\":\"a\"},\"value\":1}",
+           "value: Forbidden: may not be changed in an update.");
+    expect(SCHED, "priorityclasses",
+           "{\"metadata\":{\"name\":\"a\"},\"value\":1,\"preemptionPolicy\":\"Never\"}",
+           "{\"metadata\":{\"name\":\"a\"},\"value\":1}",
+           "preemptionPolicy: Invalid value: \"Never\": field is immutable");
+    expect(SCHED, "priorityclasses",
+           "{\"metadata\":{\"name\":\"a\"},\"value\":1,\"description\":\"new\"}",
+           "{\"metadata\":{\"name\":\"a\"},\"value\":1}", "");
+}
+
+static void test_storage_class_defaults_and_rules(void **state)
+{
+    (void)state;
+    json_t *sc =
+        defaulted(find(STORE, "storageclasses"), "{\"metadata\":{\"name\":\"s\"},\"provisioner\":"
+                                                 "\"x.io/y\"}");
+    assert_string_equal(json_string_value(json_object_get(sc, "reclaimPolicy")), "Delete");
+    assert_string_equal(json_string_value(json_object_get(sc, "volumeBindingMode")), "Immediate");
+    json_decref(sc);
+    expect(STORE, "storageclasses", "{\"metadata\":{\"name\":\"s\"},\"provisioner\":\"X.io/Y\"}",
+           NULL, "");
+    expect(STORE, "storageclasses",
+           "{\"metadata\":{\"name\":\"s\"},\"provisioner\":\"a b\",\"parameters\":{\"\":\"v\"}}",
+           NULL,
+           "provisioner: Invalid value: \"a b\": name part must consist of alphanumeric "
+           "characters, '-', '_' or '.', and must start and end with an alphanumeric character "
+           "(e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is "
+           "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')\n"
+           "parameters: Invalid value: \"\": field can not be empty.");
+    const char *old = "{\"metadata\":{\"name\":\"s\"},\"provisioner\":\"p\",\"parameters\":{"
+                      "\"a\":\"1\"}}";
+    expect(STORE, "storageclasses",
+           "{\"metadata\":{\"name\":\"s\"},\"provisioner\":\"q\",\"reclaimPolicy\":\"Retain\","
+           "\"volumeBindingMode\":\"WaitForFirstConsumer\"}",
+           old,
+           "parameters: Forbidden: updates to parameters are forbidden.\n"
+           "provisioner: Forbidden: updates to provisioner are forbidden.\n"
+           "reclaimPolicy: Forbidden: updates to reclaimPolicy are forbidden.\n"
+           "volumeBindingMode: Invalid value: \"WaitForFirstConsumer\": field is immutable");
+    expect(STORE, "storageclasses",
+           "{\"metadata\":{\"name\":\"s\",\"labels\":{\"k\":\"v\"}},\"provisioner\":\"p\","
+           "\"parameters\":{\"a\":\"1\"},\"allowVolumeExpansion\":true}",
+           old, "");
+}
+
+static void test_csi_driver_node_and_attachment_rules(void **state)
+{
+    (void)state;
+    json_t *d = defaulted(find(STORE, "csidrivers"), "{\"metadata\":{\"name\":\"d.io\"}}");
+    const json_t *spec = json_object_get(d, "spec");
+    assert_true(json_is_true(json_object_get(spec, "attachRequired")));
+    assert_true(json_is_false(json_object_get(spec, "podInfoOnMount")));
+    assert_string_equal(json_string_value(json_object_get(spec, "fsGroupPolicy")),
+                        "ReadWriteOnceWithFSType");
+    json_decref(d);
+    expect(STORE, "csidrivers",
+           "{\"metadata\":{\"name\":\"d.io\"},\"spec\":{\"attachRequired\":false}}",
+           "{\"metadata\":{\"name\":\"d.io\"},\"spec\":{}}",
+           "spec.attachRequired: Invalid value: false: field is immutable");
+    expect(STORE, "csinodes",
+           "{\"metadata\":{\"name\":\"n\"},\"spec\":{\"drivers\":[{\"name\":\"a.io\",\"nodeID\":"
+           "\"1\"},{\"name\":\"a.io\"}]}}",
+           NULL,
+           "spec.drivers[1].name: Duplicate value: \"a.io\"\n"
+           "spec.drivers[1].nodeID: Required value: nodeID must be provided");
+    expect(STORE, "volumeattachments",
+           "{\"metadata\":{\"name\":\"v\"},\"spec\":{\"attacher\":\"a.io\",\"source\":{}}}", NULL,
+           "spec.nodeName: Required value\n"
+           "spec.source: Required value: must specify exactly one of inlineVolumeSpec and "
+           "persistentVolumeName");
+    const char *va = "{\"metadata\":{\"name\":\"v\"},\"spec\":{\"attacher\":\"a.io\",\"nodeName\":"
+                     "\"n\",\"source\":{\"persistentVolumeName\":\"p\"}}}";
+    expect(STORE, "volumeattachments", va, NULL, "");
+    char *errs = lines_of(STORE, "volumeattachments",
+                          "{\"metadata\":{\"name\":\"v\"},\"spec\":{\"attacher\":\"a.io\","
+                          "\"nodeName\":\"m\",\"source\":{\"persistentVolumeName\":\"p\"}}}",
+                          va);
+    assert_non_null(strstr(errs, "spec: Invalid value: "));
+    assert_non_null(strstr(errs, ": field is immutable"));
+    free(errs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_priority_class_values_and_reserved_prefix),
+        cmocka_unit_test(test_priority_class_value_and_policy_are_immutable),
+        cmocka_unit_test(test_storage_class_defaults_and_rules),
+        cmocka_unit_test(test_csi_driver_node_and_attachment_rules),
+    };
+    return cmocka_run_group_tests_name("strategy_sched_storage", tests, NULL, NULL);
+}
