@@ -14,6 +14,7 @@
 #include "k8stime.h"
 #include "rest_internal.h"
 #include "status.h"
+#include "typecheck.h"
 #include "xalloc.h"
 #include "yamlx.h"
 
@@ -946,6 +947,34 @@ static json_t *bad_request(int *code, const char *message)
     return rest_answer_status(code, status_bad_request(message));
 }
 
+/* The applied configuration typed against the kind's schema, as structured-merge-diff's
+ * ObjectToTyped does: an undeclared field or a value of the wrong type fails the apply
+ * whatever fieldValidation says, with the fieldmanager's 500 `failed to create typed patch
+ * object (ns/name; group/version, Kind=K): .path: field not declared in schema`. */
+static json_t *check_applied_types(const struct rest_call *call, json_t *config,
+                                   const char *api_version, const char *kind, int *code)
+{
+    const struct resource *res = call->resource;
+    char schema[256];
+    if (strcmp(kind, res->kind) != 0 ||
+        typecheck_kind_schema(res->group, res->version, res->kind, call->info->subresource, schema,
+                              sizeof schema) == NULL) {
+        return NULL;
+    }
+    struct typecheck_result tc;
+    json_t *error = NULL;
+    if (!typecheck_value(schema, config, TYPECHECK_APPLY, true, &tc)) {
+        const char *ns = rest_meta_str(config, "namespace");
+        bool grouped = strchr(api_version, '/') != NULL;
+        cleanup_free char *msg = xasprintf(
+            "failed to create typed patch object (%s/%s; %s%s, Kind=%s): %s", ns ? ns : "",
+            call->info->name, grouped ? "" : "/", api_version, kind, tc.error);
+        error = rest_answer_status(code, status_new(500, NULL, msg, NULL, NULL, NULL));
+    }
+    typecheck_result_free(&tc);
+    return error;
+}
+
 json_t *apply_patch(struct rest *r, const struct rest_call *call, int *code)
 {
     const struct resource *res = call->resource;
@@ -983,6 +1012,10 @@ json_t *apply_patch(struct rest *r, const struct rest_call *call, int *code)
         return bad_request(code, msg);
     }
     json_object_set_new(rest_meta_of(config), "name", json_string(call->info->name));
+    json_t *untyped = check_applied_types(call, config, api_version, kind, code);
+    if (untyped != NULL) {
+        return untyped;
+    }
     const char *force = call->query(call->query_ctx, "force");
     struct apply_request req = {
         .config = config,

@@ -346,6 +346,17 @@ static const struct kproto_msg *kind_msg(const struct gen *g, const struct resou
     return find_msg(g, type);
 }
 
+static void emit_kind(struct gen *g, const struct resource *r)
+{
+    char type[SCHEMA_NAME_MAX];
+    kind_type_name(r, type, sizeof type);
+    const struct kproto_msg *msg = kind_msg(g, r, type);
+    const struct openapi_type *extra = msg ? NULL : find_extra(type);
+    if (msg != NULL || extra != NULL) {
+        emit_type(g, type, msg, extra);
+    }
+}
+
 json_t *openapi_schemas_build(const char *group, const char *version)
 {
     struct gen g = {.schemas = json_object()};
@@ -357,16 +368,9 @@ json_t *openapi_schemas_build(const char *group, const char *version)
     bool served = false;
     for (size_t i = 0; i < n; i++) {
         const struct resource *r = &all[i];
-        if (strcmp(r->group, group) != 0 || strcmp(r->version, version) != 0) {
-            continue;
-        }
-        served = true;
-        char type[SCHEMA_NAME_MAX];
-        kind_type_name(r, type, sizeof type);
-        const struct kproto_msg *msg = kind_msg(&g, r, type);
-        const struct openapi_type *extra = msg ? NULL : find_extra(type);
-        if (msg != NULL || extra != NULL) {
-            emit_type(&g, type, msg, extra);
+        if (strcmp(r->group, group) == 0 && strcmp(r->version, version) == 0) {
+            served = true;
+            emit_kind(&g, r);
         }
     }
     free(g.msgs);
@@ -374,5 +378,25 @@ json_t *openapi_schemas_build(const char *group, const char *version)
         json_decref(g.schemas);
         return NULL;
     }
+    return g.schemas;
+}
+
+json_t *openapi_schemas_build_all(void)
+{
+    struct gen g = {.schemas = json_object()};
+    for (size_t i = 0; i < kproto_kind_count; i++) {
+        collect_msgs(&g, kproto_kinds[i].msg);
+    }
+    size_t n = 0;
+    const struct resource *all = resources_all(&n);
+    for (size_t i = 0; i < n; i++) {
+        emit_kind(&g, &all[i]);
+    }
+    /* Kinds only subresources and options take (Scale, Eviction, Binding, TokenRequest,
+     * DeleteOptions), under their message's own name. */
+    for (size_t i = 0; i < kproto_kind_count; i++) {
+        emit_type(&g, kproto_kinds[i].msg->name, kproto_kinds[i].msg, NULL);
+    }
+    free(g.msgs);
     return g.schemas;
 }

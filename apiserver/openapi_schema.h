@@ -72,4 +72,10 @@ const char *openapi_schema_name(const char *type, char *buf, size_t size);
  * Pure: thread-safe, but builds afresh on each call (openapi.c caches). */
 json_t *openapi_schemas_build(const char *group, const char *version);
 
+/* The component schemas of every served kind of every group/version, and of the kinds only
+ * subresources take (the kproto kinds: autoscaling/v1 Scale, policy/v1 Eviction, ...), with
+ * every type they reach, in one new JSON object (returns a new reference). Pure and
+ * thread-safe; builds afresh on each call (typecheck.c keeps one). */
+json_t *openapi_schemas_build_all(void);
+
 #endif

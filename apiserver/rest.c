@@ -29,6 +29,7 @@
 #include "strategy.h"
 #include "subresources.h"
 #include "table.h"
+#include "typecheck.h"
 #include "validate.h"
 #include "xalloc.h"
 #include "yamlx.h"
@@ -273,6 +274,130 @@ json_t *rest_storage_failure(int *code, int rc, const struct err *e, const struc
 
 /* ---- Body decoding ---- */
 
+void rest_add_warning(const struct rest_call *call, const char *text)
+{
+    if (call->warnings == NULL) {
+        return;
+    }
+    size_t i;
+    json_t *w;
+    json_array_foreach (call->warnings, i, w) {
+        if (strcmp(json_string_value(w), text) == 0) {
+            return;
+        }
+    }
+    json_array_append_new(call->warnings, json_string(text));
+}
+
+json_t *rest_field_validation(const struct rest_call *call, enum rest_field_validation *out,
+                              int *code)
+{
+    const char *v = call->query ? call->query(call->query_ctx, "fieldValidation") : NULL;
+    *out = REST_VALIDATION_WARN;
+    if (v == NULL || v[0] == '\0' || strcmp(v, "Warn") == 0) {
+        return NULL;
+    }
+    if (strcmp(v, "Strict") == 0 || strcmp(v, "Ignore") == 0) {
+        *out = v[0] == 'S' ? REST_VALIDATION_STRICT : REST_VALIDATION_IGNORE;
+        return NULL;
+    }
+    const char *verb = call->info->verb;
+    const char *options = strcmp(verb, "update") == 0  ? "UpdateOptions"
+                          : strcmp(verb, "patch") == 0 ? "PatchOptions"
+                                                       : "CreateOptions";
+    struct field_errors fe;
+    field_errors_init(&fe);
+    cleanup_json json_t *bad = json_string(v);
+    field_errors_add(&fe, FIELD_NOT_SUPPORTED, "fieldValidation", bad,
+                     "\"\", \"Ignore\", \"Strict\", \"Warn\"");
+    json_t *s = status_invalid("meta.k8s.io", options, "", &fe);
+    field_errors_free(&fe);
+    return rest_answer_status(code, s);
+}
+
+char *rest_strict_errors(const struct rest_call *call, enum rest_field_validation directive,
+                         const json_t *unknown)
+{
+    if (json_array_size(unknown) == 0 || directive == REST_VALIDATION_IGNORE) {
+        return NULL;
+    }
+    if (directive == REST_VALIDATION_STRICT) {
+        return typecheck_strict_message(unknown);
+    }
+    size_t i;
+    const json_t *e;
+    json_array_foreach (unknown, i, e) {
+        rest_add_warning(call, json_string_value(e));
+    }
+    return NULL;
+}
+
+/* The kind a body decodes into: the resource's, or its subresource's (Scale, Eviction,
+ * Binding, TokenRequest); NULL for bodies kube-apiserver does not decode strictly
+ * (DeleteOptions). */
+static const char *body_schema(const struct rest_call *call, char *buf, size_t size)
+{
+    const char *verb = call->info->verb;
+    if (strcmp(verb, "delete") == 0 || strcmp(verb, "deletecollection") == 0) {
+        return NULL;
+    }
+    const struct resource *res = call->resource;
+    const char *sub = call->info->subresource;
+    if (res->group[0] == '\0' && strcmp(res->plural, "bindings") == 0) {
+        sub = "binding";
+    }
+    return typecheck_kind_schema(res->group, res->version, res->kind, sub, buf, size);
+}
+
+/* Decodes obj into the request's kind as the create and update handlers do: a decoding error
+ * is 400 "<Kind> in version "<v>" cannot be handled as a <Kind>: ...". Unknown fields are
+ * dropped from obj. NULL, or the answer with *code. */
+static json_t *typecheck_body(const struct rest_call *call, json_t *obj, bool from_yaml, int *code)
+{
+    char schema[256];
+    if (body_schema(call, schema, sizeof schema) == NULL) {
+        return NULL;
+    }
+    const char *into = strrchr(schema, '.') + 1;
+    const char *kind = json_string_value(json_object_get(obj, "kind"));
+    if (kind != NULL && kind[0] != '\0' && strcmp(kind, into) != 0) {
+        return NULL; /* the kind checks that follow say what is wrong */
+    }
+    enum rest_field_validation directive;
+    json_t *error = rest_field_validation(call, &directive, code);
+    if (error != NULL) {
+        return error;
+    }
+    /* The version part of the body's apiVersion, else the one the kind is served in. */
+    const char *api_version = json_string_value(json_object_get(obj, "apiVersion"));
+    char version[64];
+    if (api_version != NULL && api_version[0] != '\0') {
+        const char *slash = strrchr(api_version, '/');
+        snprintf(version, sizeof version, "%s", slash ? slash + 1 : api_version);
+    } else {
+        size_t len = (size_t)(into - 1 - schema);
+        const char *v = schema + len;
+        while (v > schema && v[-1] != '.') {
+            v--;
+        }
+        snprintf(version, sizeof version, "%.*s", (int)(schema + len - v), v);
+    }
+    char gvk_kind[128];
+    snprintf(gvk_kind, sizeof gvk_kind, "%s", kind != NULL && kind[0] != '\0' ? kind : into);
+    struct typecheck_result tc;
+    typecheck_value(schema, obj, TYPECHECK_JSON, from_yaml, &tc);
+    cleanup_free char *strict =
+        tc.error == NULL ? rest_strict_errors(call, directive, tc.unknown) : NULL;
+    const char *why = tc.error != NULL ? tc.error : strict;
+    if (why != NULL) {
+        cleanup_free char *msg = xasprintf("%s in version \"%s\" cannot be handled as a %s: %s",
+                                           gvk_kind, version, into, why);
+        error = rest_answer_status(code, status_bad_request(msg));
+    }
+    typecheck_result_free(&tc);
+    return error;
+}
+
 json_t *rest_decode_body(const struct rest_call *call, json_t **error, int *code)
 {
     if (call->body == NULL || call->body_len == 0) {
@@ -282,8 +407,9 @@ json_t *rest_decode_body(const struct rest_call *call, json_t **error, int *code
     struct err e = {0};
     json_t *obj = NULL;
     const char *type = call->content_type ? call->content_type : "application/json";
-    if (strncmp(type, "application/yaml", 16) == 0 ||
-        strncmp(type, "application/apply-patch+yaml", 28) == 0) {
+    bool yaml = strncmp(type, "application/yaml", 16) == 0 ||
+                strncmp(type, "application/apply-patch+yaml", 28) == 0;
+    if (yaml) {
         obj = yamlx_load(call->body, call->body_len, &e);
     } else {
         json_error_t jerr;
@@ -297,6 +423,10 @@ json_t *rest_decode_body(const struct rest_call *call, json_t **error, int *code
         char *msg = xasprintf("couldn't get version/kind; json parse error: %s", e.msg);
         *error = rest_answer_status(code, status_bad_request(msg));
         free(msg);
+        return NULL;
+    }
+    if ((*error = typecheck_body(call, obj, yaml, code)) != NULL) {
+        json_decref(obj);
         return NULL;
     }
     return obj;
@@ -670,14 +800,19 @@ json_t *rest_list(struct rest *r, const struct rest_call *call, int *code)
         etcd3_list_free(&l);
     }
     rest_selectors_free(&sel);
+    return rest_list_answer(res, items, list_rev, more ? next_start : NULL, remaining, code);
+}
 
+json_t *rest_list_answer(const struct resource *res, json_t *items, int64_t revision,
+                         const char *next_start, int64_t remaining, int *code)
+{
     char gv[128];
     json_t *list_meta = json_object();
     char rev_text[32];
-    snprintf(rev_text, sizeof rev_text, "%" PRId64, list_rev);
+    snprintf(rev_text, sizeof rev_text, "%" PRId64, revision);
     json_object_set_new(list_meta, "resourceVersion", json_string(rev_text));
-    if (more) {
-        char *token = rest_encode_continue(list_rev, next_start);
+    if (next_start != NULL) {
+        char *token = rest_encode_continue(revision, next_start);
         json_object_set_new(list_meta, "continue", json_string(token));
         free(token);
         if (remaining > 0) {
@@ -1133,6 +1268,41 @@ const struct jpatch_smp_table_entry rest_smp_table[] = {
     {NULL, 0, NULL},
 };
 
+/* The patched object decoded into the kind as patch.go does: JSON and merge patches through
+ * encoding/json, strategic merge patches through the unstructured converter; errors are 422
+ * `"" is invalid: patch: Invalid value: "<patched object or patch>": <why>`. Unknown fields
+ * are dropped from out. NULL, or the answer with *code. */
+static json_t *typecheck_patched(const struct rest_call *call, const json_t *patch, json_t *out,
+                                 bool smp, int *code)
+{
+    char schema[256];
+    if (body_schema(call, schema, sizeof schema) == NULL) {
+        return NULL;
+    }
+    enum rest_field_validation directive;
+    json_t *error = rest_field_validation(call, &directive, code);
+    if (error != NULL) {
+        return error;
+    }
+    /* What kube-apiserver shows: the patched JSON, or the strategic patch as Go prints a map. */
+    cleanup_free char *shown = smp ? typecheck_go_format(patch) : json_dumps(out, JSON_COMPACT);
+    struct typecheck_result tc;
+    typecheck_value(schema, out, smp ? TYPECHECK_UNSTRUCTURED : TYPECHECK_JSON, false, &tc);
+    cleanup_free char *strict =
+        tc.error == NULL ? rest_strict_errors(call, directive, tc.unknown) : NULL;
+    const char *why = tc.error != NULL ? tc.error : strict;
+    if (why != NULL) {
+        struct field_errors fe;
+        field_errors_init(&fe);
+        cleanup_json json_t *bad = json_string(shown);
+        field_errors_add(&fe, FIELD_INVALID, "patch", bad, why);
+        error = rest_answer_status(code, status_invalid("", "", "", &fe));
+        field_errors_free(&fe);
+    }
+    typecheck_result_free(&tc);
+    return error;
+}
+
 static json_t *mutate_patch(const struct rest_call *call, const json_t *current, void *data,
                             json_t **error, int *code)
 {
@@ -1161,6 +1331,11 @@ static json_t *mutate_patch(const struct rest_call *call, const json_t *current,
         *error = rest_answer_status(code, e.code == C8S_EINVALID
                                               ? status_new(422, "Invalid", e.msg, NULL, NULL, NULL)
                                               : status_bad_request(e.msg));
+        return NULL;
+    }
+    bool smp = strncmp(type, "application/strategic-merge-patch+json", 38) == 0;
+    if ((*error = typecheck_patched(call, patch, out, smp, code)) != NULL) {
+        json_decref(out);
         return NULL;
     }
     if (rest_served_resource(call) != call->resource) {
@@ -1257,6 +1432,15 @@ static json_t *serve_converted(struct rest *r, const struct rest_call *call, int
 
 json_t *rest_handle(struct rest *r, const struct rest_call *call, int *code)
 {
+    const char *write_verb = call->info->verb;
+    if (strcmp(write_verb, "create") == 0 || strcmp(write_verb, "update") == 0 ||
+        strcmp(write_verb, "patch") == 0) {
+        enum rest_field_validation directive;
+        json_t *invalid = rest_field_validation(call, &directive, code);
+        if (invalid != NULL) {
+            return invalid;
+        }
+    }
     if (convert_is_needed(call->resource)) {
         return serve_converted(r, call, code);
     }

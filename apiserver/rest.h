@@ -55,6 +55,9 @@ struct rest_call {
      * table_include is an enum table_include. */
     bool as_table;
     int table_include;
+    /* Collects the texts of the answer's Warning headers (an array of strings the caller owns
+     * and sends as `299 - "text"`); NULL drops warnings. */
+    json_t *warnings;
 };
 
 /* Serves every verb but watch. Returns a new reference to the answer (the object, a list, or a

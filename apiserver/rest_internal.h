@@ -77,8 +77,34 @@ json_t *rest_storage_failure(int *code, int rc, const struct err *e, const struc
 
 /* ---- Requests ---- */
 
-/* The request body as JSON (JSON, YAML or protobuf by Content-Type); NULL with *error set. */
+/* The request body as JSON (JSON, YAML or protobuf by Content-Type), decoded as
+ * kube-apiserver decodes it into the kind the request takes (typecheck.h): type mismatches
+ * are 400 `<Kind> in version "v1" cannot be handled as a <Kind>: json: ...`, unknown fields
+ * are dropped and, by ?fieldValidation=, refused (Strict), warned about (Warn, the default)
+ * or ignored. NULL with *error set. */
 json_t *rest_decode_body(const struct rest_call *call, json_t **error, int *code);
+
+/* ?fieldValidation= (metav1.FieldValidation*): how unknown and duplicate fields are treated. */
+enum rest_field_validation {
+    REST_VALIDATION_WARN, /* the default: dropped, with a Warning header each */
+    REST_VALIDATION_STRICT,
+    REST_VALIDATION_IGNORE,
+};
+
+/* The request's directive; NULL, or for a value Kubernetes does not know a 422 Status
+ * against CreateOptions/UpdateOptions/PatchOptions by verb, with *code. */
+json_t *rest_field_validation(const struct rest_call *call, enum rest_field_validation *out,
+                              int *code);
+
+/* Adds a Warning header text to the answer (once per distinct text). Thread-safe as far as
+ * the call is: one request runs on one thread. */
+void rest_add_warning(const struct rest_call *call, const char *text);
+
+/* Records unknown (strict) field errors as the directive says: Warn adds each as a warning
+ * and returns NULL; Ignore returns NULL; Strict returns the owned message
+ * "strict decoding error: ..." the caller wraps. NULL when there are none. */
+char *rest_strict_errors(const struct rest_call *call, enum rest_field_validation directive,
+                         const json_t *unknown);
 /* NamespaceLifecycle: NULL when objects may be created in ns, else a Status (404 missing,
  * 403 terminating). */
 json_t *rest_check_namespace(struct rest *r, const char *ns, int *code);
@@ -108,6 +134,12 @@ int rest_decode_continue(const char *token, int64_t *rev, char **start);
 
 /* LIST from storage (consistent read, or at a resourceVersion). */
 json_t *rest_list(struct rest *r, const struct rest_call *call, int *code);
+
+/* The 200 answer of a LIST: a <Kind>List of items (taken over) at revision; with next_start
+ * (the last item's key after the list prefix) a continue token, and remainingItemCount when
+ * remaining > 0. */
+json_t *rest_list_answer(const struct resource *res, json_t *items, int64_t revision,
+                         const char *next_start, int64_t remaining, int *code);
 
 /* Creates obj (already decoded and kind-checked) as POST does: generic metadata, strategy
  * defaults/prepare/validate, admission, the store create. Takes a reference to nothing;

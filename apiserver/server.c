@@ -91,6 +91,7 @@ struct request {
     const char *metric_verb;
     int code;
     struct timespec started;
+    json_t *warnings; /* texts of the answer's Warning headers (rest_call.warnings) */
 };
 
 /* The request this worker thread is answering: a request runs top to bottom on one thread, so
@@ -98,6 +99,28 @@ struct request {
 static _Thread_local struct request *current_request;
 
 /* ---- Responses ---- */
+
+/* One `Warning: 299 - "text"` header per warning, as k8s.io/apiserver's warning recorder
+ * writes them (quotes and backslashes escaped). */
+static void add_warning_headers(struct MHD_Response *resp, const json_t *warnings)
+{
+    size_t i;
+    const json_t *w;
+    json_array_foreach (warnings, i, w) {
+        const char *text = json_string_value(w);
+        char *value = xmalloc(strlen(text) * 2 + 16);
+        char *p = value + sprintf(value, "299 - \"");
+        for (const char *c = text; *c; c++) {
+            if (*c == '"' || *c == '\\') {
+                *p++ = '\\';
+            }
+            *p++ = *c;
+        }
+        strcpy(p, "\"");
+        MHD_add_response_header(resp, "Warning", value);
+        free(value);
+    }
+}
 
 static enum MHD_Result send_text(struct MHD_Connection *conn, unsigned code, const char *type,
                                  char *text, size_t len)
@@ -108,6 +131,9 @@ static enum MHD_Result send_text(struct MHD_Connection *conn, unsigned code, con
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, "Content-Type", type);
     MHD_add_response_header(resp, "Cache-Control", "no-cache, private");
+    if (current_request != NULL && current_request->conn == conn) {
+        add_warning_headers(resp, current_request->warnings);
+    }
     enum MHD_Result rc = MHD_queue_response(conn, code, resp);
     MHD_destroy_response(resp);
     return rc;
@@ -718,6 +744,10 @@ static enum MHD_Result serve_resource(struct request *r, const struct request_in
         .user = &r->user,
         .user_agent = header(conn, "User-Agent"),
     };
+    if (r->warnings == NULL) {
+        r->warnings = json_array();
+    }
+    call.warnings = r->warnings;
     if (strcmp(res->group, "authentication.k8s.io") == 0) {
         return serve_self_subject_review(r);
     }
@@ -1093,6 +1123,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
     pthread_mutex_destroy(&r->mu);
     free(r->body);
+    json_decref(r->warnings);
     free(r);
     *con_cls = NULL;
 }
