@@ -89,6 +89,16 @@ const struct openapi_text openapi_texts[] = {
     {"rbac/v1.Role", NULL, "A set of permissions within one namespace."},
     {"rbac/v1.RoleBinding", NULL,
      "Grants a role's permissions to users, groups or service accounts within one namespace."},
+    {"networking/v1.NetworkPolicy", NULL,
+     "Which traffic may reach or leave the selected pods: once a pod is selected for a "
+     "direction, only what some policy allows gets through."},
+    {"networking/v1.NetworkPolicySpec", "podSelector",
+     "The pods of the namespace this policy applies to; empty selects them all."},
+    {"networking/v1.NetworkPolicySpec", "policyTypes",
+     "Ingress, Egress or both: the directions this policy restricts."},
+    {"networking/v1.IngressClass", NULL,
+     "A kind of Ingress and the controller that implements it; Ingresses name it in "
+     "ingressClassName."},
     {"scheduling/v1.PriorityClass", NULL,
      "A named priority for pods: pods naming it get its value, and the scheduler may preempt "
      "pods of lower priority to place them."},

@@ -505,6 +505,63 @@ static const struct openapi_field t_storage_v1_VolumeAttachment_fields[] = {
     {"status", KPROTO_MSG, 0, "storage/v1.VolumeAttachmentStatus"},
 };
 
+static const struct openapi_field t_networking_v1_IPBlock_fields[] = {
+    {"cidr", KPROTO_STRING, 0, NULL},
+    {"except", KPROTO_STRING, KPROTO_REPEATED, NULL},
+};
+
+static const struct openapi_field t_networking_v1_NetworkPolicyPeer_fields[] = {
+    {"podSelector", KPROTO_MSG, 0, "meta/v1.LabelSelector"},
+    {"namespaceSelector", KPROTO_MSG, 0, "meta/v1.LabelSelector"},
+    {"ipBlock", KPROTO_MSG, 0, "networking/v1.IPBlock"},
+};
+
+static const struct openapi_field t_networking_v1_NetworkPolicyPort_fields[] = {
+    {"protocol", KPROTO_STRING, 0, NULL},
+    {"port", KPROTO_INTORSTR, 0, NULL},
+    {"endPort", KPROTO_INT32, 0, NULL},
+};
+
+static const struct openapi_field t_networking_v1_NetworkPolicyIngressRule_fields[] = {
+    {"ports", KPROTO_MSG, KPROTO_REPEATED, "networking/v1.NetworkPolicyPort"},
+    {"from", KPROTO_MSG, KPROTO_REPEATED, "networking/v1.NetworkPolicyPeer"},
+};
+
+static const struct openapi_field t_networking_v1_NetworkPolicyEgressRule_fields[] = {
+    {"ports", KPROTO_MSG, KPROTO_REPEATED, "networking/v1.NetworkPolicyPort"},
+    {"to", KPROTO_MSG, KPROTO_REPEATED, "networking/v1.NetworkPolicyPeer"},
+};
+
+static const struct openapi_field t_networking_v1_NetworkPolicySpec_fields[] = {
+    {"podSelector", KPROTO_MSG, 0, "meta/v1.LabelSelector"},
+    {"ingress", KPROTO_MSG, KPROTO_REPEATED, "networking/v1.NetworkPolicyIngressRule"},
+    {"egress", KPROTO_MSG, KPROTO_REPEATED, "networking/v1.NetworkPolicyEgressRule"},
+    {"policyTypes", KPROTO_STRING, KPROTO_REPEATED, NULL},
+};
+
+static const struct openapi_field t_networking_v1_NetworkPolicy_fields[] = {
+    {"metadata", KPROTO_MSG, 0, "meta/v1.ObjectMeta"},
+    {"spec", KPROTO_MSG, 0, "networking/v1.NetworkPolicySpec"},
+};
+
+static const struct openapi_field t_networking_v1_IngressClassParametersReference_fields[] = {
+    {"apiGroup", KPROTO_STRING, 0, NULL},
+    {"kind", KPROTO_STRING, 0, NULL},
+    {"name", KPROTO_STRING, 0, NULL},
+    {"scope", KPROTO_STRING, 0, NULL},
+    {"namespace", KPROTO_STRING, 0, NULL},
+};
+
+static const struct openapi_field t_networking_v1_IngressClassSpec_fields[] = {
+    {"controller", KPROTO_STRING, 0, NULL},
+    {"parameters", KPROTO_MSG, 0, "networking/v1.IngressClassParametersReference"},
+};
+
+static const struct openapi_field t_networking_v1_IngressClass_fields[] = {
+    {"metadata", KPROTO_MSG, 0, "meta/v1.ObjectMeta"},
+    {"spec", KPROTO_MSG, 0, "networking/v1.IngressClassSpec"},
+};
+
 const struct openapi_type openapi_extra_types[] = {
     {"apps/v1.ControllerRevision", t_apps_v1_ControllerRevision_fields, N(t_apps_v1_ControllerRevision_fields)},
     {"coordination/v1.Lease", t_coordination_v1_Lease_fields, N(t_coordination_v1_Lease_fields)},
@@ -573,6 +630,16 @@ const struct openapi_type openapi_extra_types[] = {
     {"storage/v1.VolumeError", t_storage_v1_VolumeError_fields, N(t_storage_v1_VolumeError_fields)},
     {"storage/v1.VolumeAttachmentStatus", t_storage_v1_VolumeAttachmentStatus_fields, N(t_storage_v1_VolumeAttachmentStatus_fields)},
     {"storage/v1.VolumeAttachment", t_storage_v1_VolumeAttachment_fields, N(t_storage_v1_VolumeAttachment_fields)},
+    {"networking/v1.IPBlock", t_networking_v1_IPBlock_fields, N(t_networking_v1_IPBlock_fields)},
+    {"networking/v1.NetworkPolicyPeer", t_networking_v1_NetworkPolicyPeer_fields, N(t_networking_v1_NetworkPolicyPeer_fields)},
+    {"networking/v1.NetworkPolicyPort", t_networking_v1_NetworkPolicyPort_fields, N(t_networking_v1_NetworkPolicyPort_fields)},
+    {"networking/v1.NetworkPolicyIngressRule", t_networking_v1_NetworkPolicyIngressRule_fields, N(t_networking_v1_NetworkPolicyIngressRule_fields)},
+    {"networking/v1.NetworkPolicyEgressRule", t_networking_v1_NetworkPolicyEgressRule_fields, N(t_networking_v1_NetworkPolicyEgressRule_fields)},
+    {"networking/v1.NetworkPolicySpec", t_networking_v1_NetworkPolicySpec_fields, N(t_networking_v1_NetworkPolicySpec_fields)},
+    {"networking/v1.NetworkPolicy", t_networking_v1_NetworkPolicy_fields, N(t_networking_v1_NetworkPolicy_fields)},
+    {"networking/v1.IngressClassParametersReference", t_networking_v1_IngressClassParametersReference_fields, N(t_networking_v1_IngressClassParametersReference_fields)},
+    {"networking/v1.IngressClassSpec", t_networking_v1_IngressClassSpec_fields, N(t_networking_v1_IngressClassSpec_fields)},
+    {"networking/v1.IngressClass", t_networking_v1_IngressClass_fields, N(t_networking_v1_IngressClass_fields)},
 };
 
 const struct openapi_alias openapi_aliases[] = {
@@ -604,6 +671,9 @@ const struct openapi_alias openapi_aliases[] = {
 };
 
 const struct openapi_required openapi_required_fields[] = {
+    {"networking/v1.IPBlock", "cidr"},
+    {"networking/v1.IngressClassParametersReference", "kind"},
+    {"networking/v1.IngressClassParametersReference", "name"},
     {"scheduling/v1.PriorityClass", "value"},
     {"storage/v1.StorageClass", "provisioner"},
     {"storage/v1.CSIDriver", "spec"},
@@ -947,6 +1017,7 @@ const struct openapi_enum openapi_enums[] = {
     {"networking/v1.IngressPortStatus", "protocol", "SCTP|TCP|UDP"},
     {"policy/v1.PodDisruptionBudgetSpec", "unhealthyPodEvictionPolicy", "AlwaysAllow|IfHealthyBudget"},
     {"scheduling/v1.PriorityClass", "preemptionPolicy", "Never|PreemptLowerPriority"},
+    {"networking/v1.NetworkPolicyPort", "protocol", "SCTP|TCP|UDP"},
     {"storage/v1.CSIDriverSpec", "fsGroupPolicy", "File|None|ReadWriteOnceWithFSType"},
     {"storage/v1.StorageClass", "reclaimPolicy", "Delete|Recycle|Retain"},
     {"storage/v1.StorageClass", "volumeBindingMode", "Immediate|WaitForFirstConsumer"},

@@ -19,5 +19,8 @@ const struct strategy *strategy_find(const struct resource *res)
     if (s == NULL) {
         s = find_in(strategy_apps_table, res);
     }
-    return s != NULL ? s : find_in(strategy_sched_storage_table, res);
+    if (s == NULL) {
+        s = find_in(strategy_sched_storage_table, res);
+    }
+    return s != NULL ? s : find_in(strategy_net_node_table, res);
 }

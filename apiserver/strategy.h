@@ -38,6 +38,8 @@ extern const struct strategy strategy_core_table[];
 extern const struct strategy strategy_apps_table[];
 /* scheduling.k8s.io and storage.k8s.io (strategy_sched_storage.c). */
 extern const struct strategy strategy_sched_storage_table[];
+/* networking.k8s.io NetworkPolicies and IngressClasses (strategy_net_node.c). */
+extern const struct strategy strategy_net_node_table[];
 
 /* The PriorityClasses every cluster has (scheduling.SystemPriorityClasses); ends with name NULL. */
 struct strategy_system_priority_class {

@@ -1724,6 +1724,45 @@ static void print_volumeattachment(const json_t *o, json_t *row, time_t now)
     cell_age(row, o, now);
 }
 
+/* ---- networking.k8s.io ---- */
+
+static const struct column networkpolicy_columns[] = {
+    NAME_COL,
+    {"Pod-Selector", "string", "The pods the policy applies to (spec.podSelector).", 0},
+    AGE_COL,
+};
+
+static void print_networkpolicy(const json_t *o, json_t *row, time_t now)
+{
+    cell_str(row, str_at(o, "metadata.name"));
+    cell_selector(row, jpath_get(o, "spec.podSelector"), "<none>");
+    cell_age(row, o, now);
+}
+
+static const struct column ingressclass_columns[] = {
+    NAME_COL,
+    {"Controller", "string", "The controller that implements the class.", 0},
+    {"Parameters", "string", "The object holding the controller's settings.", 0},
+    AGE_COL,
+};
+
+static void print_ingressclass(const json_t *o, json_t *row, time_t now)
+{
+    cell_str(row, str_at(o, "metadata.name"));
+    cell_str(row, str_at(o, "spec.controller"));
+    const json_t *params = jpath_get(o, "spec.parameters");
+    if (json_is_object(params)) {
+        const char *group = str_at(params, "apiGroup");
+        cleanup_free char *text =
+            xasprintf("%s%s%s/%s", str_at(params, "kind"), present(params, "apiGroup") ? "." : "",
+                      group, str_at(params, "name"));
+        cell_str(row, text);
+    } else {
+        cell_str(row, "<none>");
+    }
+    cell_age(row, o, now);
+}
+
 /* ---- The printers and the default table ---- */
 
 #define PRINTER(group, plural, cols, fn)                      \
@@ -1755,6 +1794,8 @@ static const struct printer printers[] = {
     PRINTER("coordination.k8s.io", "leases", lease_columns, print_lease),
     PRINTER("discovery.k8s.io", "endpointslices", endpointslice_columns, print_endpointslice),
     PRINTER("networking.k8s.io", "ingresses", ingress_columns, print_ingress),
+    PRINTER("networking.k8s.io", "networkpolicies", networkpolicy_columns, print_networkpolicy),
+    PRINTER("networking.k8s.io", "ingressclasses", ingressclass_columns, print_ingressclass),
     PRINTER("policy", "poddisruptionbudgets", pdb_columns, print_pdb),
     PRINTER("rbac.authorization.k8s.io", "rolebindings", rolebinding_columns, print_binding),
     PRINTER("rbac.authorization.k8s.io", "clusterrolebindings", clusterrolebinding_columns,

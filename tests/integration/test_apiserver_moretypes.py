@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The built-in kinds served beyond the first set, through the real kubectl 1.32:
 scheduling.k8s.io PriorityClasses (the system classes bootstrapped at start, the Priority
-admission plugin resolving a pod's class) and the storage.k8s.io kinds, with Kubernetes'
-defaults, validation messages, printer columns and discovery entries.
+admission plugin resolving a pod's class), the storage.k8s.io kinds and networking.k8s.io
+NetworkPolicies and IngressClasses, with Kubernetes' defaults, validation messages, printer
+columns and discovery entries.
 """
 
 import json
@@ -58,6 +59,9 @@ class MoreTypesTest(unittest.TestCase):
         self.assertRegex(out, r"csinodes\s+storage.k8s.io/v1\s+false\s+CSINode")
         self.assertRegex(out,
                          r"volumeattachments\s+storage.k8s.io/v1\s+false\s+VolumeAttachment")
+        self.assertRegex(out, r"networkpolicies\s+netpol\s+networking.k8s.io/v1\s+true\s+"
+                              r"NetworkPolicy")
+        self.assertRegex(out, r"ingressclasses\s+networking.k8s.io/v1\s+false\s+IngressClass")
 
     def test_system_priority_classes_exist_and_are_protected(self):
         table = self.rows("pc")
@@ -209,11 +213,64 @@ apiVersion: storage.k8s.io/v1
 kind: CSINode
 metadata: {name: node-2}
 spec:
-  drivers: [{name: a.example.com, nodeID: x}, {name: a.example.com, nodeID: y}]
+  drivers: [{name: a.example.com, nodeID: n1}, {name: a.example.com, nodeID: n2}]
 """))
         self.kubectl("delete", "volumeattachment", "va-1")
         self.kubectl("delete", "csinode", "node-1")
         self.kubectl("delete", "csidriver", "hostpath.csi.k8s.io")
+
+    def test_network_policies_and_ingress_classes(self):
+        self.kubectl("create", "-f", "-", stdin="""
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db-in}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: web}}}]
+    ports: [{port: 5432}]
+  egress:
+  - to: [{ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}}]
+---
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: {name: nginx}
+spec:
+  controller: k8s.io/ingress-nginx
+  parameters: {apiGroup: k8s.example.com, kind: IngressParameters, name: external-lb}
+""")
+        np = self.json_of("get", "netpol", "db-in")
+        self.assertEqual(np["spec"]["policyTypes"], ["Ingress", "Egress"])
+        self.assertEqual(np["spec"]["ingress"][0]["ports"][0]["protocol"], "TCP")
+        table = self.rows("netpol")
+        self.assertEqual((table[0], table[1][:2]),
+                         (["NAME", "POD-SELECTOR", "AGE"], ["db-in", "app=db"]))
+        self.assertEqual(self.rows("ingressclass")[1][:3],
+                         ["nginx", "k8s.io/ingress-nginx",
+                          "IngressParameters.k8s.example.com/external-lb"])
+        self.assertEqual(self.json_of("get", "ingressclass", "nginx")["spec"]["parameters"]["scope"],
+                         "Cluster")
+        self.assertEqual(self.refused("""
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: bad}
+spec:
+  podSelector: {}
+  ingress:
+  - from: [{}]
+  egress:
+  - to: [{ipBlock: {cidr: 10.0.0.0/8, except: [192.168.0.0/16]}}]
+"""), 'The NetworkPolicy "bad" is invalid: \n'
+            "* spec.ingress[0].from[0]: Required value: must specify a peer\n"
+            '* spec.egress[0].to[0].ipBlock.except[0]: Invalid value: "192.168.0.0/16": must be '
+            "a strict subset of `cidr`")
+        self.assertEqual(
+            self.refused("", "patch", "ingressclass", "nginx", "-p",
+                         '{"spec": {"controller": "example.com/other"}}'),
+            'The IngressClass "nginx" is invalid: spec.controller: Invalid value: '
+            '"example.com/other": field is immutable')
+        self.kubectl("delete", "netpol", "db-in")
+        self.kubectl("delete", "ingressclass", "nginx")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-/* Defaulting and validation of PriorityClasses and the storage.k8s.io kinds
- * (strategy_sched_storage.c): Kubernetes 1.32's defaults and field errors, word for word. */
+/* Defaulting and validation of PriorityClasses, the storage.k8s.io kinds, NetworkPolicies and
+ * IngressClasses (strategy_sched_storage.c, strategy_net_node.c): Kubernetes 1.32's defaults and
+ * field errors, word for word. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -192,6 +193,58 @@ static void test_csi_driver_node_and_attachment_rules(void **state)
     free(errs);
 }
 
+#define NET "networking.k8s.io"
+
+static void test_network_policy_defaults_and_peers(void **state)
+{
+    (void)state;
+    json_t *np = defaulted(find(NET, "networkpolicies"),
+                           "{\"metadata\":{\"name\":\"n\"},\"spec\":{\"podSelector\":{},"
+                           "\"egress\":[{\"ports\":[{\"port\":53}]}]}}");
+    const json_t *spec = json_object_get(np, "spec");
+    char *types = json_dumps(json_object_get(spec, "policyTypes"), JSON_COMPACT);
+    assert_string_equal(types, "[\"Ingress\",\"Egress\"]");
+    free(types);
+    json_decref(np);
+    expect(NET, "networkpolicies",
+           "{\"metadata\":{\"name\":\"n\"},\"spec\":{\"podSelector\":{},\"ingress\":[{"
+           "\"ports\":[{\"port\":0,\"protocol\":\"ICMP\"},{\"port\":\"http\",\"endPort\":9}],"
+           "\"from\":[{\"ipBlock\":{\"cidr\":\"10.0.0.0/33\"}},{\"ipBlock\":{\"cidr\":"
+           "\"10.0.0.0/8\"},\"podSelector\":{}}]}],\"policyTypes\":[\"Sideways\"]}}",
+           NULL,
+           "spec.ingress[0].ports[0].protocol: Unsupported value: \"ICMP\": supported values: "
+           "\"SCTP\", \"TCP\", \"UDP\"\n"
+           "spec.ingress[0].ports[0].port: Invalid value: 0: must be between 1 and 65535, "
+           "inclusive\n"
+           "spec.ingress[0].ports[1].endPort: Required value: may not be specified when `port` "
+           "is non-numeric\n"
+           "spec.ingress[0].from[0].ipBlock.cidr: Invalid value: \"10.0.0.0/33\": must be a "
+           "valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)\n"
+           "spec.ingress[0].from[1]: Forbidden: may not specify both ipBlock and another peer\n"
+           "spec.policyTypes[0]: Unsupported value: \"Sideways\": supported values: \"Egress\", "
+           "\"Ingress\"");
+}
+
+static void test_ingress_class_controller_and_parameters(void **state)
+{
+    (void)state;
+    expect(NET, "ingressclasses",
+           "{\"metadata\":{\"name\":\"c\"},\"spec\":{\"controller\":\"acme.io/lb\","
+           "\"parameters\":{\"kind\":\"K\",\"name\":\"p\"}}}",
+           NULL, "");
+    expect(NET, "ingressclasses",
+           "{\"metadata\":{\"name\":\"c\"},\"spec\":{\"controller\":\"nopath\","
+           "\"parameters\":{\"kind\":\"K\",\"name\":\"p\",\"scope\":\"Namespace\"}}}",
+           NULL,
+           "spec.controller: Invalid value: \"nopath\": must be a domain-prefixed path (such as "
+           "\"acme.io/foo\")\n"
+           "spec.parameters.namespace: Required value: `parameters.scope` is set to 'Namespace'");
+    expect(NET, "ingressclasses",
+           "{\"metadata\":{\"name\":\"c\"},\"spec\":{\"controller\":\"acme.io/b\"}}",
+           "{\"metadata\":{\"name\":\"c\"},\"spec\":{\"controller\":\"acme.io/a\"}}",
+           "spec.controller: Invalid value: \"acme.io/b\": field is immutable");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -199,6 +252,8 @@ int main(void)
         cmocka_unit_test(test_priority_class_value_and_policy_are_immutable),
         cmocka_unit_test(test_storage_class_defaults_and_rules),
         cmocka_unit_test(test_csi_driver_node_and_attachment_rules),
+        cmocka_unit_test(test_network_policy_defaults_and_peers),
+        cmocka_unit_test(test_ingress_class_controller_and_parameters),
     };
-    return cmocka_run_group_tests_name("strategy_sched_storage", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("strategy_moretypes", tests, NULL, NULL);
 }
