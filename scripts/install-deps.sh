@@ -7,7 +7,7 @@ packages=(
     # build
     build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
     # libraries
-    libmicrohttpd-dev libjansson-dev libyaml-dev libraft-dev libuv1-dev libcurl4-openssl-dev libgnutls28-dev
+    libmicrohttpd-dev libjansson-dev libyaml-dev libraft-dev libuv1-dev libcurl4-openssl-dev libgnutls28-dev zlib1g-dev
     # tests and tools
     libcmocka-dev python3 etcd-server etcd-client openssl curl wrk iproute2 runc procps
 )
