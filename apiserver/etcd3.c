@@ -578,6 +578,30 @@ int etcd3_count(struct etcd3 *c, const char *prefix, int64_t *count, struct err 
     return 0;
 }
 
+int etcd3_prefix_state(struct etcd3 *c, const char *prefix, struct etcd3_prefix_state *out,
+                       struct err *err)
+{
+    memset(out, 0, sizeof *out);
+    size_t len;
+    cleanup_free char *pend = prefix_range_end(prefix, &len);
+    /* etcd sorts the whole range before the limit and counts every key in it. */
+    cleanup_json json_t *body =
+        json_pack("{s:o, s:o, s:o, s:s, s:s, s:b}", "key", str_json(prefix), "range_end",
+                  bytes_json(pend, len), "limit", i64_json(1), "sort_order", "DESCEND",
+                  "sort_target", "MOD", "keys_only", 1);
+    cleanup_json json_t *answer = NULL;
+    struct call call = {"prefix state", prefix, "/v3/kv/range", true};
+    int rv = etcd_call(c, &call, body, &answer, err);
+    if (rv < 0) {
+        return rv;
+    }
+    out->revision = header_revision(answer);
+    out->count = json_i64(answer, "count");
+    out->max_mod_revision =
+        json_i64(json_array_get(json_object_get(answer, "kvs"), 0), "mod_revision");
+    return 0;
+}
+
 static json_t *compare_mod(const char *key, int64_t mod_revision)
 {
     return json_pack("{s:o, s:s, s:s, s:o}", "key", str_json(key), "target", "MOD", "result",

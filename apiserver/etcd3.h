@@ -68,6 +68,18 @@ int etcd3_list(struct etcd3 *c, const char *start, const char *end, int64_t limi
 /* Number of keys under prefix (count_only). */
 int etcd3_count(struct etcd3 *c, const char *prefix, int64_t *count, struct err *err) C8S_MUST_USE;
 
+/* What a linearizable read says of the keys under prefix: the store's revision, how many keys
+ * there are and the highest mod_revision among them (0 when none). One range (keys only, sorted
+ * by mod_revision, limit 1) that etcd 3.4 and c8s-store both serve; a cache that has reached
+ * max_mod_revision and holds count keys holds exactly what the store held at revision. */
+struct etcd3_prefix_state {
+    int64_t revision;
+    int64_t count;
+    int64_t max_mod_revision;
+};
+int etcd3_prefix_state(struct etcd3 *c, const char *prefix, struct etcd3_prefix_state *out,
+                       struct err *err) C8S_MUST_USE;
+
 /* Creates key only if it does not exist (txn: mod_revision == 0). Returns 0 with the new
  * revision, or -EEXIST. lease 0 means none. */
 int etcd3_create(struct etcd3 *c, const char *key, const char *value, size_t len, int64_t lease,

@@ -30,8 +30,11 @@
 /* How long a request waits for a resource's cache to load on first use before it reads the
  * store instead. */
 #define CACHE_READY_WAIT_NS (5 * DURATION_SECOND)
-#define RELIST_BACKOFF_MIN  (100 * DURATION_MS)
-#define RELIST_BACKOFF_MAX  (5 * DURATION_SECOND)
+/* How long a consistent list waits for the cache to catch up with the store (the cacher's 3 s)
+ * before it reads the store instead. */
+#define CONSISTENT_READ_WAIT_NS (3 * DURATION_SECOND)
+#define RELIST_BACKOFF_MIN      (100 * DURATION_MS)
+#define RELIST_BACKOFF_MAX      (5 * DURATION_SECOND)
 
 static struct watchcache *cache_for(struct rest *r, const struct resource *res);
 
@@ -690,18 +693,74 @@ void rest_caches_free(struct watch_caches *c)
     free(c);
 }
 
-/* Cacher's shouldDelegateList without consistent reads from the cache: resourceVersion="0" (any
- * limit ignored) or a revision with NotOlderThan semantics and no limit come from the cache;
- * consistent reads (""), Exact and continue tokens go to the store. */
+/* A consistent LIST (no resourceVersion, no continue) from the cache, as ConsistentListFromCache:
+ * one linearizable range tells the store's revision, key count and newest change under the
+ * list's prefix; the cache answers once its content there is the store's at that revision
+ * (waiting for the watch up to CONSISTENT_READ_WAIT_NS). The first page, its continue token
+ * (later pages read the store at that revision) and remainingItemCount are what the store
+ * would give. NULL when the cache is not ready or fresh in time: the store answers. */
+static json_t *consistent_list(struct rest *r, const struct rest_call *call, int64_t limit,
+                               int *code)
+{
+    struct rest_selectors sel;
+    int bad_code = 0;
+    json_t *bad = rest_parse_selectors(call, &sel, &bad_code);
+    if (bad != NULL) {
+        json_decref(bad);
+        return NULL; /* the store path answers with the error */
+    }
+    bool filtered = sel.labels != NULL || sel.fields != NULL;
+    /* Cacher's shouldDelegateListOnNotReadyCache: a plain page need not wait for the cache. */
+    struct watchcache *cache = cache_for(r, call->resource);
+    if (!watchcache_wait_ready(cache, limit > 0 && !filtered ? 0 : CACHE_READY_WAIT_NS)) {
+        rest_selectors_free(&sel);
+        return NULL;
+    }
+    cleanup_free char *prefix = rest_list_prefix(call->resource, call->info->namespace_);
+    struct etcd3_prefix_state state;
+    struct err e = {0};
+    if (etcd3_prefix_state(r->storage, prefix, &state, &e) != 0) {
+        rest_selectors_free(&sel);
+        return NULL; /* the store path reports the failure */
+    }
+    struct watchcache_store_state want = {state.revision, state.count, state.max_mod_revision};
+    struct watchcache_page page;
+    int rc = watchcache_consistent_list(cache, prefix, &sel, limit, &want, CONSISTENT_READ_WAIT_NS,
+                                        &page);
+    rest_selectors_free(&sel);
+    if (rc != 0) {
+        LOG_V(2, "watch cache: not fresh in time for a consistent list, reading the store",
+              "prefix=%s revision=%" PRId64, prefix, state.revision);
+        return NULL;
+    }
+    json_t *items = json_incref(page.items);
+    const char *next = page.last_key != NULL ? page.last_key + strlen(prefix) : NULL;
+    json_t *answer = rest_list_answer(call->resource, items, page.revision, next,
+                                      filtered ? 0 : page.remaining, code);
+    watchcache_page_free(&page);
+    return answer;
+}
+
+/* Cacher's shouldDelegateList: consistent reads ("", no continue) come from the cache once it
+ * is fresh; resourceVersion="0" (any limit ignored) or a revision with NotOlderThan semantics
+ * and no limit come from it once it reached that revision; Exact and continue tokens go to the
+ * store. */
 json_t *rest_caches_list(struct rest *r, const struct rest_call *call, int *code)
 {
     const char *rv_text = call->query(call->query_ctx, "resourceVersion");
     const char *match = call->query(call->query_ctx, "resourceVersionMatch");
     const char *limit = call->query(call->query_ctx, "limit");
     const char *cont = call->query(call->query_ctx, "continue");
-    if (rv_text == NULL || rv_text[0] == '\0' || (cont != NULL && cont[0] != '\0') ||
-        (match != NULL && match[0] != '\0' && strcmp(match, "NotOlderThan") != 0)) {
+    bool has_match = match != NULL && match[0] != '\0';
+    if ((cont != NULL && cont[0] != '\0') || (has_match && strcmp(match, "NotOlderThan") != 0)) {
         return NULL;
+    }
+    if (rv_text == NULL || rv_text[0] == '\0') {
+        if (has_match) {
+            return NULL; /* NotOlderThan without a version: the store path refuses it */
+        }
+        long long n = limit != NULL ? strtoll(limit, NULL, 10) : 0;
+        return consistent_list(r, call, n > 0 ? n : 0, code);
     }
     bool any = strcmp(rv_text, "0") == 0;
     if (!any && limit != NULL && strtoll(limit, NULL, 10) > 0) {
@@ -730,12 +789,5 @@ json_t *rest_caches_list(struct rest *r, const struct rest_call *call, int *code
     if (items == NULL) {
         return NULL; /* not that fresh yet: the store's current state is */
     }
-    const struct resource *res = call->resource;
-    char gv[128], rev_text[32];
-    snprintf(rev_text, sizeof rev_text, "%" PRId64, revision);
-    cleanup_free char *kind = xasprintf("%sList", res->kind);
-    json_t *list = json_pack("{s:s,s:s,s:{s:s},s:o}", "kind", kind, "apiVersion",
-                             resources_group_version(res->group, res->version, gv, sizeof gv),
-                             "metadata", "resourceVersion", rev_text, "items", items);
-    return rest_answer(code, 200, list);
+    return rest_list_answer(call->resource, items, revision, NULL, 0, code);
 }

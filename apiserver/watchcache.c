@@ -6,6 +6,7 @@
 #include "watchcache.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -558,6 +559,84 @@ json_t *watchcache_list(struct watchcache *c, const char *prefix, const struct r
     }
     free(objs);
     return items;
+}
+
+/* Whether the content under prefix [first, last) is the store's at state->revision: the cache
+ * reached it, or it reached every key's last change and holds as many keys (so what changed in
+ * between were only keys that came and went). Returns the revision the content is, or 0. */
+static int64_t fresh_revision_locked(const struct watchcache *c, size_t first, size_t last,
+                                     const struct watchcache_store_state *state)
+{
+    if (!c->ready) {
+        return 0;
+    }
+    if (c->rv >= state->revision) {
+        return c->rv;
+    }
+    if (c->rv >= state->max_mod_revision && (int64_t)(last - first) == state->count) {
+        return state->revision;
+    }
+    return 0;
+}
+
+int watchcache_consistent_list(struct watchcache *c, const char *prefix,
+                               const struct rest_selectors *sel, int64_t limit,
+                               const struct watchcache_store_state *state, int64_t timeout_ns,
+                               struct watchcache_page *out)
+{
+    memset(out, 0, sizeof *out);
+    int64_t deadline = clk_now(c->cfg.clock) + timeout_ns;
+    pthread_mutex_lock(&c->mu);
+    size_t first = 0, last = 0;
+    for (;;) {
+        first = last = store_lower_bound(c, prefix);
+        while (last < c->nstore && has_prefix(c->store[last].key, prefix)) {
+            last++;
+        }
+        if ((out->revision = fresh_revision_locked(c, first, last, state)) != 0) {
+            break;
+        }
+        if (clk_cond_wait_until(c->cfg.clock, &c->cond, &c->mu, deadline)) {
+            pthread_mutex_unlock(&c->mu);
+            return -ETIMEDOUT;
+        }
+    }
+    /* References and keys under the lock, filtering outside it (as watchcache_list). */
+    size_t n = last - first;
+    struct wc_entry *entries = xcalloc(n + 1, sizeof *entries);
+    for (size_t i = 0; i < n; i++) {
+        entries[i].key = xstrdup(c->store[first + i].key);
+        entries[i].obj = obj_ref(c->store[first + i].obj);
+    }
+    pthread_mutex_unlock(&c->mu);
+    out->items = json_array();
+    size_t i = 0, last_selected = 0;
+    for (; i < n; i++) {
+        if (limit > 0 && (int64_t)json_array_size(out->items) >= limit) {
+            break;
+        }
+        if (rest_selected(c->cfg.res, sel, entries[i].obj->obj)) {
+            json_array_append(out->items, entries[i].obj->obj);
+            last_selected = i;
+        }
+    }
+    if (i < n) { /* the limit was reached with keys left: the client continues after this one */
+        out->last_key = xstrdup(entries[last_selected].key);
+        out->remaining = (int64_t)(n - i);
+    }
+    for (size_t j = 0; j < n; j++) {
+        free(entries[j].key);
+        obj_unref(entries[j].obj);
+    }
+    free(entries);
+    return 0;
+}
+
+void watchcache_page_free(struct watchcache_page *p)
+{
+    json_decref(p->items);
+    free(p->last_key);
+    memset(p, 0, sizeof *p);
 }
 
 /* ---- Watchers ---- */

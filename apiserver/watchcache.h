@@ -83,6 +83,33 @@ size_t watchcache_capacity(struct watchcache *c);
 json_t *watchcache_list(struct watchcache *c, const char *prefix, const struct rest_selectors *sel,
                         int64_t min_revision, int64_t *revision);
 
+/* What a linearizable read of the store said about a key prefix (etcd3_prefix_state). */
+struct watchcache_store_state {
+    int64_t revision;         /* the store's revision */
+    int64_t count;            /* keys under the prefix */
+    int64_t max_mod_revision; /* the newest change among them (0: none) */
+};
+
+/* One page of a consistent list. */
+struct watchcache_page {
+    json_t *items;     /* selected objects sorted by key, frozen (never modify them) */
+    int64_t revision;  /* the store revision whose state the page is */
+    char *last_key;    /* when keys are left after the limit: the last item's key; else NULL */
+    int64_t remaining; /* with last_key: the keys after it (selected or not) */
+};
+
+/* A consistent list from the cache (ConsistentListFromCache): waits up to timeout_ns until the
+ * content under prefix is the store's at state->revision (the cache reached that revision, or
+ * it reached state->max_mod_revision and holds state->count keys under prefix), then fills out
+ * with at most limit (0: all) objects that sel selects. Returns 0, or -ETIMEDOUT when the cache
+ * was not ready or fresh in time (the caller reads the store). Free out with
+ * watchcache_page_free. */
+int watchcache_consistent_list(struct watchcache *c, const char *prefix,
+                               const struct rest_selectors *sel, int64_t limit,
+                               const struct watchcache_store_state *state, int64_t timeout_ns,
+                               struct watchcache_page *out);
+void watchcache_page_free(struct watchcache_page *p);
+
 /* ---- Watchers ---- */
 
 /* Called when a watcher has something to read (an event, its end). Runs with the cache's and the

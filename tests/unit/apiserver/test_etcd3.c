@@ -602,6 +602,31 @@ static void test_count_counts_only_keys_under_the_prefix(void **state)
     assert_int_equal(n, 0);
 }
 
+static void test_prefix_state_gives_the_revision_count_and_newest_change(void **state)
+{
+    struct backend *b = *state;
+    struct etcd3_prefix_state st;
+    assert_int_equal(etcd3_prefix_state(b->c, "/registry/state/", &st, NULL), 0);
+    assert_int_equal(st.count, 0);
+    assert_int_equal(st.max_mod_revision, 0);
+    assert_true(st.revision > 0);
+    int64_t a = create_ok(b, "/registry/state/a", "1");
+    int64_t z = create_ok(b, "/registry/state/z", "2");
+    int64_t rev = 0;
+    assert_int_equal(etcd3_update(b->c, "/registry/state/a", "3", 1, a, 0, &rev, NULL, NULL), 0);
+    create_ok(b, "/registry/statex", "4"); /* outside the prefix */
+    assert_int_equal(etcd3_prefix_state(b->c, "/registry/state/", &st, NULL), 0);
+    assert_int_equal(st.count, 2);
+    assert_int_equal(st.max_mod_revision, rev); /* the newest change, whatever the key order */
+    assert_true(st.revision > rev);
+    /* A deletion leaves no key behind: the count tells it. */
+    assert_int_equal(etcd3_delete(b->c, "/registry/state/a", 0, &rev, NULL, NULL), 0);
+    assert_int_equal(etcd3_prefix_state(b->c, "/registry/state/", &st, NULL), 0);
+    assert_int_equal(st.count, 1);
+    assert_int_equal(st.max_mod_revision, z);
+    assert_true(st.revision >= rev);
+}
+
 static void test_create_twice_fails_with_eexist(void **state)
 {
     struct backend *b = *state;
@@ -981,6 +1006,7 @@ int main(void)
         cmocka_unit_test(test_get_returns_the_key_and_enoent_with_the_revision_when_absent),
         cmocka_unit_test(test_list_pages_with_limit_more_total_and_the_read_revision),
         cmocka_unit_test(test_count_counts_only_keys_under_the_prefix),
+        cmocka_unit_test(test_prefix_state_gives_the_revision_count_and_newest_change),
         cmocka_unit_test(test_create_twice_fails_with_eexist),
         cmocka_unit_test(test_update_with_a_stale_revision_conflicts_and_returns_the_current),
         cmocka_unit_test(test_delete_guarded_and_unguarded),

@@ -2,7 +2,10 @@
  * changes, replay from a revision inside the window, Kubernetes' "too old resource version"
  * below it, revisions from before the cache began left to the store, selector transitions, the
  * window's growth and shrinking, slow watchers cut off while others keep receiving, bookmarks
- * (periodic and before the deadline) on a fake clock, relists ending watchers, cached lists. */
+ * (periodic and before the deadline) on a fake clock, relists ending watchers, cached lists,
+ * consistent lists (fresh by revision or by content, waiting for the watch, pages). */
+#include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -296,6 +299,139 @@ static void test_lists_filter_by_prefix_and_selector_and_wait_for_freshness(void
     json_decref(fresh);
 }
 
+/* ---- Consistent lists (ConsistentListFromCache) ---- */
+
+static struct watchcache_store_state store_at(int64_t revision, int64_t count, int64_t max_mod)
+{
+    return (struct watchcache_store_state){revision, count, max_mod};
+}
+
+static void expect_page(struct watchcache_page *p, int64_t revision, const char *names,
+                        const char *last_key, int64_t remaining)
+{
+    char got[256] = "";
+    size_t i;
+    json_t *item;
+    json_array_foreach (p->items, i, item) {
+        const char *name =
+            json_string_value(json_object_get(json_object_get(item, "metadata"), "name"));
+        strcat(got, i > 0 ? " " : "");
+        strcat(got, name);
+    }
+    assert_string_equal(got, names);
+    assert_int_equal(p->revision, revision);
+    if (last_key == NULL) {
+        assert_null(p->last_key);
+    } else {
+        assert_string_equal(p->last_key, last_key);
+        assert_int_equal(p->remaining, remaining);
+    }
+    watchcache_page_free(p);
+}
+
+static void test_consistent_lists_answer_once_the_content_is_the_stores(void **state)
+{
+    struct fixture *f = *state;
+    struct rest_selectors all = {0};
+    struct watchcache_page page;
+    struct watchcache_store_state at10 = store_at(10, 2, 10);
+    /* Not ready: the store answers. */
+    assert_int_equal(watchcache_consistent_list(f->cache, PREFIX, &all, 0, &at10, 0, &page),
+                     -ETIMEDOUT);
+    const char *names[] = {"a", "b"};
+    replace_with(f, 10, 2, names);
+    apply_one(f, "other", "c", "db", 11);
+    /* The cache reached the store's revision. */
+    struct watchcache_store_state at11 = store_at(11, 3, 11);
+    assert_int_equal(watchcache_consistent_list(f->cache, PREFIX, &all, 0, &at11, 0, &page), 0);
+    expect_page(&page, 11, "a b c", NULL, 0);
+    /* The store moved on elsewhere: same keys, nothing newer here, so its revision is ours. */
+    struct watchcache_store_state at20 = store_at(20, 3, 11);
+    assert_int_equal(watchcache_consistent_list(f->cache, PREFIX, &all, 0, &at20, 0, &page), 0);
+    expect_page(&page, 20, "a b c", NULL, 0);
+    /* A change the cache has not seen yet: newer than its revision... */
+    struct watchcache_store_state newer = store_at(20, 3, 15);
+    assert_int_equal(watchcache_consistent_list(f->cache, PREFIX, &all, 0, &newer, 0, &page),
+                     -ETIMEDOUT);
+    /* ...or a deletion (one key fewer) it has not seen. */
+    struct watchcache_store_state deleted = store_at(20, 2, 10);
+    assert_int_equal(watchcache_consistent_list(f->cache, PREFIX, &all, 0, &deleted, 0, &page),
+                     -ETIMEDOUT);
+    apply_one(f, "other", "c", "-", 12);
+    assert_int_equal(watchcache_consistent_list(f->cache, PREFIX, &all, 0, &deleted, 0, &page), 0);
+    expect_page(&page, 20, "a b", NULL, 0);
+    /* Only the list's prefix counts. */
+    struct watchcache_store_state ns = store_at(30, 2, 10);
+    assert_int_equal(
+        watchcache_consistent_list(f->cache, PREFIX "default/", &all, 0, &ns, 0, &page), 0);
+    expect_page(&page, 30, "a b", NULL, 0);
+}
+
+static void test_consistent_list_pages_stop_at_the_limit(void **state)
+{
+    struct fixture *f = *state;
+    const char *names[] = {"a", "b", "c"};
+    replace_with(f, 10, 3, names);
+    apply_one(f, "default", "d", "db", 11);
+    struct watchcache_store_state st = store_at(11, 4, 11);
+    struct rest_selectors all = {0};
+    struct watchcache_page page;
+    assert_int_equal(watchcache_consistent_list(f->cache, PREFIX, &all, 2, &st, 0, &page), 0);
+    expect_page(&page, 11, "a b", PREFIX "default/b", 2);
+    /* The limit reached on the last key: nothing to continue. */
+    assert_int_equal(watchcache_consistent_list(f->cache, PREFIX, &all, 4, &st, 0, &page), 0);
+    expect_page(&page, 11, "a b c d", NULL, 0);
+    /* With a selector the remaining keys are counted whether they match or not. */
+    struct rest_selectors web = {.labels = label_selector_parse("app=web", NULL)};
+    assert_int_equal(watchcache_consistent_list(f->cache, PREFIX, &web, 1, &st, 0, &page), 0);
+    expect_page(&page, 11, "a", PREFIX "default/a", 3);
+    assert_int_equal(watchcache_consistent_list(f->cache, PREFIX, &web, 3, &st, 0, &page), 0);
+    expect_page(&page, 11, "a b c", PREFIX "default/c", 1);
+    rest_selectors_free(&web);
+    struct rest_selectors db = {.labels = label_selector_parse("app=db", NULL)};
+    assert_int_equal(watchcache_consistent_list(f->cache, PREFIX, &db, 1, &st, 0, &page), 0);
+    expect_page(&page, 11, "d", NULL, 0);
+    rest_selectors_free(&db);
+}
+
+struct waiting_list {
+    struct fixture *f;
+    struct watchcache_store_state st;
+    int rc;
+    struct watchcache_page page;
+};
+
+static void *list_in_thread(void *arg)
+{
+    struct waiting_list *w = arg;
+    struct rest_selectors all = {0};
+    w->rc = watchcache_consistent_list(w->f->cache, PREFIX, &all, 0, &w->st, 10 * DURATION_SECOND,
+                                       &w->page);
+    return NULL;
+}
+
+static void test_a_consistent_list_waits_for_the_watch_to_catch_up(void **state)
+{
+    struct fixture *f = *state;
+    const char *names[] = {"a"};
+    replace_with(f, 10, 1, names);
+    struct waiting_list w = {.f = f, .st = store_at(12, 2, 12)};
+    pthread_t t;
+    pthread_create(&t, NULL, list_in_thread, &w);
+    assert_int_equal(clk_fake_wait_for_sleepers(f->clock, 1, 10 * DURATION_SECOND), 0);
+    apply_one(f, "default", "b", "web", 12);
+    pthread_join(t, NULL);
+    assert_int_equal(w.rc, 0);
+    expect_page(&w.page, 12, "a b", NULL, 0);
+    /* And gives up at the deadline (the caller then reads the store). */
+    w.st = store_at(14, 3, 14);
+    pthread_create(&t, NULL, list_in_thread, &w);
+    assert_int_equal(clk_fake_wait_for_sleepers(f->clock, 1, 10 * DURATION_SECOND), 0);
+    clk_fake_advance(f->clock, 10 * DURATION_SECOND);
+    pthread_join(t, NULL);
+    assert_int_equal(w.rc, -ETIMEDOUT);
+}
+
 static void test_window_grows_with_fresh_events_and_shrinks_when_they_are_stale(void **state)
 {
     struct fixture *f = refixture(state, 4, 16, 0);
@@ -448,6 +584,9 @@ int main(void)
         T(test_selector_transitions_become_added_and_deleted),
         T(test_every_watcher_shares_one_encoding_of_an_object),
         T(test_lists_filter_by_prefix_and_selector_and_wait_for_freshness),
+        T(test_consistent_lists_answer_once_the_content_is_the_stores),
+        T(test_consistent_list_pages_stop_at_the_limit),
+        T(test_a_consistent_list_waits_for_the_watch_to_catch_up),
         T(test_window_grows_with_fresh_events_and_shrinks_when_they_are_stale),
         T(test_bookmarks_come_periodically_and_before_the_deadline),
         T(test_revision_older_than_the_window_is_too_old),
