@@ -400,7 +400,7 @@ int spdy_send_data(struct spdy_session *s, uint32_t stream, const void *bytes, s
         if (rv < 0) {
             return rv;
         }
-        p += n;
+        p = n > 0 ? p + n : p;
         left -= n;
     } while (left > 0);
     if (fin) {
@@ -740,7 +740,9 @@ int spdy_feed(struct spdy_session *s, const void *bytes, size_t len, struct err 
                                : handle_data(s, frame, flen, err);
         at += 8 + flen;
     }
-    memmove(s->rbuf, s->rbuf + at, s->rlen - at);
-    s->rlen -= at;
+    if (at > 0) {
+        memmove(s->rbuf, s->rbuf + at, s->rlen - at);
+        s->rlen -= at;
+    }
     return rv;
 }

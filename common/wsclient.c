@@ -518,6 +518,26 @@ int ws_recv(struct ws_conn *c, struct ws_message *m, int timeout_ms, struct err 
     }
 }
 
+ssize_t ws_raw_read(struct ws_conn *c, void *buf, size_t cap, int timeout_ms, struct err *err)
+{
+    if (c->rlen == 0) {
+        int rv = c->eof ? -ECONNRESET : fill(c, timeout_ms < 0 ? -1 : now_ms() + timeout_ms, err);
+        if (rv <= 0) {
+            return rv < 0 ? err_set(err, ECONNRESET, "EOF") : 0;
+        }
+    }
+    size_t n = c->rlen < cap ? c->rlen : cap;
+    memcpy(buf, c->rbuf, n);
+    memmove(c->rbuf, c->rbuf + n, c->rlen - n);
+    c->rlen -= n;
+    return (ssize_t)n;
+}
+
+int ws_raw_write(struct ws_conn *c, const void *data, size_t len, struct err *err)
+{
+    return io_write_all(c, data, len, err);
+}
+
 /* ---- The opening handshake ---------------------------------------------------------------- */
 
 /* The end of the head ("\r\n\r\n") in the receive buffer: its length, or 0. */

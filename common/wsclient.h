@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "err.h"
 #include "http_client.h"
@@ -114,6 +115,15 @@ int ws_close(struct ws_conn *c, uint16_t code, const char *reason, struct err *e
 /* Sends data on a v5.channel.k8s.io channel: one binary message, the channel byte first. */
 int ws_channel_send(struct ws_conn *c, uint8_t channel, const void *data, size_t len,
                     struct err *err) C8S_MUST_USE;
+
+/* Raw bytes on a connection whose upgrade was not a WebSocket (protocols NULL in ws_dial, e.g.
+ * kubectl's SPDY/3.1 upgrade): what the server sent after its 101 comes first. ws_raw_read
+ * waits up to timeout_ms (-1: no limit, 0: only what is readable) and returns the count (>0),
+ * 0 when the time passed, or -ECONNRESET at the end of the stream. ws_raw_write blocks until
+ * all is written. */
+ssize_t ws_raw_read(struct ws_conn *c, void *buf, size_t cap, int timeout_ms,
+                    struct err *err) C8S_MUST_USE;
+int ws_raw_write(struct ws_conn *c, const void *data, size_t len, struct err *err) C8S_MUST_USE;
 
 /* The Sec-WebSocket-Accept value for key: base64(SHA-1(key + the RFC's GUID)). Owned. */
 char *ws_accept_for_key(const char *key);

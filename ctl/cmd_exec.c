@@ -2,14 +2,22 @@
  * through a controller's selector, waiting up to --pod-running-timeout), its phase and
  * containers are checked client-side, then the stream is a WebSocket speaking
  * v5.channel.k8s.io (common/wsclient.h). kubectl falls back to SPDY when the upgrade is
- * refused; c8sctl sends the same fallback request only to report its answer as kubectl does. */
+ * refused; c8sctl sends the same fallback request only to report its answer as kubectl does,
+ * except port-forward, which runs its SPDY/3.1 session (common/spdy.h) on either connection. */
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +27,8 @@
 #include "duration.h"
 #include "log.h"
 #include "objects.h"
+#include "spdy.h"
+#include "validate.h"
 #include "wsclient.h"
 #include "xalloc.h"
 
@@ -584,10 +594,12 @@ static int upgrade_refused(struct ctl *c, const struct http_response *resp, cons
 }
 
 /* Dials path as kubectl does: the WebSocket with protocol, then (refused) the SPDY request
- * with spdy_versions. Returns 0 with *ws, or prints the error and returns 1. */
+ * with spdy_headers. Returns 0 with *ws (a WebSocket), or, when spdy is not NULL and the
+ * fallback was accepted, with *spdy (the upgraded connection, raw bytes) and *ws NULL; else
+ * prints the error and returns 1. */
 static int dial_stream(struct ctl *c, const char *path, const char *protocol,
                        const char *const *spdy_headers, const char *error_prefix,
-                       struct ws_conn **ws)
+                       struct ws_conn **ws, struct ws_conn **spdy)
 {
     struct err e = {0};
     struct http_response answer = {0};
@@ -603,15 +615,34 @@ static int dial_stream(struct ctl *c, const char *path, const char *protocol,
         return 0;
     }
     http_response_free(&answer);
-    struct ws_dial spdy = {.method = "POST", .path = path, .headers = spdy_headers};
+    struct ws_dial fallback = {.method = "POST", .path = path, .headers = spdy_headers};
     struct ws_conn *conn = NULL;
-    if (ws_dial(&c->http_cfg, &spdy, &conn, &answer, &e) < 0) {
+    if (ws_dial(&c->http_cfg, &fallback, &conn, &answer, &e) < 0) {
         return ctl_transport_error(c, &e);
     }
     LOG_V(6, "request", "method=POST url=%s%s status=%ld", c->kc.server, path,
           conn ? 101L : answer.status);
-    int status;
-    if (conn != NULL) {
+    int status = 0;
+    if (conn != NULL && spdy != NULL) {
+        /* kubectl's SpdyRoundTripper: the answer must upgrade to SPDY/3.1, and the dialer
+         * reports the X-Stream-Protocol-Version it names */
+        const char *upgrade = http_response_header(&answer, "Upgrade");
+        const char *version = http_response_header(&answer, "X-Stream-Protocol-Version");
+        const char *wanted = strrchr(protocol, '+') ? strrchr(protocol, '+') + 1 : protocol;
+        if (upgrade == NULL || strcasestr(upgrade, "spdy/3.1") == NULL) {
+            ws_free(conn);
+            status =
+                ctl_error(c, "%sunable to upgrade connection: ", error_prefix ? error_prefix : "");
+        } else if (version == NULL || strcmp(version, wanted) != 0) {
+            ws_free(conn);
+            status = ctl_error(c,
+                               "unable to negotiate protocol: client supports \"%s\", server "
+                               "returned \"%s\"",
+                               wanted, version ? version : "");
+        } else {
+            *spdy = conn;
+        }
+    } else if (conn != NULL) {
         ws_free(conn);
         status = ctl_error(c, "the server offered only SPDY/3.1, which %s does not speak", c->prog);
     } else {
@@ -643,7 +674,7 @@ static int remote_session(struct ctl *c, const json_t *pod, const char *subresou
         xasprintf("/api/v1/namespaces/%s/pods/%s/%s?%s", ns, name, subresource, query);
     struct ws_conn *ws = NULL;
     fflush(c->out);
-    if (dial_stream(c, path, WS_PROTOCOL_CHANNEL_V5, REMOTECOMMAND_SPDY, NULL, &ws) != 0) {
+    if (dial_stream(c, path, WS_PROTOCOL_CHANNEL_V5, REMOTECOMMAND_SPDY, NULL, &ws, NULL) != 0) {
         return 1;
     }
     struct termios saved;
@@ -954,6 +985,677 @@ static const char *const PORTFORWARD_SPDY[] = {
     NULL,
 };
 
+/* ---- port-forward's data path -------------------------------------------------------------
+ * One thread and one poll loop (the ctl style): the SPDY session (common/spdy.h) runs over the
+ * WebSocket tunnel (binary messages carry the SPDY byte stream, as client-go's
+ * TunnelingConnection) or over the upgraded connection of the SPDY fallback. Each accepted
+ * local connection follows kubectl's handleConnection: an error stream (created, then
+ * half-closed), a data stream (created once the error stream is acknowledged), data copied
+ * both ways, the data stream reset when the remote side is done, then the error stream read
+ * to its end; a message there ends the whole session ("lost connection to pod"). */
+
+#define PF_PING_MS      10000      /* client-go's PingPeriod */
+#define PF_BUFFERED_MAX (1u << 20) /* remote bytes held for a slow local reader */
+
+struct pf_listener {
+    int fd;
+    unsigned local, remote;
+};
+
+enum pf_state { PF_OPENING_ERROR, PF_OPENING_DATA, PF_FORWARDING, PF_DRAINING };
+
+struct pf_conn {
+    int fd;
+    unsigned local, remote;
+    enum pf_state state;
+    uint32_t error_stream, data_stream;
+    int request_id;
+    bool local_done;   /* nothing more to read locally (EOF or error) */
+    bool remote_fin;   /* the data stream ended on the remote side */
+    bool local_broken; /* writing to the local connection failed */
+    bool error_done;   /* the error stream ended */
+    bool closed;       /* finished: to be freed */
+    uint8_t *out;      /* remote bytes not yet written locally */
+    size_t out_len, out_cap;
+    char *error;
+    size_t error_len;
+};
+
+struct pf {
+    struct ctl *c;
+    struct ws_conn *ws;
+    bool tunnel; /* WebSocket binary messages, else raw bytes */
+    struct spdy_session *s;
+    struct pf_listener *listeners;
+    size_t nlisteners;
+    struct pf_conn **conns;
+    size_t nconns;
+    int next_request_id;
+    bool lost; /* the session ended: kubectl's ErrLostConnectionToPod */
+};
+
+static int pf_write(void *ctx, const void *bytes, size_t len, struct err *err)
+{
+    struct pf *pf = ctx;
+    return pf->tunnel ? ws_send(pf->ws, WS_OP_BINARY, bytes, len, err)
+                      : ws_raw_write(pf->ws, bytes, len, err);
+}
+
+/* runtime.HandleError's klog line, as kubectl 1.32 prints it. */
+static void pf_unhandled(struct pf *pf, const char *fmt, ...) C8S_FMT(2, 3);
+static void pf_unhandled(struct pf *pf, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    localtime_r(&ts.tv_sec, &tm);
+    cleanup_free char *quoted = validate_quote(msg);
+    fprintf(pf->c->errout,
+            "E%02d%02d %02d:%02d:%02d.%06ld %7d portforward.go:424] \"Unhandled "
+            "Error\" err=%s\n",
+            tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000,
+            (int)getpid(), quoted);
+    fflush(pf->c->errout);
+}
+
+static struct pf_conn *pf_conn_of(struct pf *pf, uint32_t stream)
+{
+    for (size_t i = 0; i < pf->nconns; i++) {
+        struct pf_conn *pc = pf->conns[i];
+        if (!pc->closed && (pc->error_stream == stream || pc->data_stream == stream)) {
+            return pc;
+        }
+    }
+    return NULL;
+}
+
+/* A SPDY failure ends the session (spdystream's Serve loop ends on any framing error). */
+static void pf_session_error(struct pf *pf, const struct err *e)
+{
+    LOG_V(4, "port-forward session ended", "error=%s", e->msg);
+    pf->lost = true;
+}
+
+/* CreateStream with kubectl's headers (http.Header.Set canonicalises, spdystream lowercases). */
+static int pf_open(struct pf *pf, struct pf_conn *pc, const char *type, uint32_t *stream)
+{
+    char port[16], id[16];
+    snprintf(port, sizeof port, "%u", pc->remote);
+    snprintf(id, sizeof id, "%d", pc->request_id);
+    const char *names[] = {"streamtype", "port", "requestid"};
+    const char *values[] = {type, port, id};
+    struct err e = {0};
+    if (spdy_open_stream(pf->s, names, values, 3, false, stream, &e) < 0) {
+        pf_session_error(pf, &e);
+        return -1;
+    }
+    return 0;
+}
+
+static void pf_on_reply(void *data, uint32_t stream, const struct spdy_headers *h)
+{
+    (void)h;
+    struct pf *pf = data;
+    struct pf_conn *pc = pf_conn_of(pf, stream);
+    struct err e = {0};
+    if (pc == NULL) {
+        return;
+    }
+    if (pc->state == PF_OPENING_ERROR && stream == pc->error_stream) {
+        /* "we're not writing to this stream" */
+        if (spdy_send_data(pf->s, stream, NULL, 0, true, &e) < 0) {
+            pf_session_error(pf, &e);
+            return;
+        }
+        pc->state = PF_OPENING_DATA;
+        pf_open(pf, pc, "data", &pc->data_stream);
+    } else if (pc->state == PF_OPENING_DATA && stream == pc->data_stream) {
+        pc->state = PF_FORWARDING;
+    }
+}
+
+static void pf_on_data(void *data, uint32_t stream, const uint8_t *bytes, size_t len)
+{
+    struct pf *pf = data;
+    struct pf_conn *pc = pf_conn_of(pf, stream);
+    struct err e = {0};
+    if (pc != NULL && stream == pc->error_stream) {
+        pc->error = xrealloc(pc->error, pc->error_len + len + 1);
+        memcpy(pc->error + pc->error_len, bytes, len);
+        pc->error_len += len;
+        pc->error[pc->error_len] = '\0';
+    } else if (pc != NULL && !pc->local_broken) {
+        if (pc->out_len + len > pc->out_cap) {
+            pc->out_cap = (pc->out_len + len) * 2;
+            pc->out = xrealloc(pc->out, pc->out_cap);
+        }
+        memcpy(pc->out + pc->out_len, bytes, len);
+        pc->out_len += len;
+        return; /* consumed once written locally */
+    }
+    if (spdy_consumed(pf->s, stream, len, &e) < 0) {
+        pf_session_error(pf, &e);
+    }
+}
+
+/* The end of a stream (FIN or reset); a reset before the reply fails the stream's creation. */
+static void pf_stream_ended(struct pf *pf, uint32_t stream, bool reset)
+{
+    struct pf_conn *pc = pf_conn_of(pf, stream);
+    if (pc == NULL) {
+        return;
+    }
+    bool opening = (pc->state == PF_OPENING_ERROR && stream == pc->error_stream) ||
+                   (pc->state == PF_OPENING_DATA && stream == pc->data_stream);
+    if (reset && opening) {
+        pf_unhandled(pf, "error creating %s stream for port %u -> %u: Stream reset",
+                     stream == pc->error_stream ? "error" : "forwarding", pc->local, pc->remote);
+        struct err e = {0};
+        if (stream == pc->data_stream && spdy_reset(pf->s, pc->error_stream, SPDY_CANCEL, &e) < 0) {
+            pf_session_error(pf, &e);
+        }
+        pc->closed = true;
+        return;
+    }
+    if (stream == pc->error_stream) {
+        pc->error_done = true;
+    } else {
+        pc->remote_fin = true;
+    }
+}
+
+static void pf_on_remote_fin(void *data, uint32_t stream)
+{
+    pf_stream_ended(data, stream, false);
+}
+
+static void pf_on_reset(void *data, uint32_t stream, uint32_t status)
+{
+    (void)status;
+    pf_stream_ended(data, stream, true);
+}
+
+static void pf_on_goaway(void *data, uint32_t last, uint32_t status)
+{
+    struct pf *pf = data;
+    LOG_V(4, "port-forward: the server sent GOAWAY", "last=%u status=%u", last, status);
+    pf->lost = true;
+}
+
+/* Moves pc on once a side is done: the data stream reset, then the error stream's verdict. */
+static void pf_advance(struct pf *pf, struct pf_conn *pc)
+{
+    struct err e = {0};
+    if (pc->state == PF_FORWARDING && ((pc->remote_fin && pc->out_len == 0) || pc->local_broken)) {
+        /* "reset dataStream to discard any unsent data"; nothing is sent after our FIN */
+        if (spdy_reset(pf->s, pc->data_stream, SPDY_CANCEL, &e) < 0) {
+            pf_session_error(pf, &e);
+        }
+        pc->state = PF_DRAINING;
+    }
+    if (pc->state == PF_DRAINING && pc->error_done) {
+        if (pc->error_len > 0) {
+            pf_unhandled(pf, "an error occurred forwarding %u -> %u: %s", pc->local, pc->remote,
+                         pc->error);
+            pf->lost = true; /* kubectl closes the whole connection */
+        }
+        pc->closed = true;
+    }
+}
+
+/* Copies what the local connection has to the data stream, within the peer's window. */
+static void pf_read_local(struct pf *pf, struct pf_conn *pc)
+{
+    uint8_t buf[SPDY_MAX_DATA_FRAME * 2];
+    size_t window = spdy_send_window(pf->s, pc->data_stream);
+    ssize_t n = recv(pc->fd, buf, window < sizeof buf ? window : sizeof buf, MSG_DONTWAIT);
+    struct err e = {0};
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        return;
+    }
+    if (n < 0) {
+        pf_unhandled(pf, "error copying from local connection to remote stream: read: %s",
+                     strerror(errno));
+        pc->local_broken = true; /* kubectl stops waiting for the remote side */
+    }
+    int rv = n > 0 ? spdy_send_data(pf->s, pc->data_stream, buf, (size_t)n, false, &e)
+                   : spdy_send_data(pf->s, pc->data_stream, NULL, 0, true, &e);
+    if (n <= 0) {
+        pc->local_done = true; /* "inform server we're not sending any more data" */
+    }
+    if (rv < 0 && rv != -EPIPE) {
+        pf_session_error(pf, &e);
+    }
+}
+
+/* Writes buffered remote bytes to the local connection and gives the window back. */
+static void pf_write_local(struct pf *pf, struct pf_conn *pc)
+{
+    ssize_t n = send(pc->fd, pc->out, pc->out_len, MSG_DONTWAIT | MSG_NOSIGNAL);
+    struct err e = {0};
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        return;
+    }
+    if (n < 0) {
+        if (errno != EPIPE && errno != ECONNRESET) {
+            pf_unhandled(pf, "error copying from remote stream to local connection: write: %s",
+                         strerror(errno));
+        }
+        if (spdy_consumed(pf->s, pc->data_stream, pc->out_len, &e) < 0) {
+            pf_session_error(pf, &e);
+        }
+        pc->out_len = 0;
+        pc->local_broken = true;
+        return;
+    }
+    memmove(pc->out, pc->out + n, pc->out_len - (size_t)n);
+    pc->out_len -= (size_t)n;
+    if (spdy_consumed(pf->s, pc->data_stream, (size_t)n, &e) < 0) {
+        pf_session_error(pf, &e);
+    }
+}
+
+static void pf_accept(struct pf *pf, const struct pf_listener *l)
+{
+    int fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+        return;
+    }
+    fprintf(pf->c->out, "Handling connection for %u\n", l->local);
+    fflush(pf->c->out);
+    struct pf_conn *pc = xcalloc(1, sizeof *pc);
+    pc->fd = fd;
+    pc->local = l->local;
+    pc->remote = l->remote;
+    pc->request_id = pf->next_request_id++;
+    pf->conns = xrealloc(pf->conns, (pf->nconns + 1) * sizeof *pf->conns);
+    pf->conns[pf->nconns++] = pc;
+    pf_open(pf, pc, "error", &pc->error_stream);
+}
+
+static void pf_conn_free(struct pf_conn *pc)
+{
+    if (pc->fd >= 0) {
+        close(pc->fd);
+    }
+    free(pc->out);
+    free(pc->error);
+    free(pc);
+}
+
+/* Feeds what the transport has to the session. */
+static void pf_read_transport(struct pf *pf)
+{
+    struct err e = {0};
+    for (;;) {
+        if (pf->tunnel) {
+            struct ws_message m;
+            int rc = ws_recv(pf->ws, &m, 0, &e);
+            if (rc == 0) {
+                return;
+            }
+            if (rc < 0 || m.op == WS_OP_CLOSE) {
+                LOG_V(4, "port-forward tunnel closed", "error=%s", rc < 0 ? e.msg : "close");
+                pf->lost = true;
+                return;
+            }
+            if (m.op != WS_OP_BINARY) {
+                e = (struct err){.code = EPROTO};
+                snprintf(e.msg, sizeof e.msg, "invalid message type received");
+                pf_session_error(pf, &e);
+                return;
+            }
+            if (spdy_feed(pf->s, m.data, m.len, &e) < 0) {
+                pf_session_error(pf, &e);
+                return;
+            }
+        } else {
+            uint8_t buf[65536];
+            ssize_t n = ws_raw_read(pf->ws, buf, sizeof buf, 0, &e);
+            if (n == 0) {
+                return;
+            }
+            if (n < 0) {
+                pf->lost = true;
+                return;
+            }
+            if (spdy_feed(pf->s, buf, (size_t)n, &e) < 0) {
+                pf_session_error(pf, &e);
+                return;
+            }
+        }
+        if (pf->lost) {
+            return;
+        }
+    }
+}
+
+static int pf_signal_pipe[2] = {-1, -1};
+
+static void pf_on_sigint(int sig)
+{
+    (void)sig;
+    ssize_t n = write(pf_signal_pipe[1], "x", 1);
+    (void)n;
+}
+
+static int64_t pf_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Runs the loop until SIGINT (0) or the end of the session (kubectl's "lost connection to
+ * pod", 1). */
+static int pf_run(struct pf *pf)
+{
+    struct pollfd *fds = NULL;
+    int64_t next_ping = pf_now_ms() + PF_PING_MS;
+    bool interrupted = false;
+    struct err e = {0};
+    while (!pf->lost && !interrupted) {
+        size_t n = 2 + pf->nlisteners + pf->nconns;
+        fds = xrealloc(fds, n * sizeof *fds);
+        size_t buffered = 0;
+        for (size_t i = 0; i < pf->nconns; i++) {
+            buffered += pf->conns[i]->out_len;
+        }
+        fds[0] = (struct pollfd){.fd = pf_signal_pipe[0], .events = POLLIN};
+        /* a local reader that lags holds the whole session, as spdystream's frame loop does */
+        fds[1] =
+            (struct pollfd){.fd = ws_fd(pf->ws), .events = buffered < PF_BUFFERED_MAX ? POLLIN : 0};
+        for (size_t i = 0; i < pf->nlisteners; i++) {
+            fds[2 + i] = (struct pollfd){.fd = pf->listeners[i].fd, .events = POLLIN};
+        }
+        for (size_t i = 0; i < pf->nconns; i++) {
+            struct pf_conn *pc = pf->conns[i];
+            short ev = 0;
+            if (pc->state == PF_FORWARDING && !pc->local_done && !pc->local_broken &&
+                spdy_send_window(pf->s, pc->data_stream) > 0) {
+                ev |= POLLIN;
+            }
+            if (pc->out_len > 0 && !pc->local_broken) {
+                ev |= POLLOUT;
+            }
+            fds[2 + pf->nlisteners + i] = (struct pollfd){.fd = pc->fd, .events = ev};
+        }
+        int64_t wait = next_ping - pf_now_ms();
+        int ready = poll(fds, n, wait < 0 ? 0 : (int)wait);
+        if (ready < 0 && errno != EINTR) {
+            free(fds);
+            return ctl_error(pf->c, "poll: %s", strerror(errno));
+        }
+        if (pf_now_ms() >= next_ping) {
+            next_ping = pf_now_ms() + PF_PING_MS;
+            if (spdy_ping(pf->s, &e) < 0) {
+                pf_session_error(pf, &e);
+            }
+        }
+        if (ready <= 0) {
+            continue;
+        }
+        if (fds[0].revents & POLLIN) {
+            interrupted = true;
+        }
+        if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+            pf_read_transport(pf);
+        }
+        size_t nconns = pf->nconns; /* accepted now: polled next time */
+        for (size_t i = 0; i < nconns && !pf->lost; i++) {
+            struct pf_conn *pc = pf->conns[i];
+            short rev = fds[2 + pf->nlisteners + i].revents;
+            if (!pc->closed && (rev & POLLOUT) && pc->out_len > 0) {
+                pf_write_local(pf, pc);
+            }
+            if (!pc->closed && (rev & (POLLIN | POLLHUP | POLLERR)) &&
+                fds[2 + pf->nlisteners + i].events & POLLIN) {
+                pf_read_local(pf, pc);
+            }
+        }
+        for (size_t i = 0; i < pf->nlisteners && !pf->lost; i++) {
+            if (fds[2 + i].revents & POLLIN) {
+                pf_accept(pf, &pf->listeners[i]);
+            }
+        }
+        size_t kept = 0;
+        for (size_t i = 0; i < pf->nconns; i++) {
+            struct pf_conn *pc = pf->conns[i];
+            if (!pc->closed && !pf->lost) {
+                pf_advance(pf, pc);
+            }
+            if (pc->closed) {
+                pf_conn_free(pc);
+            } else {
+                pf->conns[kept++] = pc;
+            }
+        }
+        pf->nconns = kept;
+    }
+    free(fds);
+    /* streamConn.Close(): every stream reset, then the session and the tunnel closed */
+    for (size_t i = 0; i < pf->nconns; i++) {
+        struct pf_conn *pc = pf->conns[i];
+        if (spdy_reset(pf->s, pc->error_stream, SPDY_CANCEL, &e) < 0 ||
+            (pc->data_stream != 0 && spdy_reset(pf->s, pc->data_stream, SPDY_CANCEL, &e) < 0)) {
+            break;
+        }
+    }
+    if (!spdy_gone_away(pf->s) && spdy_goaway(pf->s, 0, &e) < 0) {
+        LOG_V(4, "port-forward: GOAWAY not sent", "error=%s", e.msg);
+    }
+    if (pf->tunnel && ws_close(pf->ws, WS_CLOSE_NORMAL, NULL, &e) < 0) {
+        LOG_V(4, "port-forward: close not sent", "error=%s", e.msg);
+    }
+    return pf->lost ? ctl_error(pf->c, "lost connection to pod") : 0;
+}
+
+/* One address to listen on: net.Listen's network and the failure mode of parseAddresses. */
+struct pf_address {
+    char ip[64];
+    bool v6;
+    bool all; /* "localhost": failing on one of the two is fine */
+};
+
+static int pf_address_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct pf_address *)a)->ip, ((const struct pf_address *)b)->ip);
+}
+
+/* parseAddresses: localhost is 127.0.0.1 and ::1; IPs as given; sorted, without duplicates.
+ * Returns the count, or -1 after printing kubectl's error. */
+static int pf_parse_addresses(struct ctl *c, const struct cli_strv *given, struct pf_address *out,
+                              size_t cap)
+{
+    size_t n = 0;
+    const char *localhost[] = {"localhost"};
+    const char *const *v = given->n > 0 ? (const char *const *)given->v : localhost;
+    size_t count = given->n > 0 ? given->n : 1;
+    for (size_t i = 0; i < count; i++) {
+        struct pf_address add[2];
+        size_t nadd = 0;
+        unsigned char raw[16];
+        if (strcmp(v[i], "localhost") == 0) {
+            add[nadd++] = (struct pf_address){.ip = "127.0.0.1", .v6 = false, .all = true};
+            add[nadd++] = (struct pf_address){.ip = "::1", .v6 = true, .all = true};
+        } else if (inet_pton(AF_INET, v[i], raw) == 1 || inet_pton(AF_INET6, v[i], raw) == 1) {
+            add[0] = (struct pf_address){.v6 = strchr(v[i], ':') != NULL};
+            snprintf(add[0].ip, sizeof add[0].ip, "%s", v[i]);
+            nadd = 1;
+        } else {
+            ctl_error(c, "%s is not a valid IP", v[i]);
+            return -1;
+        }
+        for (size_t a = 0; a < nadd; a++) {
+            bool seen = false;
+            for (size_t j = 0; j < n; j++) {
+                if (strcmp(out[j].ip, add[a].ip) == 0) {
+                    seen = true;
+                    /* a later plain IP replaces localhost's entry, as the Go map does */
+                    if (!add[a].all) {
+                        out[j] = add[a];
+                    }
+                }
+            }
+            if (!seen && n < cap) {
+                out[n++] = add[a];
+            }
+        }
+    }
+    qsort(out, n, sizeof *out, pf_address_cmp);
+    return (int)n;
+}
+
+/* Go's net error text for a failed listen. */
+static void pf_listen_error(char *buf, size_t size, const struct pf_address *a, unsigned port,
+                            const char *op, int errnum)
+{
+    char reason[128];
+    snprintf(reason, sizeof reason, "%s", strerror(errnum));
+    reason[0] = (char)tolower((unsigned char)reason[0]);
+    snprintf(buf, size, "unable to create listener: Error listen tcp%c %s%s%s:%u: %s: %s",
+             a->v6 ? '6' : '4', a->v6 ? "[" : "", a->ip, a->v6 ? "]" : "", port, op, reason);
+}
+
+/* net.Listen("tcp4"/"tcp6", addr:port) with Go's socket options. Returns the fd or -1 with
+ * the error text in why. */
+static int pf_listen_one(const struct pf_address *a, unsigned port, unsigned *bound, char *why,
+                         size_t why_size)
+{
+    struct sockaddr_storage ss = {0};
+    socklen_t len;
+    if (a->v6) {
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = htons((uint16_t)port);
+        inet_pton(AF_INET6, a->ip, &s6->sin6_addr);
+        len = sizeof *s6;
+    } else {
+        struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+        s4->sin_family = AF_INET;
+        s4->sin_port = htons((uint16_t)port);
+        inet_pton(AF_INET, a->ip, &s4->sin_addr);
+        len = sizeof *s4;
+    }
+    int fd = socket(a->v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        pf_listen_error(why, why_size, a, port, "socket", errno);
+        return -1;
+    }
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (a->v6) {
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    }
+    if (bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, SOMAXCONN) != 0) {
+        pf_listen_error(why, why_size, a, port, "bind", errno);
+        close(fd);
+        return -1;
+    }
+    len = sizeof ss;
+    getsockname(fd, (struct sockaddr *)&ss, &len);
+    *bound = ntohs(a->v6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                         : ((struct sockaddr_in *)&ss)->sin_port);
+    return fd;
+}
+
+/* kubectl's forward(): listeners for every port on every address, "Forwarding from" lines,
+ * "Unable to listen on port" for a port that failed. Returns 0, or 1 after printing the error
+ * when no port could be listened on. */
+static int pf_listen(struct pf *pf, const struct pf_address *addrs, size_t naddrs, unsigned *locals,
+                     const unsigned *remotes, size_t nports)
+{
+    bool any = false;
+    for (size_t p = 0; p < nports; p++) {
+        size_t fail_all = 0, ok_all = 0, fail_any = 0;
+        cleanup_free char *errors = xstrdup("");
+        for (size_t a = 0; a < naddrs; a++) {
+            char why[256];
+            unsigned bound = 0;
+            int fd = pf_listen_one(&addrs[a], locals[p], &bound, why, sizeof why);
+            if (fd < 0) {
+                char *more = xasprintf("%s%s%s", errors, *errors ? " " : "", why);
+                free(errors);
+                errors = more;
+                addrs[a].all ? fail_all++ : fail_any++;
+                continue;
+            }
+            addrs[a].all ? ok_all++ : (void)0;
+            locals[p] = bound; /* port 0: the same port on the next address, as kubectl */
+            fprintf(pf->c->out, "Forwarding from %s%s%s:%u -> %u\n", addrs[a].v6 ? "[" : "",
+                    addrs[a].ip, addrs[a].v6 ? "]" : "", bound, remotes[p]);
+            fflush(pf->c->out);
+            pf->listeners = xrealloc(pf->listeners, (pf->nlisteners + 1) * sizeof *pf->listeners);
+            pf->listeners[pf->nlisteners++] =
+                (struct pf_listener){.fd = fd, .local = bound, .remote = remotes[p]};
+        }
+        if ((ok_all == 0 && fail_all > 0) || fail_any > 0) {
+            fprintf(pf->c->errout,
+                    "Unable to listen on port %u: Listeners failed to create with the following "
+                    "errors: [%s]\n",
+                    locals[p], errors);
+        } else {
+            any = true;
+        }
+    }
+    if (!any) {
+        cleanup_free char *list = xstrdup("");
+        for (size_t p = 0; p < nports; p++) {
+            char *more = xasprintf("%s%s{%u %u}", list, p ? " " : "", locals[p], remotes[p]);
+            free(list);
+            list = more;
+        }
+        return ctl_error(pf->c, "unable to listen on any of the requested ports: [%s]", list);
+    }
+    return 0;
+}
+
+/* The session on an upgraded connection (owned): listeners, the loop, cleanup. */
+static int pf_forward(struct ctl *c, struct ws_conn *conn, bool tunnel,
+                      const struct pf_address *addrs, size_t naddrs, unsigned *locals,
+                      const unsigned *remotes, size_t nports)
+{
+    struct pf pf = {.c = c, .ws = conn, .tunnel = tunnel};
+    static const struct spdy_handlers handlers = {
+        .on_reply = pf_on_reply,
+        .on_data = pf_on_data,
+        .on_remote_fin = pf_on_remote_fin,
+        .on_reset = pf_on_reset,
+        .on_goaway = pf_on_goaway,
+    };
+    pf.s = spdy_session_new(pf_write, &pf, &handlers, &pf);
+    int status = pf_listen(&pf, addrs, naddrs, locals, remotes, nports);
+    struct sigaction sa = {.sa_handler = pf_on_sigint}, old_int;
+    if (status == 0 && pipe2(pf_signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+        status = ctl_error(c, "pipe: %s", strerror(errno));
+    }
+    if (status == 0) {
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, &old_int);
+        status = pf_run(&pf);
+        sigaction(SIGINT, &old_int, NULL);
+        close(pf_signal_pipe[0]);
+        close(pf_signal_pipe[1]);
+        pf_signal_pipe[0] = pf_signal_pipe[1] = -1;
+    }
+    for (size_t i = 0; i < pf.nconns; i++) {
+        pf_conn_free(pf.conns[i]);
+    }
+    for (size_t i = 0; i < pf.nlisteners; i++) {
+        close(pf.listeners[i].fd);
+    }
+    free(pf.conns);
+    free(pf.listeners);
+    spdy_session_free(pf.s);
+    ws_free(conn);
+    return status;
+}
+
 int cmd_port_forward(struct ctl *c, int argc, char **argv)
 {
     struct cli_strv args = {0}, addresses = {0};
@@ -968,6 +1670,9 @@ int cmd_port_forward(struct ctl *c, int argc, char **argv)
     cleanup_json json_t *pod = NULL, *again = NULL;
     cleanup_free char *pod_path = NULL;
     struct cli_strv ports = {0};
+    unsigned *locals = NULL, *remotes = NULL;
+    struct pf_address addrs[64];
+    int naddrs = 0;
     if (!ctl_parse(c, flags, argc, argv, &args, &status)) {
         goto out;
     }
@@ -985,7 +1690,8 @@ int cmd_port_forward(struct ctl *c, int argc, char **argv)
         const char *spec = args.v[i];
         const char *colon = strchr(spec, ':');
         const char *remote = colon ? colon + 1 : spec;
-        if (*remote != '\0' && strspn(remote, "0123456789") != strlen(remote)) {
+        if (*remote != '\0' && strspn(remote, "0123456789") != strlen(remote) &&
+            strchr(remote, ':') == NULL) {
             long number = named_port(pod, remote);
             if (number < 0) {
                 status = ctl_error(c, "Pod '%s' does not have a named port '%s'",
@@ -1011,35 +1717,44 @@ int cmd_port_forward(struct ctl *c, int argc, char **argv)
         status = ctl_error(
             c, "unable to forward port because pod is not running. Current status=%s", phase);
     }
+    /* NewOnAddresses: the addresses, then the ports */
+    if (status == 0) {
+        naddrs = pf_parse_addresses(c, &addresses, addrs, sizeof addrs / sizeof *addrs);
+        status = naddrs < 0 ? 1 : 0;
+    }
+    locals = xcalloc(ports.n + 1, sizeof *locals);
+    remotes = xcalloc(ports.n + 1, sizeof *remotes);
     for (size_t i = 0; i < ports.n && status == 0; i++) {
         char why[128];
-        unsigned local = 0, remote = 0;
         const char *colon = strchr(ports.v[i], ':');
+        if (colon != NULL && strchr(colon + 1, ':') != NULL) {
+            status = ctl_error(c, "invalid port format '%s'", ports.v[i]);
+            break;
+        }
         cleanup_free char *lp =
             colon ? xstrndup(ports.v[i], (size_t)(colon - ports.v[i])) : xstrdup(ports.v[i]);
         const char *rp = colon ? colon + 1 : ports.v[i];
-        if (*lp != '\0' && parse_port(lp, &local, why, sizeof why) != 0) {
+        if (*lp != '\0' && parse_port(lp, &locals[i], why, sizeof why) != 0) {
             status = ctl_error(c, "error parsing local port '%s': %s", lp, why);
-        } else if (parse_port(rp, &remote, why, sizeof why) != 0) {
+        } else if (parse_port(rp, &remotes[i], why, sizeof why) != 0) {
             status = ctl_error(c, "error parsing remote port '%s': %s", rp, why);
-        } else if (remote == 0) {
+        } else if (remotes[i] == 0) {
             status = ctl_error(c, "remote port must be > 0");
         }
     }
     if (status == 0) {
         cleanup_free char *path = xasprintf("%s/portforward", pod_path);
-        struct ws_conn *ws = NULL;
+        struct ws_conn *ws = NULL, *spdy = NULL;
         status = dial_stream(c, path, "SPDY/3.1+portforward.k8s.io", PORTFORWARD_SPDY,
-                             "error upgrading connection: ", &ws);
+                             "error upgrading connection: ", &ws, &spdy);
         if (status == 0) {
-            /* The upgrade succeeded: the data path (SPDY/3.1 tunnelled in WebSocket binary
-             * frames) is what is missing. */
-            ws_free(ws);
-            status = ctl_error(c, "port-forward's SPDY/3.1 data path is not implemented by %s yet",
-                               c->prog);
+            status = pf_forward(c, ws ? ws : spdy, ws != NULL, addrs, (size_t)naddrs, locals,
+                                remotes, ports.n);
         }
     }
 out:
+    free(locals);
+    free(remotes);
     cli_strv_free(&ports);
     cli_strv_free(&args);
     cli_strv_free(&addresses);
