@@ -954,7 +954,7 @@ static json_t *bad_request(int *code, const char *message)
 static json_t *check_applied_types(const struct rest_call *call, json_t *config,
                                    const char *api_version, const char *kind, int *code)
 {
-    const struct resource *res = call->resource;
+    const struct resource *res = rest_served_resource(call);
     char schema[256];
     if (strcmp(kind, res->kind) != 0 ||
         typecheck_kind_schema(res->group, res->version, res->kind, call->info->subresource, schema,

@@ -341,7 +341,8 @@ static const char *body_schema(const struct rest_call *call, char *buf, size_t s
     if (strcmp(verb, "delete") == 0 || strcmp(verb, "deletecollection") == 0) {
         return NULL;
     }
-    const struct resource *res = call->resource;
+    /* Patches and apply see the object in the version the request speaks. */
+    const struct resource *res = rest_served_resource(call);
     const char *sub = call->info->subresource;
     if (res->group[0] == '\0' && strcmp(res->plural, "bindings") == 0) {
         sub = "binding";
@@ -355,6 +356,9 @@ static const char *body_schema(const struct rest_call *call, char *buf, size_t s
 static json_t *typecheck_body(const struct rest_call *call, json_t *obj, bool from_yaml, int *code)
 {
     char schema[256];
+    if (rest_served_resource(call) != call->resource) {
+        return NULL; /* serve_converted checked it in the client's version */
+    }
     if (body_schema(call, schema, sizeof schema) == NULL) {
         return NULL;
     }
