@@ -38,8 +38,8 @@ const char *typecheck_kind_schema(const char *group, const char *version, const 
  * keep it: unknown fields removed (except inside free-form fields), null struct members
  * removed, null map and list items become the element's zero value, quantities in canonical
  * form. from_yaml accepts integral floats for integers (YAML to JSON writes them so). Fills
- * *out (release with typecheck_result_free); returns false when out->error is set or type is
- * unknown (then out->error says so). */
+ * *out (release with typecheck_result_free); returns false when out->error is set. A type
+ * without a schema passes unchanged. */
 bool typecheck_value(const char *type, json_t *obj, enum typecheck_mode mode, bool from_yaml,
                      struct typecheck_result *out);
 

@@ -144,6 +144,13 @@ static void test_kinds_of_subresources_are_known(void **state)
     assert_null(typecheck_kind_schema("", "v1", "Pod", "exec", buf, sizeof buf));
 }
 
+static void test_kind_without_a_schema_passes_unchanged(void **state)
+{
+    struct fixture *f = *state;
+    assert_null(check(f, "io.k8s.api.example.v1.Unknown", "{\"a\":{\"b\":null}}"));
+    assert_json(f->obj, "{\"a\":{\"b\":null}}");
+}
+
 /* ---- Failure: encoding/json ---- */
 
 static void test_type_mismatches_name_the_go_struct_path_and_type(void **state)
@@ -288,6 +295,7 @@ int main(void)
         T(test_int_or_string_takes_a_string_or_an_int32),
         T(test_free_form_fields_keep_everything),
         T(test_kinds_of_subresources_are_known),
+        T(test_kind_without_a_schema_passes_unchanged),
         T(test_type_mismatches_name_the_go_struct_path_and_type),
         T(test_numbers_out_of_range_or_fractional_show_their_literal),
         T(test_first_type_error_wins),
