@@ -150,6 +150,21 @@ static const char *struct_name(const char *name)
     return last ? last + 1 : (name ? name : "");
 }
 
+/* a followed by b into buf, cut to size. */
+static void join(char *buf, size_t size, const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la >= size) {
+        la = size - 1;
+    }
+    if (la + lb >= size) {
+        lb = size - 1 - la;
+    }
+    memmove(buf + la, b, lb);
+    memcpy(buf, a, la);
+    buf[la + lb] = '\0';
+}
+
 /* The Go type as reflect prints it; owner is the struct holding the field (for core/v1's
  * ResourceList, the named map of quantities). */
 static void go_type(struct tref t, const char *owner, char *buf, size_t size)
@@ -166,11 +181,11 @@ static void go_type(struct tref t, const char *owner, char *buf, size_t size)
             return;
         }
         go_type(elem_of(t), owner, elem, sizeof elem);
-        snprintf(buf, size, "map[string]%s", elem);
+        join(buf, size, "map[string]", elem);
         return;
     case T_SLICE:
         go_type(elem_of(t), owner, elem, sizeof elem);
-        snprintf(buf, size, "[]%s", elem);
+        join(buf, size, "[]", elem);
         return;
     case T_STRING:
         snprintf(buf, size, "string");
@@ -440,8 +455,7 @@ static void type_error(struct walk *w, const char *what, struct tref t, const ch
 
 static void add_unknown(struct walk *w, const char *key)
 {
-    char path[PATH_MAX_LEN];
-    snprintf(path, sizeof path, "%s%s%s", w->strict, w->strict_len > 0 ? "." : "", key);
+    cleanup_free char *path = xasprintf("%s%s%s", w->strict, w->strict_len > 0 ? "." : "", key);
     cleanup_free char *quoted = go_quote(path);
     cleanup_free char *msg = xasprintf("unknown field %s", quoted);
     size_t i;
