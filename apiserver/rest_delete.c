@@ -17,6 +17,7 @@
 #include "k8stime.h"
 #include "rest_internal.h"
 #include "status.h"
+#include "strategy.h"
 #include "xalloc.h"
 
 #define FINALIZER_ORPHAN     "orphan"
@@ -857,9 +858,31 @@ int rest_write_update(struct rest *r, const struct rest_call *call, const char *
 
 /* ---- The verbs ---- */
 
+/* The priorityclass registry's Delete refuses the system classes (its DeleteCollection, the
+ * generic store's, does not). */
+static bool is_system_priority_class(const struct resource *res, const char *name)
+{
+    if (strcmp(res->group, "scheduling.k8s.io") != 0 ||
+        strcmp(res->plural, "priorityclasses") != 0) {
+        return false;
+    }
+    for (const struct strategy_system_priority_class *p = strategy_system_priority_classes;
+         p->name != NULL; p++) {
+        if (strcmp(p->name, name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 json_t *rest_delete_one(struct rest *r, const struct rest_call *call, const char *ns,
                         const char *name, int *code)
 {
+    if (is_system_priority_class(call->resource, name)) {
+        return rest_answer_status(
+            code, status_forbidden(call->resource->group, call->resource->plural, name,
+                                   "this is a system priority class and cannot be deleted"));
+    }
     struct rest_delete_options o;
     json_t *error = rest_delete_options_parse(call, &o, code);
     if (error != NULL) {

@@ -76,6 +76,12 @@ class MoreTypesTest(unittest.TestCase):
             "is invalid: metadata.name: Forbidden: priority class names with 'system-' prefix "
             "are reserved for system use only. error: system-mine is not a known system "
             "priority class")
+        self.assertEqual(
+            self.refused("", "delete", "pc", "system-node-critical"),
+            'Error from server (Forbidden): priorityclasses.scheduling.k8s.io '
+            '"system-node-critical" is forbidden: this is a system priority class and cannot be '
+            "deleted")
+        self.assertIn("system-node-critical", [row[0] for row in self.rows("pc")[1:]])
 
     def test_priority_class_create_validation_and_immutable_value(self):
         self.kubectl("create", "priorityclass", "high", "--value=1000", "--description=hot")
