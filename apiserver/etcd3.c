@@ -1122,3 +1122,40 @@ void etcd3_watch_stop(struct etcd3_watch *w)
     free(w->key);
     free(w);
 }
+
+/* ---- Member health (componentstatuses) ------------------------------------------------------ */
+
+size_t etcd3_endpoint_count(const struct etcd3 *c)
+{
+    return c->nendpoints;
+}
+
+const char *etcd3_endpoint(const struct etcd3 *c, size_t i)
+{
+    return i < c->nendpoints ? c->endpoints[i] : NULL;
+}
+
+int etcd3_endpoint_health(struct etcd3 *c, size_t i, struct err *err)
+{
+    if (i >= c->nendpoints) {
+        return err_set(err, EINVAL, "no etcd endpoint %zu", i);
+    }
+    struct http_client *http = thread_client(c, err);
+    if (http == NULL) {
+        return err_wrap(err, "etcd member %s", c->endpoints[i]);
+    }
+    cleanup_free char *url = xasprintf("%s/health", c->endpoints[i]);
+    struct http_response resp = {0};
+    int rc = http_do(http, "GET", url, NULL, NULL, 0, &resp, err);
+    if (rc < 0) {
+        return rc;
+    }
+    cleanup_json json_t *body = resp.body != NULL ? json_loads(resp.body, 0, NULL) : NULL;
+    const char *health = json_string_value(json_object_get(body, "health"));
+    if (resp.status != 200 || health == NULL || strcmp(health, "true") != 0) {
+        rc = err_set(err, EIO, "etcd member %s is unhealthy: got status %ld: %.200s",
+                     c->endpoints[i], resp.status, resp.body != NULL ? resp.body : "");
+    }
+    http_response_free(&resp);
+    return rc;
+}

@@ -156,4 +156,15 @@ struct etcd3_watch *etcd3_watch_start(struct etcd3 *c, const char *prefix, int64
 /* Stops the watch and joins its thread (end_cb runs before this returns). Not from a callback. */
 void etcd3_watch_stop(struct etcd3_watch *w);
 
+/* The endpoints --etcd-servers named: their number, and the i-th ("http(s)://host:port",
+ * borrowed from c; NULL past the end). */
+size_t etcd3_endpoint_count(const struct etcd3 *c);
+const char *etcd3_endpoint(const struct etcd3 *c, size_t i);
+
+/* Asks the i-th endpoint for its health as etcd's /health answers it (componentstatuses):
+ * 0 when it says {"health":"true"}; -EIO when it answers otherwise, or the http_send codes
+ * (-ECONNREFUSED, -ETIMEDOUT, ...) with err filled in Go's `Get "URL": ...` form. Thread-safe
+ * (uses the calling thread's connection). */
+int etcd3_endpoint_health(struct etcd3 *c, size_t i, struct err *err) C8S_MUST_USE;
+
 #endif

@@ -562,6 +562,69 @@ static const struct openapi_field t_networking_v1_IngressClass_fields[] = {
     {"spec", KPROTO_MSG, 0, "networking/v1.IngressClassSpec"},
 };
 
+static const struct openapi_field t_core_v1_ComponentCondition_fields[] = {
+    {"type", KPROTO_STRING, 0, NULL},
+    {"status", KPROTO_STRING, 0, NULL},
+    {"message", KPROTO_STRING, 0, NULL},
+    {"error", KPROTO_STRING, 0, NULL},
+};
+
+static const struct openapi_field t_core_v1_ComponentStatus_fields[] = {
+    {"metadata", KPROTO_MSG, 0, "meta/v1.ObjectMeta"},
+    {"conditions", KPROTO_MSG, KPROTO_REPEATED, "core/v1.ComponentCondition"},
+};
+
+static const struct openapi_field t_core_v1_ReplicationControllerSpec_fields[] = {
+    {"replicas", KPROTO_INT32, 0, NULL},
+    {"minReadySeconds", KPROTO_INT32, 0, NULL},
+    {"selector", KPROTO_STRING, KPROTO_MAP, NULL},
+    {"template", KPROTO_MSG, 0, "core/v1.PodTemplateSpec"},
+};
+
+static const struct openapi_field t_core_v1_ReplicationControllerCondition_fields[] = {
+    {"type", KPROTO_STRING, 0, NULL},
+    {"status", KPROTO_STRING, 0, NULL},
+    {"lastTransitionTime", KPROTO_TIME, 0, NULL},
+    {"reason", KPROTO_STRING, 0, NULL},
+    {"message", KPROTO_STRING, 0, NULL},
+};
+
+static const struct openapi_field t_core_v1_ReplicationControllerStatus_fields[] = {
+    {"replicas", KPROTO_INT32, 0, NULL},
+    {"fullyLabeledReplicas", KPROTO_INT32, 0, NULL},
+    {"readyReplicas", KPROTO_INT32, 0, NULL},
+    {"availableReplicas", KPROTO_INT32, 0, NULL},
+    {"observedGeneration", KPROTO_INT64, 0, NULL},
+    {"conditions", KPROTO_MSG, KPROTO_REPEATED, "core/v1.ReplicationControllerCondition"},
+};
+
+static const struct openapi_field t_core_v1_ReplicationController_fields[] = {
+    {"metadata", KPROTO_MSG, 0, "meta/v1.ObjectMeta"},
+    {"spec", KPROTO_MSG, 0, "core/v1.ReplicationControllerSpec"},
+    {"status", KPROTO_MSG, 0, "core/v1.ReplicationControllerStatus"},
+};
+
+static const struct openapi_field t_core_v1_PodTemplate_fields[] = {
+    {"metadata", KPROTO_MSG, 0, "meta/v1.ObjectMeta"},
+    {"template", KPROTO_MSG, 0, "core/v1.PodTemplateSpec"},
+};
+
+static const struct openapi_field t_node_v1_Overhead_fields[] = {
+    {"podFixed", KPROTO_QUANTITY, KPROTO_MAP, NULL},
+};
+
+static const struct openapi_field t_node_v1_Scheduling_fields[] = {
+    {"nodeSelector", KPROTO_STRING, KPROTO_MAP, NULL},
+    {"tolerations", KPROTO_MSG, KPROTO_REPEATED, "core/v1.Toleration"},
+};
+
+static const struct openapi_field t_node_v1_RuntimeClass_fields[] = {
+    {"metadata", KPROTO_MSG, 0, "meta/v1.ObjectMeta"},
+    {"handler", KPROTO_STRING, 0, NULL},
+    {"overhead", KPROTO_MSG, 0, "node/v1.Overhead"},
+    {"scheduling", KPROTO_MSG, 0, "node/v1.Scheduling"},
+};
+
 const struct openapi_type openapi_extra_types[] = {
     {"apps/v1.ControllerRevision", t_apps_v1_ControllerRevision_fields, N(t_apps_v1_ControllerRevision_fields)},
     {"coordination/v1.Lease", t_coordination_v1_Lease_fields, N(t_coordination_v1_Lease_fields)},
@@ -639,7 +702,16 @@ const struct openapi_type openapi_extra_types[] = {
     {"networking/v1.NetworkPolicy", t_networking_v1_NetworkPolicy_fields, N(t_networking_v1_NetworkPolicy_fields)},
     {"networking/v1.IngressClassParametersReference", t_networking_v1_IngressClassParametersReference_fields, N(t_networking_v1_IngressClassParametersReference_fields)},
     {"networking/v1.IngressClassSpec", t_networking_v1_IngressClassSpec_fields, N(t_networking_v1_IngressClassSpec_fields)},
-    {"networking/v1.IngressClass", t_networking_v1_IngressClass_fields, N(t_networking_v1_IngressClass_fields)},
+    {"networking/v1.IngressClass", t_networking_v1_IngressClass_fields, N(t_networking_v1_IngressClass_fields)},    {"core/v1.ComponentCondition", t_core_v1_ComponentCondition_fields, N(t_core_v1_ComponentCondition_fields)},
+    {"core/v1.ComponentStatus", t_core_v1_ComponentStatus_fields, N(t_core_v1_ComponentStatus_fields)},
+    {"core/v1.ReplicationControllerSpec", t_core_v1_ReplicationControllerSpec_fields, N(t_core_v1_ReplicationControllerSpec_fields)},
+    {"core/v1.ReplicationControllerCondition", t_core_v1_ReplicationControllerCondition_fields, N(t_core_v1_ReplicationControllerCondition_fields)},
+    {"core/v1.ReplicationControllerStatus", t_core_v1_ReplicationControllerStatus_fields, N(t_core_v1_ReplicationControllerStatus_fields)},
+    {"core/v1.ReplicationController", t_core_v1_ReplicationController_fields, N(t_core_v1_ReplicationController_fields)},
+    {"core/v1.PodTemplate", t_core_v1_PodTemplate_fields, N(t_core_v1_PodTemplate_fields)},
+    {"node/v1.Overhead", t_node_v1_Overhead_fields, N(t_node_v1_Overhead_fields)},
+    {"node/v1.Scheduling", t_node_v1_Scheduling_fields, N(t_node_v1_Scheduling_fields)},
+    {"node/v1.RuntimeClass", t_node_v1_RuntimeClass_fields, N(t_node_v1_RuntimeClass_fields)},
 };
 
 const struct openapi_alias openapi_aliases[] = {
@@ -671,6 +743,12 @@ const struct openapi_alias openapi_aliases[] = {
 };
 
 const struct openapi_required openapi_required_fields[] = {
+    {"core/v1.ComponentCondition", "type"},
+    {"core/v1.ComponentCondition", "status"},
+    {"core/v1.ReplicationControllerStatus", "replicas"},
+    {"core/v1.ReplicationControllerCondition", "type"},
+    {"core/v1.ReplicationControllerCondition", "status"},
+    {"node/v1.RuntimeClass", "handler"},
     {"networking/v1.IPBlock", "cidr"},
     {"networking/v1.IngressClassParametersReference", "kind"},
     {"networking/v1.IngressClassParametersReference", "name"},

@@ -16,6 +16,7 @@
 #include "authn.h"
 #include "b64.h"
 #include "cleanup.h"
+#include "componentstatus.h"
 #include "convert.h"
 #include "jpatch.h"
 #include "k8stime.h"
@@ -78,6 +79,9 @@ const char *rest_storage_prefix(const struct resource *res)
     }
     if (strcmp(res->plural, "ingresses") == 0) {
         return "ingress";
+    }
+    if (strcmp(res->plural, "replicationcontrollers") == 0 && res->group[0] == '\0') {
+        return "controllers";
     }
     return res->plural;
 }
@@ -200,6 +204,9 @@ bool rest_tracks_generation(const struct resource *res)
 {
     static const char *const groups[] = {"apps", "batch", "autoscaling", "policy",
                                          "networking.k8s.io"};
+    if (res->group[0] == '\0' && strcmp(res->plural, "replicationcontrollers") == 0) {
+        return true;
+    }
     for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
         if (strcmp(res->group, groups[i]) == 0) {
             return true;
@@ -1452,6 +1459,10 @@ json_t *rest_handle(struct rest *r, const struct rest_call *call, int *code)
     const char *verb = info->verb;
     if (info->subresource[0] != '\0' && strcmp(info->subresource, "status") != 0) {
         return serve_subresource(r, call, code);
+    }
+    if (call->resource->group[0] == '\0' &&
+        strcmp(call->resource->plural, "componentstatuses") == 0) {
+        return componentstatus_serve(r, call, code);
     }
     /* The deprecated POST .../bindings: pods/binding with the pod named in the body. */
     if (call->resource->group[0] == '\0' && strcmp(call->resource->plural, "bindings") == 0) {

@@ -22,5 +22,8 @@ const struct strategy *strategy_find(const struct resource *res)
     if (s == NULL) {
         s = find_in(strategy_sched_storage_table, res);
     }
-    return s != NULL ? s : find_in(strategy_net_node_table, res);
+    if (s == NULL) {
+        s = find_in(strategy_net_node_table, res);
+    }
+    return s != NULL ? s : find_in(strategy_rc_node_table, res);
 }

@@ -40,6 +40,9 @@ extern const struct strategy strategy_apps_table[];
 extern const struct strategy strategy_sched_storage_table[];
 /* networking.k8s.io NetworkPolicies and IngressClasses (strategy_net_node.c). */
 extern const struct strategy strategy_net_node_table[];
+/* core/v1 ReplicationControllers and PodTemplates, node.k8s.io RuntimeClasses
+ * (strategy_rc_node.c). */
+extern const struct strategy strategy_rc_node_table[];
 
 /* The PriorityClasses every cluster has (scheduling.SystemPriorityClasses); ends with name NULL. */
 struct strategy_system_priority_class {

@@ -117,7 +117,14 @@ json_t *scale_of(const json_t *workload)
 {
     const json_t *spec = json_object_get(workload, "spec");
     struct err e = {0};
-    struct label_selector *sel = label_selector_from_json(json_object_get(spec, "selector"), &e);
+    /* A ReplicationController's selector is a plain label map (SelectorFromSet). */
+    const char *kind = json_string_value(json_object_get(workload, "kind"));
+    cleanup_json json_t *as_set =
+        kind != NULL && strcmp(kind, "ReplicationController") == 0
+            ? json_pack("{s:O}", "matchLabels", json_object_get(spec, "selector"))
+            : NULL;
+    struct label_selector *sel =
+        label_selector_from_json(as_set != NULL ? as_set : json_object_get(spec, "selector"), &e);
     if (sel == NULL) {
         return NULL;
     }

@@ -608,7 +608,8 @@ static const struct column replicaset_columns[] = {
     {"Selector", "string", "The label selector of the replica set's pods (spec.selector).", 1},
 };
 
-static void print_replicaset(const json_t *o, json_t *row, time_t now)
+/* The cells replica sets and replication controllers share, all but the selector. */
+static void replica_cells(const json_t *o, json_t *row, time_t now)
 {
     cell_str(row, str_at(o, "metadata.name"));
     cell_int(row, int_at(o, "spec.replicas", 1));
@@ -616,6 +617,11 @@ static void print_replicaset(const json_t *o, json_t *row, time_t now)
     cell_int(row, int_at(o, "status.readyReplicas", 0));
     cell_age(row, o, now);
     cell_containers(row, jpath_get(o, "spec.template.spec"));
+}
+
+static void print_replicaset(const json_t *o, json_t *row, time_t now)
+{
+    replica_cells(o, row, now);
     cell_selector(row, jpath_get(o, "spec.selector"), "<none>");
 }
 
@@ -1763,6 +1769,70 @@ static void print_ingressclass(const json_t *o, json_t *row, time_t now)
     cell_age(row, o, now);
 }
 
+/* ---- core/v1 componentstatuses, replicationcontrollers, podtemplates; node.k8s.io ---- */
+
+static const struct column componentstatus_columns[] = {
+    NAME_COL,
+    {"Status", "string", "Healthy when the component's probe succeeded, else Unhealthy.", 0},
+    {"Message", "string", "What the component answered to the probe.", 0},
+    {"Error", "string", "Why the probe failed, when it did.", 0},
+};
+
+static void print_componentstatus(const json_t *o, json_t *row, time_t now)
+{
+    (void)now;
+    const char *status = "Unknown", *message = "", *error = "";
+    size_t i;
+    const json_t *c;
+    json_array_foreach (json_object_get(o, "conditions"), i, c) {
+        if (strcmp(str_at(c, "type"), "Healthy") == 0) {
+            status = strcmp(str_at(c, "status"), "True") == 0 ? "Healthy" : "Unhealthy";
+            message = str_at(c, "message");
+            error = str_at(c, "error");
+            break;
+        }
+    }
+    cell_str(row, str_at(o, "metadata.name"));
+    cell_str(row, status);
+    cell_str(row, message);
+    cell_str(row, error);
+}
+
+/* Columns as a ReplicaSet's (replicaset_columns); the selector is a plain label map. */
+static void print_replicationcontroller(const json_t *o, json_t *row, time_t now)
+{
+    replica_cells(o, row, now);
+    cell_labels(row, jpath_get(o, "spec.selector"));
+}
+
+static const struct column podtemplate_columns[] = {
+    NAME_COL,
+    {"Containers", "string", "Names of each container in the template.", 0},
+    {"Images", "string", "Images referenced by each container in the template.", 0},
+    {"Pod Labels", "string", "The labels the template gives its pods.", 0},
+};
+
+static void print_podtemplate(const json_t *o, json_t *row, time_t now)
+{
+    (void)now;
+    cell_str(row, str_at(o, "metadata.name"));
+    cell_containers(row, jpath_get(o, "template.spec"));
+    cell_labels(row, jpath_get(o, "template.metadata.labels"));
+}
+
+static const struct column runtimeclass_columns[] = {
+    NAME_COL,
+    {"Handler", "string", "The container runtime configuration pods of the class run with.", 0},
+    AGE_COL,
+};
+
+static void print_runtimeclass(const json_t *o, json_t *row, time_t now)
+{
+    cell_str(row, str_at(o, "metadata.name"));
+    cell_str(row, str_at(o, "handler"));
+    cell_age(row, o, now);
+}
+
 /* ---- The printers and the default table ---- */
 
 #define PRINTER(group, plural, cols, fn)                      \
@@ -1783,6 +1853,10 @@ static const struct printer printers[] = {
     PRINTER("", "persistentvolumes", pv_columns, print_pv),
     PRINTER("", "persistentvolumeclaims", pvc_columns, print_pvc),
     PRINTER("", "resourcequotas", resourcequota_columns, print_resourcequota),
+    PRINTER("", "componentstatuses", componentstatus_columns, print_componentstatus),
+    PRINTER("", "replicationcontrollers", replicaset_columns, print_replicationcontroller),
+    PRINTER("", "podtemplates", podtemplate_columns, print_podtemplate),
+    PRINTER("node.k8s.io", "runtimeclasses", runtimeclass_columns, print_runtimeclass),
     PRINTER("apps", "deployments", deployment_columns, print_deployment),
     PRINTER("apps", "replicasets", replicaset_columns, print_replicaset),
     PRINTER("apps", "statefulsets", statefulset_columns, print_statefulset),
