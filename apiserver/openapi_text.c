@@ -146,8 +146,7 @@ const struct openapi_text openapi_texts[] = {
     {"storage/v1.StorageClass", "volumeBindingMode",
      "Immediate (the default) or WaitForFirstConsumer: whether to bind claims before a pod "
      "uses them."},
-    {"storage/v1.CSIDriver", NULL,
-     "How the cluster talks to one installed CSI volume driver."},
+    {"storage/v1.CSIDriver", NULL, "How the cluster talks to one installed CSI volume driver."},
     {"storage/v1.CSINode", NULL, "The CSI drivers installed on one node and their node IDs."},
     {"storage/v1.VolumeAttachment", NULL,
      "A request that a CSI driver attach a volume to a node, and the outcome."},
