@@ -7,8 +7,6 @@ apiserver written here that speaks WebSocket v5.channel.k8s.io: the session itse
 stderr, stdin with the v5 close signal, exit codes from the error channel), where both tools
 must print the same and exit alike."""
 
-import base64
-import hashlib
 import json
 import os
 import re
@@ -16,13 +14,13 @@ import socket
 import socketserver
 import struct
 import sys
-import threading
 import unittest
 from urllib.parse import parse_qs, urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import test_ctl_kubectl as harness  # noqa: E402
+from c8stest.fakeapi import read_frame, serve, stop, ws_accept, ws_frame  # noqa: E402
 from c8stest.runner import main  # noqa: E402
 
 NS = "streams"
@@ -166,33 +164,6 @@ class ExecAgainstKubectl(harness.CtlDiffCase):
 
 # ---- A fake apiserver with a WebSocket exec ---------------------------------------------------
 
-GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-
-
-def ws_frame(payload, op=2):
-    head = bytes([0x80 | op])
-    n = len(payload)
-    if n < 126:
-        head += bytes([n])
-    elif n < 65536:
-        head += bytes([126]) + struct.pack(">H", n)
-    else:
-        head += bytes([127]) + struct.pack(">Q", n)
-    return head + payload
-
-
-def read_frame(f):
-    b0, b1 = f.read(2)
-    n = b1 & 0x7F
-    if n == 126:
-        n = struct.unpack(">H", f.read(2))[0]
-    elif n == 127:
-        n = struct.unpack(">Q", f.read(8))[0]
-    key = f.read(4) if b1 & 0x80 else b"\0\0\0\0"
-    data = bytes(b ^ key[i % 4] for i, b in enumerate(f.read(n)))
-    return b0 & 0x0F, data
-
-
 FAKE_POD = {"kind": "Pod", "apiVersion": "v1",
             "metadata": {"name": "p", "namespace": "default"},
             "spec": {"containers": [{"name": "c", "image": "x"}]},
@@ -236,8 +207,7 @@ class FakeApiserver(socketserver.StreamRequestHandler):
                                   "reason": "NotFound", "code": 404, "message": "not found"})
 
     def session(self, headers, query):
-        accept = base64.b64encode(hashlib.sha1(headers["sec-websocket-key"].encode() + GUID)
-                                  .digest()).decode()
+        accept = ws_accept(headers["sec-websocket-key"])
         self.wfile.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                           "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n"
                           "Sec-WebSocket-Protocol: v5.channel.k8s.io\r\n\r\n" % accept).encode())
@@ -279,18 +249,12 @@ class ExecSessionAgainstKubectl(unittest.TestCase):
     def setUpClass(cls):
         if harness.binary("c8sctl") is None or harness.shutil.which("kubectl") is None:
             raise unittest.SkipTest("c8sctl or kubectl missing")
-        socketserver.ThreadingTCPServer.daemon_threads = True
-        socketserver.ThreadingTCPServer.allow_reuse_address = True
-        cls.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), FakeApiserver)
-        cls.thread = threading.Thread(target=cls.server.serve_forever, daemon=True)
-        cls.thread.start()
+        cls.server, cls.url = serve(FakeApiserver)
         cls.dir = harness.make_temp_dir("c8stest-exec-")
-        cls.url = "http://127.0.0.1:%d" % cls.server.server_address[1]
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.shutdown()
-        cls.server.server_close()
+        stop(cls.server)
         harness.remove_temp_dir(cls.dir)
 
     def run_both(self, *args, stdin=""):

@@ -10,8 +10,6 @@ Both tools run against it; their output (local ports normalised), exit codes and
 headers the double received must match. The requests and errors against c8s-apiserver are in
 test_ctl_exec.py."""
 
-import base64
-import hashlib
 import json
 import os
 import re
@@ -22,7 +20,6 @@ import socketserver
 import struct
 import subprocess
 import sys
-import threading
 import time
 import unittest
 import zlib
@@ -31,9 +28,8 @@ from urllib.parse import urlsplit
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import test_ctl_kubectl as harness  # noqa: E402
+from c8stest.fakeapi import serve, stop, ws_accept, ws_frame  # noqa: E402
 from c8stest.runner import main  # noqa: E402
-
-GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 # SPDY/3's zlib dictionary: length-prefixed words, then a tail (draft section 2.6.10.1).
 WORDS = ("options head post put delete trace accept accept-charset accept-encoding "
@@ -59,18 +55,6 @@ POD = {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "p", "namespace":
        "spec": {"containers": [{"name": "c", "image": "x",
                                 "ports": [{"name": "web", "containerPort": 80}]}]},
        "status": {"phase": "Running"}}
-
-
-def ws_frame(payload, op=2):
-    n = len(payload)
-    head = bytes([0x80 | op])
-    if n < 126:
-        head += bytes([n])
-    elif n < 65536:
-        head += bytes([126]) + struct.pack(">H", n)
-    else:
-        head += bytes([127]) + struct.pack(">Q", n)
-    return head + payload
 
 
 class Transport:
@@ -230,8 +214,7 @@ class FakeApiserver(socketserver.StreamRequestHandler):
         if headers.get("upgrade", "").lower() == "websocket" and not name.startswith("spdy-"):
             if headers.get("sec-websocket-protocol") != "SPDY/3.1+portforward.k8s.io":
                 return self.answer(400, {"kind": "Status", "message": "bad protocol"})
-            key = headers["sec-websocket-key"].encode()
-            accept = base64.b64encode(hashlib.sha1(key + GUID).digest()).decode()
+            accept = ws_accept(headers["sec-websocket-key"])
             self.wfile.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                               "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n"
                               "Sec-WebSocket-Protocol: SPDY/3.1+portforward.k8s.io\r\n\r\n"
@@ -260,18 +243,12 @@ class PortForwardAgainstKubectl(unittest.TestCase):
     def setUpClass(cls):
         if harness.binary("c8sctl") is None or harness.shutil.which("kubectl") is None:
             raise unittest.SkipTest("c8sctl or kubectl missing")
-        socketserver.ThreadingTCPServer.daemon_threads = True
-        socketserver.ThreadingTCPServer.allow_reuse_address = True
-        cls.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), FakeApiserver)
-        cls.thread = threading.Thread(target=cls.server.serve_forever, daemon=True)
-        cls.thread.start()
+        cls.server, cls.url = serve(FakeApiserver)
         cls.dir = harness.make_temp_dir("c8stest-portforward-")
-        cls.url = "http://127.0.0.1:%d" % cls.server.server_address[1]
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.shutdown()
-        cls.server.server_close()
+        stop(cls.server)
         harness.remove_temp_dir(cls.dir)
 
     def start(self, tool, *args):
