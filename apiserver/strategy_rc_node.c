@@ -223,17 +223,13 @@ static void validate_scheduling(const json_t *scheduling, struct field_errors *f
     }
 }
 
+/* The strategy's ValidateUpdate runs ValidateRuntimeClass and then ValidateRuntimeClassUpdate
+ * (the handler is immutable). */
 static void runtimeclass_validate(const char *sub, const json_t *rc, const json_t *old,
                                   struct field_errors *fe)
 {
     (void)sub;
     const char *handler = strategy_str(rc, "handler");
-    if (old != NULL) {
-        if (!json_equal(json_object_get(rc, "handler"), json_object_get(old, "handler"))) {
-            strategy_error_str(fe, FIELD_INVALID, handler, "field is immutable", "handler");
-        }
-        return;
-    }
     strategy_validate_with(validate_dns1123_label, handler, "handler", fe);
     const json_t *overhead = json_object_get(rc, "overhead");
     if (json_is_object(overhead)) {
@@ -247,6 +243,10 @@ static void runtimeclass_validate(const char *sub, const json_t *rc, const json_
     const json_t *scheduling = json_object_get(rc, "scheduling");
     if (json_is_object(scheduling)) {
         validate_scheduling(scheduling, fe);
+    }
+    if (old != NULL &&
+        !json_equal(json_object_get(rc, "handler"), json_object_get(old, "handler"))) {
+        strategy_error_str(fe, FIELD_INVALID, handler, "field is immutable", "handler");
     }
 }
 

@@ -249,6 +249,16 @@ static void test_runtimeclass_rules(void **state)
     expect(NODE, "runtimeclasses", "{\"handler\":\"kata\"}", "{\"handler\":\"runsc\"}",
            "handler: Invalid value: \"kata\": field is immutable");
     expect(NODE, "runtimeclasses",
+           "{\"handler\":\"Kata\",\"overhead\":{\"podFixed\":{"
+           "\"cpu\":\"-1\"}}}",
+           "{\"handler\":\"runsc\"}",
+           "handler: Invalid value: \"Kata\": a lowercase RFC 1123 label must consist of lower "
+           "case alphanumeric characters or '-', and must start and end with an alphanumeric "
+           "character (e.g. 'my-name',  or '123-abc', regex used for validation is "
+           "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')\n"
+           "overhead.limits[cpu]: Invalid value: \"-1\": must be greater than or equal to 0\n"
+           "handler: Invalid value: \"Kata\": field is immutable");
+    expect(NODE, "runtimeclasses",
            "{\"handler\":\"runsc\",\"scheduling\":{\"tolerations\":[{\"key\":\"k\","
            "\"operator\":\"Exists\"},{\"key\":\"k\",\"operator\":\"Exists\"}]}}",
            NULL,
