@@ -64,57 +64,10 @@ for b in c8s-store c8s-apiserver; do
     [ -x "$BIN_DIR/$b" ] || { echo "run.sh: no $BIN_DIR/$b (build first, or set C8S_BIN_DIR)" >&2; exit 1; }
 done
 
-log() { printf '%s\n' "$*" >&2; }
-
-WORK=$(mktemp -d "${BENCH_TMPDIR:-/var/tmp}/c8s-bench-apiserver.XXXXXX")
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    if [ "$KEEP" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-
-# free_port: a port nothing listens on now.
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-CLIENT_PORT=$(free_port)
-PEER_PORT=$(free_port)
-API_PORT=$(free_port)
-STORE_URL="http://127.0.0.1:$CLIENT_PORT"
-API_URL="http://127.0.0.1:$API_PORT"
-
-"$BIN_DIR/c8s-store" --name bench --data-dir "$WORK/store" \
-    --listen-client-urls "$STORE_URL" --advertise-client-urls "$STORE_URL" \
-    --listen-peer-urls "http://127.0.0.1:$PEER_PORT" \
-    --initial-advertise-peer-urls "http://127.0.0.1:$PEER_PORT" \
-    --initial-cluster "bench=http://127.0.0.1:$PEER_PORT" >"$WORK/store.log" 2>&1 &
-PIDS+=($!)
-# The apiserver exits when its storage does not answer at start: wait for the store first.
-deadline=$((SECONDS + 30))
-until curl -fsS -o /dev/null -X POST -d '{"key":"AA=="}' "$STORE_URL/v3/kv/range" 2>/dev/null; do
-    [ $SECONDS -lt $deadline ] || { log "run.sh: c8s-store not answering; log tail:"; tail -n 20 "$WORK/store.log" >&2; exit 1; }
-    sleep 0.2
-done
-"$BIN_DIR/c8s-apiserver" --etcd-servers "$STORE_URL" --insecure-port "$API_PORT" \
-    --etcd-compaction-interval 0 ${APISERVER_ARGS:-} >"$WORK/apiserver.log" 2>&1 &
-PIDS+=($!)
-
-wait_ok() { # wait_ok URL WHAT: polls until URL answers 2xx (30 s)
-    local deadline=$((SECONDS + 30))
-    until curl -fsS -o /dev/null "$1" 2>/dev/null; do
-        [ $SECONDS -lt $deadline ] || { log "run.sh: $2 not healthy; log tail:"; tail -n 20 "$WORK"/*.log >&2; exit 1; }
-        sleep 0.2
-    done
-}
-wait_ok "$API_URL/readyz" "c8s-apiserver"
+# shellcheck source=../lib/local.sh
+. "$HERE/../lib/local.sh"
+# shellcheck disable=SC2086 # APISERVER_ARGS is a list of flags
+bench_start apiserver ${APISERVER_ARGS:-}
 
 # field LINE KEY: the value of KEY=... in a BENCH line.
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"; }

@@ -57,50 +57,9 @@ for b in c8s-store c8s-apiserver c8sctl; do
     [ -x "$BIN_DIR/$b" ] || { echo "run.sh: no $BIN_DIR/$b (build first, or set C8S_BIN_DIR)" >&2; exit 1; }
 done
 
-log() { printf '%s\n' "$*" >&2; }
-
-WORK=$(mktemp -d "${BENCH_TMPDIR:-/var/tmp}/c8s-bench-ctl.XXXXXX")
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    if [ "$KEEP" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-CLIENT_PORT=$(free_port)
-PEER_PORT=$(free_port)
-API_PORT=$(free_port)
-STORE_URL="http://127.0.0.1:$CLIENT_PORT"
-API_URL="http://127.0.0.1:$API_PORT"
-
-"$BIN_DIR/c8s-store" --name bench --data-dir "$WORK/store" \
-    --listen-client-urls "$STORE_URL" --advertise-client-urls "$STORE_URL" \
-    --listen-peer-urls "http://127.0.0.1:$PEER_PORT" \
-    --initial-advertise-peer-urls "http://127.0.0.1:$PEER_PORT" \
-    --initial-cluster "bench=http://127.0.0.1:$PEER_PORT" >"$WORK/store.log" 2>&1 &
-PIDS+=($!)
-deadline=$((SECONDS + 30))
-until curl -fsS -o /dev/null -X POST -d '{"key":"AA=="}' "$STORE_URL/v3/kv/range" 2>/dev/null; do
-    [ $SECONDS -lt $deadline ] || { log "run.sh: c8s-store not answering"; tail -n 20 "$WORK/store.log" >&2; exit 1; }
-    sleep 0.2
-done
-"$BIN_DIR/c8s-apiserver" --etcd-servers "$STORE_URL" --insecure-port "$API_PORT" \
-    --etcd-compaction-interval 0 >"$WORK/apiserver.log" 2>&1 &
-PIDS+=($!)
-deadline=$((SECONDS + 30))
-until curl -fsS -o /dev/null "$API_URL/readyz" 2>/dev/null; do
-    [ $SECONDS -lt $deadline ] || { log "run.sh: c8s-apiserver not ready"; tail -n 20 "$WORK/apiserver.log" >&2; exit 1; }
-    sleep 0.2
-done
+# shellcheck source=../lib/local.sh
+. "$HERE/../lib/local.sh"
+bench_start ctl
 
 # Both tools read the same kubeconfig; each has its own HOME (kubectl's discovery cache).
 cat >"$WORK/kubeconfig" <<EOF
