@@ -599,6 +599,13 @@ json_t *rest_field_set(const struct resource *res, const json_t *obj)
         const char *phase =
             json_string_value(json_object_get(json_object_get(obj, "status"), "phase"));
         json_object_set_new(f, "status.phase", json_string(phase ? phase : ""));
+    } else if (strcmp(res->plural, "replicationcontrollers") == 0) {
+        /* ControllerToSelectableFields: status.replicas as a decimal string. */
+        char replicas[24];
+        snprintf(replicas, sizeof replicas, "%lld",
+                 (long long)json_integer_value(
+                     json_object_get(json_object_get(obj, "status"), "replicas")));
+        json_object_set_new(f, "status.replicas", json_string(replicas));
     } else if (strcmp(res->plural, "secrets") == 0) {
         const char *type = json_string_value(json_object_get(obj, "type"));
         json_object_set_new(f, "type", json_string(type ? type : ""));

@@ -112,6 +112,11 @@ class MoreTypes2Test(unittest.TestCase):
         self.assertEqual(rc["status"], {"replicas": 0})
         self.assertEqual(rc["spec"]["template"]["spec"]["restartPolicy"], "Always")
         self.assertIn("/registry/controllers/default/web", self.stored_keys("/registry/controllers/"))
+        # The RC's selectable fields: status.replicas besides the metadata ones.
+        self.assertEqual([row[0] for row in self.rows("rc", "--field-selector",
+                                                      "status.replicas=0")[1:]], ["web"])
+        self.assertIn("No resources found",
+                      self.kubectl("get", "rc", "--field-selector", "status.replicas=1").stderr)
 
         self.assertEqual(self.kubectl("scale", "rc", "web", "--replicas=3").stdout.strip(),
                          "replicationcontroller/web scaled")
