@@ -1279,6 +1279,13 @@ const struct jpatch_smp_table_entry rest_smp_table[] = {
     {"spec.template.spec.containers.volumeMounts", JPATCH_SMP_MERGE, "mountPath"},
     {"spec.template.spec.volumes", JPATCH_SMP_MERGE | JPATCH_SMP_RETAIN_KEYS, "name"},
     {"spec.jobTemplate.spec.template.spec.containers", JPATCH_SMP_MERGE, "name"},
+    /* PodTemplate's template sits at the top level. */
+    {"template.spec.containers", JPATCH_SMP_MERGE, "name"},
+    {"template.spec.initContainers", JPATCH_SMP_MERGE, "name"},
+    {"template.spec.containers.ports", JPATCH_SMP_MERGE, "containerPort"},
+    {"template.spec.containers.env", JPATCH_SMP_MERGE, "name"},
+    {"template.spec.containers.volumeMounts", JPATCH_SMP_MERGE, "mountPath"},
+    {"template.spec.volumes", JPATCH_SMP_MERGE | JPATCH_SMP_RETAIN_KEYS, "name"},
     {"spec.ports", JPATCH_SMP_MERGE, "port"},
     {"spec.strategy", JPATCH_SMP_RETAIN_KEYS, NULL},
     {"status.conditions", JPATCH_SMP_MERGE, "type"},

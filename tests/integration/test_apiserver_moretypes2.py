@@ -195,6 +195,12 @@ template:
         self.kubectl("patch", "podtemplate", "tpl", "--type=json", "-p",
                      '[{"op":"replace","path":"/template/spec/containers/0/image","value":"n:2"}]')
         self.assertEqual(self.json_of("get", "podtemplate", "tpl")["metadata"]["generation"], 2)
+        # Strategic merge patches merge the template's containers by name.
+        self.kubectl("patch", "podtemplate", "tpl", "-p",
+                     '{"template":{"spec":{"containers":[{"name":"b","image":"busybox:2"}]}}}')
+        containers = self.json_of("get", "podtemplate", "tpl")["template"]["spec"]["containers"]
+        self.assertEqual([(c["name"], c["image"]) for c in containers],
+                         [("a", "n:2"), ("b", "busybox:2")])
         self.assertEqual(
             self.refused("apiVersion: v1\nkind: PodTemplate\nmetadata: {name: bad}\n"
                          "template: {spec: {containers: [{name: c}]}}\n"),
