@@ -148,6 +148,17 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned code, jso
     return send_text(conn, code, type ? type : "application/json", text, strlen(text));
 }
 
+/* Whether discovery lists verb for the resource (a NULL-ended, bounded list). */
+static bool resource_serves_verb(const struct resource *res, const char *verb)
+{
+    for (size_t i = 0; i < RESOURCE_MAX_VERBS && res->verbs[i] != NULL; i++) {
+        if (strcmp(res->verbs[i], verb) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static enum MHD_Result send_status(struct MHD_Connection *conn, json_t *status)
 {
     return send_json(conn, (unsigned)status_code(status), status, NULL);
@@ -764,6 +775,9 @@ static enum MHD_Result serve_resource(struct request *r, const struct request_in
     bool as_table = ri->subresource[0] == '\0' && table_wanted(header(conn, "Accept"));
     enum table_include include = table_parse_include(query_param(conn, "includeObject"));
     if (strcmp(ri->verb, "watch") == 0) {
+        if (!resource_serves_verb(res, "watch")) { /* componentstatuses: get and list only */
+            return send_status(conn, status_method_not_allowed());
+        }
         call.as_table = as_table;
         call.table_include = (int)include;
         return start_watch(r, &call);

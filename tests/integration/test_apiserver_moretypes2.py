@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import unittest
+import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
@@ -99,6 +100,11 @@ class MoreTypes2Test(unittest.TestCase):
     def test_componentstatuses_are_read_only(self):
         self.assertIn("the server does not allow this method on the requested resource",
                       self.refused("", "delete", "cs", "etcd-0"))
+        # not watchable either: 405 instead of a stream
+        with self.assertRaises(urllib.error.HTTPError) as raised:
+            urllib.request.urlopen(self.api.server + "/api/v1/componentstatuses?watch=true",
+                                   timeout=5)
+        self.assertEqual(raised.exception.code, 405)
 
     # ---- replicationcontrollers ----
 
