@@ -191,13 +191,15 @@ class AdmissionTest(unittest.TestCase):
         self.assertEqual(self.json_of("get", "svc", "headless", "-n", "svcs")["spec"]["clusterIP"],
                          "None")
 
+        # 30010 lies in the range's static band (its first 16 ports), which random
+        # allocations leave alone while the rest has room: no earlier service can hold it.
         self.kubectl("create", "service", "nodeport", "np1", "-n", "svcs", "--tcp=80:80",
-                     "--node-port=30080")
+                     "--node-port=30010")
         clash = self.kubectl("create", "service", "nodeport", "np2", "-n", "svcs",
-                             "--tcp=80:80", "--node-port=30080", check=False)
+                             "--tcp=80:80", "--node-port=30010", check=False)
         self.assertEqual(clash.stderr.strip(),
                          'error: failed to create NodePort service: Service "np2" is invalid: '
-                         'spec.ports[0].nodePort: Invalid value: 30080: provided port is already '
+                         'spec.ports[0].nodePort: Invalid value: 30010: provided port is already '
                          'allocated')
         far = self.kubectl("create", "service", "nodeport", "np3", "-n", "svcs", "--tcp=80:80",
                            "--node-port=31000", check=False)
@@ -209,7 +211,7 @@ class AdmissionTest(unittest.TestCase):
         self.kubectl("create", "service", "clusterip", "again", "-n", "svcs", "--tcp=80:80",
                      "--clusterip=10.0.0.5")
         self.kubectl("create", "service", "nodeport", "np2", "-n", "svcs", "--tcp=80:80",
-                     "--node-port=30080")
+                     "--node-port=30010")
         # A replace without the allocated values keeps them; a type change to ClusterIP frees
         # the node port.
         svc = self.json_of("get", "svc", "np2", "-n", "svcs")
@@ -218,13 +220,13 @@ class AdmissionTest(unittest.TestCase):
         self.kubectl("replace", "-f", "-", stdin=json.dumps(svc))
         kept = self.json_of("get", "svc", "np2", "-n", "svcs")["spec"]
         self.assertEqual(kept["clusterIP"], before)
-        self.assertEqual(kept["ports"][0]["nodePort"], 30080)
+        self.assertEqual(kept["ports"][0]["nodePort"], 30010)
         self.kubectl("patch", "svc", "np2", "-n", "svcs", "--type=json", "-p",
                      '[{"op":"replace","path":"/spec/type","value":"ClusterIP"}]')
         self.assertNotIn("nodePort",
                          self.json_of("get", "svc", "np2", "-n", "svcs")["spec"]["ports"][0])
         self.kubectl("create", "service", "nodeport", "np4", "-n", "svcs", "--tcp=80:80",
-                     "--node-port=30080")
+                     "--node-port=30010")
 
     def test_two_apiservers_allocating_at_once_never_hand_out_a_value_twice(self):
         self.kubectl("create", "namespace", "race")

@@ -124,6 +124,8 @@ users:
     @staticmethod
     def normalise(text, ns=None):
         text = text.replace("c8sctl", "kubectl")
+        # edit's kept copy: Go's CreateTemp puts digits where mkstemps puts letters
+        text = re.sub(r"/tmp/kubectl-edit-[^\"\s]+\.yaml", "/tmp/kubectl-edit-<x>.yaml", text)
         if ns:
             # whole names only: the temp dir (c8stest-ctl-k0b...) may start like a namespace
             text = re.sub(r"\b" + re.escape(ns) + r"\b", "ctl-X", text)

@@ -84,6 +84,20 @@ class ServerSideApplyAndReplace(harness.CtlDiffCase):
         self.edit("true", "cm", "ed")
         self.edit("sed -i s/a:\\ b/a:\\ c/", "cm", "ed")
         self.edit("sed -i s/^data/labels/", "cm/ed")
+        # re-opened with the causes, the second save is a valid one
+        fixer = os.path.join(self.dir, "fix-on-reopen.sh")
+        with open(fixer, "w") as f:
+            f.write("#!/bin/sh\n"
+                    "if grep -q 'was not valid' \"$1\"; then\n"
+                    "  sed -i -e 's/^labels/data/' -e 's/a: c/a: e/' \"$1\"\n"
+                    "else\n"
+                    "  sed -i 's/^data/labels/' \"$1\"\n"
+                    "fi\n")
+        os.chmod(fixer, 0o755)
+        self.edit(fixer, "cm", "ed")
+        _, out, _ = self.both("get", "cm", "ed", "-o", "jsonpath={.data.a}", twin="ssa")
+        self.assertEqual(out, "e")
+        self.edit("sed -i s/a:\\ e/a:\\ c/", "cm", "ed")
         self.edit("true", "cm", "nope")
         _, out, _ = self.both("get", "cm", "ed", "-o", "yaml", twin="ssa")
         self.assertIn("a: c", out)
