@@ -6,51 +6,16 @@ NetworkPolicies and IngressClasses, with Kubernetes' defaults, validation messag
 columns and discovery entries.
 """
 
-import json
 import os
 import sys
-import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-from c8stest.apiserver import LocalApiserver, missing_for_kubectl_tests  # noqa: E402
+from c8stest.apitest import ApiserverCase  # noqa: E402
 from c8stest.runner import main  # noqa: E402
 
 
-class MoreTypesTest(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        reason = missing_for_kubectl_tests()
-        if reason:
-            raise unittest.SkipTest(reason)
-        cls.api = LocalApiserver().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.api.stop()
-
-    def current_logs(self):
-        return self.api.process.log_text(40)
-
-    def kubectl(self, *args, check=True, stdin=None):
-        return self.api.kubectl(*args, check=check, stdin=stdin)
-
-    def json_of(self, *args):
-        return json.loads(self.kubectl(*args, "-o", "json").stdout)
-
-    def refused(self, manifest, *args):
-        """kubectl create -f - of manifest (or the given command), expected to fail: stderr."""
-        done = self.kubectl(*(args or ("create", "-f", "-")), check=False, stdin=manifest)
-        self.assertEqual(done.returncode, 1, done.stdout + done.stderr)
-        return done.stderr.strip()
-
-    def rows(self, *args):
-        """kubectl get's table as a list of whitespace-split lines (header first)."""
-        return [line.split() for line in self.kubectl("get", *args).stdout.splitlines()]
-
-    # ------------------------------------------------------------------------------------
-
+class MoreTypesTest(ApiserverCase):
     def test_discovery_lists_the_new_resources(self):
         out = self.kubectl("api-resources").stdout
         self.assertRegex(out, r"priorityclasses\s+pc\s+scheduling.k8s.io/v1\s+false\s+PriorityClass")

@@ -16,6 +16,7 @@ import urllib.request
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
 from c8stest.apiserver import LocalApiserver, missing_for_kubectl_tests  # noqa: E402
+from c8stest.apitest import ApiserverCase  # noqa: E402
 from c8stest.runner import main  # noqa: E402
 
 WARNING = "Warning: v1 ComponentStatus is deprecated in v1.19+"
@@ -31,34 +32,7 @@ spec:
 """
 
 
-class MoreTypes2Test(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        reason = missing_for_kubectl_tests()
-        if reason:
-            raise unittest.SkipTest(reason)
-        cls.api = LocalApiserver().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.api.stop()
-
-    def kubectl(self, *args, check=True, stdin=None):
-        return self.api.kubectl(*args, check=check, stdin=stdin)
-
-    def json_of(self, *args):
-        return json.loads(self.kubectl(*args, "-o", "json").stdout)
-
-    def refused(self, manifest, *args):
-        """kubectl create -f - of manifest (or the given command), expected to fail: stderr."""
-        done = self.kubectl(*(args or ("create", "-f", "-")), check=False, stdin=manifest)
-        self.assertEqual(done.returncode, 1, done.stdout + done.stderr)
-        return done.stderr.strip()
-
-    def rows(self, *args):
-        return [line.split() for line in self.kubectl("get", *args).stdout.splitlines()]
-
+class MoreTypes2Test(ApiserverCase):
     def stored_keys(self, prefix):
         """The keys under prefix in the store, read through its etcd v3 JSON API."""
         end = prefix[:-1] + chr(ord(prefix[-1]) + 1)

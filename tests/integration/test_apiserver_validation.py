@@ -6,48 +6,16 @@ bulleted list for several causes) and exits 1; valid objects come back with Kube
 defaults and the status a create resets them to.
 """
 
-import json
 import os
 import sys
-import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-from c8stest.apiserver import LocalApiserver, missing_for_kubectl_tests  # noqa: E402
+from c8stest.apitest import ApiserverCase  # noqa: E402
 from c8stest.runner import main  # noqa: E402
 
 
-class ValidationTest(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        reason = missing_for_kubectl_tests()
-        if reason:
-            raise unittest.SkipTest(reason)
-        cls.api = LocalApiserver().start()
-        cls.server = cls.api.server
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.api.stop()
-
-    def current_logs(self):
-        return self.api.process.log_text(40)
-
-    def kubectl(self, *args, check=True, stdin=None):
-        return self.api.kubectl(*args, check=check, stdin=stdin)
-
-    def json_of(self, *args):
-        return json.loads(self.kubectl(*args, "-o", "json").stdout)
-
-    def refused(self, manifest, *args):
-        """kubectl create -f - of manifest, expected to fail: its stderr."""
-        done = self.kubectl(*(args or ("create", "-f", "-")), check=False, stdin=manifest)
-        self.assertEqual(done.returncode, 1, done.stdout + done.stderr)
-        return done.stderr.strip()
-
-    # ------------------------------------------------------------------------------------
-
+class ValidationTest(ApiserverCase):
     def test_invalid_pods_print_kubernetes_field_errors(self):
         self.assertEqual(self.refused("""
 apiVersion: v1

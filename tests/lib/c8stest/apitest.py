@@ -35,6 +35,21 @@ class ApiserverCase(unittest.TestCase):
     def kubectl(self, *args, **kw):
         return self.api.kubectl(*args, **kw)
 
+    def json_of(self, *args):
+        """kubectl's -o json of args, parsed."""
+        return json.loads(self.kubectl(*args, "-o", "json").stdout)
+
+    def refused(self, manifest, *args):
+        """kubectl create -f - of manifest (or the given command), expected to fail with exit
+        status 1: its stderr, stripped."""
+        done = self.kubectl(*(args or ("create", "-f", "-")), check=False, stdin=manifest)
+        self.assertEqual(done.returncode, 1, done.stdout + done.stderr)
+        return done.stderr.strip()
+
+    def rows(self, *args):
+        """kubectl get's table as a list of whitespace-split lines (header first)."""
+        return [line.split() for line in self.kubectl("get", *args).stdout.splitlines()]
+
     def http(self, method, path, body=None, content_type="application/json"):
         """Sends body (bytes as they are, anything else as JSON); returns (status, JSON answer)."""
         data = None
