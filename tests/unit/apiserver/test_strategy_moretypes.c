@@ -13,65 +13,7 @@
 #include "resources.h"
 #include "status.h"
 #include "strategy.h"
-
-static const struct strategy *find(const char *group, const char *plural)
-{
-    const struct resource *res = resources_find(group, "v1", plural);
-    assert_non_null(res);
-    const struct strategy *s = strategy_find(res);
-    assert_non_null(s);
-    return s;
-}
-
-/* text parsed and defaulted as a write would be (a new reference). */
-static json_t *defaulted(const struct strategy *s, const char *text)
-{
-    json_error_t error;
-    json_t *obj = json_loads(text, 0, &error);
-    if (obj == NULL) {
-        fail_msg("bad test JSON: %s: %s", error.text, text);
-    }
-    if (s->apply_defaults != NULL) {
-        s->apply_defaults(obj);
-    }
-    return obj;
-}
-
-/* The error lines of validating text (an update of old_text when not NULL), one per line; "" when
- * valid. A new string. */
-static char *lines_of(const char *group, const char *plural, const char *text, const char *old_text)
-{
-    const struct strategy *s = find(group, plural);
-    json_t *obj = defaulted(s, text);
-    json_t *old = old_text != NULL ? defaulted(s, old_text) : NULL;
-    struct field_errors fe;
-    field_errors_init(&fe);
-    s->validate("", obj, old, &fe);
-    char *joined = strdup("");
-    size_t i;
-    json_t *line;
-    json_array_foreach (fe.lines, i, line) {
-        size_t len = strlen(joined) + json_string_length(line) + 2;
-        char *next = malloc(len);
-        snprintf(next, len, "%s%s%s", joined, i > 0 ? "\n" : "", json_string_value(line));
-        free(joined);
-        joined = next;
-    }
-    field_errors_free(&fe);
-    json_decref(obj);
-    json_decref(old);
-    return joined;
-}
-
-static void expect(const char *group, const char *plural, const char *text, const char *old_text,
-                   const char *want)
-{
-    char *got = lines_of(group, plural, text, old_text);
-    if (strcmp(got, want) != 0) {
-        fail_msg("%s %s\n got: %s\nwant: %s", plural, text, got, want);
-    }
-    free(got);
-}
+#include "strategy_checks.h"
 
 #define SCHED "scheduling.k8s.io"
 #define STORE "storage.k8s.io"
@@ -184,7 +126,7 @@ static void test_csi_driver_node_and_attachment_rules(void **state)
     const char *va = "{\"metadata\":{\"name\":\"v\"},\"spec\":{\"attacher\":\"a.io\",\"nodeName\":"
                      "\"n\",\"source\":{\"persistentVolumeName\":\"p\"}}}";
     expect(STORE, "volumeattachments", va, NULL, "");
-    char *errs = lines_of(STORE, "volumeattachments",
+    char *errs = lines_of(STORE, "volumeattachments", "",
                           "{\"metadata\":{\"name\":\"v\"},\"spec\":{\"attacher\":\"a.io\","
                           "\"nodeName\":\"m\",\"source\":{\"persistentVolumeName\":\"p\"}}}",
                           va);
