@@ -11,7 +11,6 @@ import json
 import os
 import re
 import socket
-import socketserver
 import struct
 import sys
 import unittest
@@ -20,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import test_ctl_kubectl as harness  # noqa: E402
-from c8stest.fakeapi import read_frame, serve, stop, ws_accept, ws_frame  # noqa: E402
+from c8stest.fakeapi import FakeHandler, read_frame, serve, stop, ws_accept, ws_frame  # noqa: E402
 from c8stest.runner import main  # noqa: E402
 
 NS = "streams"
@@ -173,25 +172,10 @@ FAKE_POD = {"kind": "Pod", "apiVersion": "v1",
             "status": {"phase": "Running"}}
 
 
-class FakeApiserver(socketserver.StreamRequestHandler):
-    def answer(self, code, body):
-        data = json.dumps(body).encode()
-        self.wfile.write(b"HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
-                         b"Content-Length: %d\r\n\r\n" % (code, len(data)) + data)
-
+class FakeApiserver(FakeHandler):
     def handle(self):
-        while True:
-            line = self.rfile.readline().decode()
-            if not line:
-                return
-            method, target, _ = line.split(" ", 2)
-            headers = {}
-            while True:
-                h = self.rfile.readline().decode().strip()
-                if not h:
-                    break
-                k, v = h.split(":", 1)
-                headers[k.strip().lower()] = v.strip()
+        while (request := self.read_request()) is not None:
+            method, target, headers = request
             url = urlsplit(target)
             if url.path.endswith("/exec") and headers.get("upgrade", "").lower() == "websocket":
                 return self.session(headers, parse_qs(url.query))

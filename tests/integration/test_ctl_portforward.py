@@ -10,13 +10,11 @@ Both tools run against it; their output (local ports normalised), exit codes and
 headers the double received must match. The requests and errors against c8s-apiserver are in
 test_ctl_exec.py."""
 
-import json
 import os
 import re
 import select
 import signal
 import socket
-import socketserver
 import struct
 import subprocess
 import sys
@@ -28,7 +26,7 @@ from urllib.parse import urlsplit
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import test_ctl_kubectl as harness  # noqa: E402
-from c8stest.fakeapi import serve, stop, ws_accept, ws_frame  # noqa: E402
+from c8stest.fakeapi import FakeHandler, serve, stop, ws_accept, ws_frame  # noqa: E402
 from c8stest.runner import main  # noqa: E402
 
 # SPDY/3's zlib dictionary: length-prefixed words, then a tail (draft section 2.6.10.1).
@@ -170,27 +168,12 @@ class SpdyDouble:
                     self.data(req["error"], b"", fin=True)
 
 
-class FakeApiserver(socketserver.StreamRequestHandler):
+class FakeApiserver(FakeHandler):
     log = []  # what the double saw in the session of the tool running now
 
-    def answer(self, code, body):
-        data = json.dumps(body).encode()
-        self.wfile.write(b"HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
-                         b"Content-Length: %d\r\n\r\n" % (code, len(data)) + data)
-
     def handle(self):
-        while True:
-            line = self.rfile.readline().decode()
-            if not line:
-                return
-            method, target, _ = line.split(" ", 2)
-            headers = {}
-            while True:
-                h = self.rfile.readline().decode().strip()
-                if not h:
-                    break
-                k, v = h.split(":", 1)
-                headers.setdefault(k.strip().lower(), v.strip())
+        while (request := self.read_request()) is not None:
+            method, target, headers = request
             path = urlsplit(target).path
             name = path.split("/")[6] if path.startswith("/api/v1/namespaces/default/pods/") else ""
             log = FakeApiserver.log

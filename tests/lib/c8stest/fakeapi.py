@@ -9,6 +9,7 @@ loopback HTTP server for a socketserver handler class.
 
 import base64
 import hashlib
+import json
 import socketserver
 import struct
 import threading
@@ -45,6 +46,31 @@ def read_frame(f):
     key = f.read(4) if b1 & 0x80 else b"\0\0\0\0"
     data = bytes(b ^ key[i % 4] for i, b in enumerate(f.read(n)))
     return b0 & 0x0F, data
+
+
+class FakeHandler(socketserver.StreamRequestHandler):
+    """A keep-alive HTTP/1.1 handler: read_request() one request head at a time, answer() JSON."""
+
+    def read_request(self):
+        """(method, target, headers with lower-case names, the first of repeated ones), or None
+        when the client closed the connection."""
+        line = self.rfile.readline().decode()
+        if not line:
+            return None
+        method, target, _ = line.split(" ", 2)
+        headers = {}
+        while True:
+            h = self.rfile.readline().decode().strip()
+            if not h:
+                break
+            k, v = h.split(":", 1)
+            headers.setdefault(k.strip().lower(), v.strip())
+        return method, target, headers
+
+    def answer(self, code, body):
+        data = json.dumps(body).encode()
+        self.wfile.write(b"HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: %d\r\n\r\n" % (code, len(data)) + data)
 
 
 class _Server(socketserver.ThreadingTCPServer):
