@@ -119,7 +119,7 @@ apiserver_b64() {
 # it USER@kubernetes; one name keeps `kubectl config use-context` the same in every file).
 apiserver_write_kubeconfig_as() {
     local file=$1 user=$2 cert=$3 tmp="$1.tmp" first ca crt key
-    first=$(apiserver_names | head -n1)
+    first=$(apiserver_names | sed -n 1p)
     [ -n "$first" ] || return 1
     ca=$(apiserver_b64 "$PKI_DIR/ca.crt") || return 1
     crt=$(apiserver_b64 "$PKI_DIR/$cert.crt") || return 1

@@ -99,7 +99,7 @@ store_is_healthy() {
 # json_string_field JSON FIELD: the first "FIELD":"value" string value in JSON (etcd's gateway
 # writes every 64-bit integer as a string).
 json_string_field() {
-    sed -n "s/.*\"$2\":\"\\([^\"]*\\)\".*/\\1/p" <<<"$1" | head -n1
+    sed -n "s/.*\"$2\":\"\\([^\"]*\\)\".*/\\1/p" <<<"$1" | sed -n 1p
 }
 
 # store_status_fields NAME: prints "MEMBER_ID LEADER_ID" from member NAME's
