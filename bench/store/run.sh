@@ -291,7 +291,7 @@ ROTA=$(lsblk -dno ROTA "$DEV" 2>/dev/null | head -n 1 | tr -d ' ' || true)
 SYNC=$(cd "$TMP" && dd if=/dev/zero of=ddtest bs=4k count=500 oflag=dsync 2>&1 | tail -n 1 |
     awk -F', ' '{ split($(NF - 1), t, " "); if (t[1] > 0) printf "%.0f/s", 500 / t[1] }' || true)
 rm -f "$TMP/ddtest"
-CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sed -n 1p)
 MEM=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 ETCD_VERSION=$("$ETCD" --version 2>/dev/null | sed -n 's/^etcd Version: //p')
 C8S_REV=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
