@@ -49,7 +49,7 @@ static struct cli_flag *find_short(struct cli_flag *table, char c)
     return NULL;
 }
 
-static bool parse_go_bool(const char *text, bool *out)
+bool cli_parse_bool(const char *text, bool *out)
 {
     static const char *const yes[] = {"1", "t", "T", "true", "TRUE", "True"};
     static const char *const no[] = {"0", "f", "F", "false", "FALSE", "False"};
@@ -66,6 +66,23 @@ static bool parse_go_bool(const char *text, bool *out)
     return false;
 }
 
+/* The value f takes when given without one (pflag's NoOptDefVal), or NULL when it needs one.
+ * kubectl sets the same NoOptDefVal on these flags in every command that has them. */
+static const char *value_when_bare(const struct cli_flag *f)
+{
+    static const char *const bare[][2] = {
+        {"dry-run", "unchanged"}, {"validate", "strict"}, {"cascade", "background"}};
+    if (f->type == CLI_BOOL) {
+        return "true";
+    }
+    for (size_t i = 0; f->type == CLI_STRING && i < sizeof bare / sizeof bare[0]; i++) {
+        if (strcmp(f->name, bare[i][0]) == 0) {
+            return bare[i][1];
+        }
+    }
+    return NULL;
+}
+
 /* Stores text into f's variable with pflag's messages on failure. */
 static int set_value(struct cli_flag *f, const char *text, struct err *err)
 {
@@ -80,7 +97,7 @@ static int set_value(struct cli_flag *f, const char *text, struct err *err)
         *(const char **)f->value = text;
         break;
     case CLI_BOOL:
-        if (!parse_go_bool(text, (bool *)f->value)) {
+        if (!cli_parse_bool(text, (bool *)f->value)) {
             return err_set(err, EINVAL,
                            "invalid argument \"%s\" for \"%s\" flag: strconv.ParseBool: parsing "
                            "\"%s\": invalid syntax",
@@ -149,8 +166,8 @@ static int parse_long(struct cli_flag *global, struct cli_flag *local, int argc,
     if (eq != NULL) {
         return set_value(f, eq + 1, err);
     }
-    if (f->type == CLI_BOOL) {
-        return set_value(f, "true", err);
+    if (value_when_bare(f) != NULL) {
+        return set_value(f, value_when_bare(f), err);
     }
     if (*i + 1 >= argc) {
         return err_set(err, EINVAL, "flag needs an argument: --%s", f->name);
@@ -175,8 +192,8 @@ static int parse_shorts(struct cli_flag *global, struct cli_flag *local, int arg
         if (*rest == '=') {
             return set_value(f, rest + 1, err);
         }
-        if (f->type == CLI_BOOL) {
-            int rc = set_value(f, "true", err);
+        if (value_when_bare(f) != NULL) {
+            int rc = set_value(f, value_when_bare(f), err);
             if (rc != 0) {
                 return rc;
             }
@@ -243,10 +260,10 @@ const struct cli_flag *cli_find_global(const struct cli_flag *global, const char
         const char *eq = strchr(token + 2, '=');
         size_t len = eq ? (size_t)(eq - token - 2) : strlen(token + 2);
         f = find_long((struct cli_flag *)global, token + 2, len);
-        *takes_next = f != NULL && eq == NULL && f->type != CLI_BOOL;
+        *takes_next = f != NULL && eq == NULL && value_when_bare(f) == NULL;
     } else if (token[0] == '-' && token[1] != '\0') {
         f = find_short((struct cli_flag *)global, token[1]);
-        *takes_next = f != NULL && token[2] == '\0' && f->type != CLI_BOOL;
+        *takes_next = f != NULL && token[2] == '\0' && value_when_bare(f) == NULL;
     }
     return f;
 }

@@ -41,12 +41,18 @@ struct cli_flag {
 };
 
 /* Parses argv[0..argc) against two flag tables (either may be NULL; global first) and appends
- * the positional arguments to *args (copies). Returns 0, 1 when -h/--help was given, or
+ * the positional arguments to *args (copies). A flag given bare takes pflag's NoOptDefVal:
+ * "true" for booleans, and kubectl's "unchanged" for --dry-run, "strict" for --validate and
+ * "background" for --cascade in every command. Returns 0, 1 when -h/--help was given, or
  * -EINVAL with err holding pflag's message: "unknown flag: --foo",
  * "unknown shorthand flag: 'x' in -x", "flag needs an argument: --namespace",
  * `invalid argument "x" for "--replicas" flag: strconv.ParseInt: parsing "x": invalid syntax`. */
 int cli_parse(struct cli_flag *global, struct cli_flag *local, int argc, char **argv,
               struct cli_strv *args, struct err *err) C8S_MUST_USE;
+
+/* Go's strconv.ParseBool: "1", "t", "T", "true", "TRUE", "True" and their false forms. Returns
+ * false when text is none of them. */
+bool cli_parse_bool(const char *text, bool *out);
 
 /* Whether a table's flag called name was given. */
 bool cli_changed(const struct cli_flag *table, const char *name);

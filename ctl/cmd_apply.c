@@ -222,8 +222,8 @@ static int apply_one(struct ctl *c, const struct manifest *m, struct run_state *
     cleanup_json json_t *result = NULL;
     if (live == NULL) {
         cleanup_free char *post =
-            xasprintf("%s?%sfieldManager=kubectl-client-side-apply&fieldValidation=Strict",
-                      collection, objects_dry_run_query(dry_run));
+            xasprintf("%s?%sfieldManager=kubectl-client-side-apply&fieldValidation=%s", collection,
+                      objects_dry_run_query(dry_run), st->opts->validation);
         cleanup_free char *prefix = xasprintf("error when creating \"%s\": ", m->source);
         if (dry_run == DRY_RUN_CLIENT) {
             result = json_incref(modified);
@@ -252,8 +252,8 @@ static int apply_one(struct ctl *c, const struct manifest *m, struct run_state *
             result = json_incref(live);
         } else {
             cleanup_free char *patch_path =
-                xasprintf("%s?%sfieldManager=kubectl-client-side-apply&fieldValidation=Strict",
-                          path, objects_dry_run_query(dry_run));
+                xasprintf("%s?%sfieldManager=kubectl-client-side-apply&fieldValidation=%s", path,
+                          objects_dry_run_query(dry_run), st->opts->validation);
             cleanup_free char *prefix = xasprintf("error when patching \"%s\": ", m->source);
             const char *ctype =
                 schema ? "application/strategic-merge-patch+json" : "application/merge-patch+json";
@@ -296,7 +296,7 @@ static int server_side_apply_one(struct ctl *c, const struct manifest *m, struct
     ctl_query_add(&q, "dryRun", st->dry_run == DRY_RUN_SERVER ? "All" : NULL);
     ctl_query_add(&q, "fieldManager",
                   st->opts->field_manager ? st->opts->field_manager : "kubectl");
-    ctl_query_add(&q, "fieldValidation", "Strict");
+    ctl_query_add(&q, "fieldValidation", st->opts->validation);
     ctl_query_add(&q, "force", st->opts->force_conflicts ? "true" : "false");
     cleanup_free char *path = xasprintf("%s/%s?%s", collection, name, q + 1);
     free(q);
@@ -316,8 +316,8 @@ static int server_side_apply_one(struct ctl *c, const struct manifest *m, struct
         status = ctl_error(c, "%s\n%s", json_string_value(json_object_get(answer, "message")),
                            CONFLICT_HELP);
     } else if (resp.status < 200 || resp.status > 299) {
-        cleanup_free char *prefix = xasprintf("error when patching \"%s\": ", m->source);
-        char *line = ctl_api_error_text(&resp, prefix);
+        /* kubectl names no source for a failed server-side apply */
+        char *line = ctl_api_error_text(&resp, NULL);
         fprintf(c->errout, "%s\n", line);
         free(line);
         status = 1;
@@ -337,8 +337,8 @@ static int replace_one(struct ctl *c, const struct manifest *m, struct run_state
         return 1;
     }
     cleanup_free char *path =
-        xasprintf("%s/%s?%sfieldManager=kubectl-replace&fieldValidation=Strict", collection, name,
-                  objects_dry_run_query(st->dry_run));
+        xasprintf("%s/%s?%sfieldManager=kubectl-replace&fieldValidation=%s", collection, name,
+                  objects_dry_run_query(st->dry_run), st->opts->validation);
     cleanup_free char *prefix = xasprintf("error when replacing \"%s\": ", m->source);
     cleanup_json json_t *result = NULL;
     if (st->dry_run != DRY_RUN_CLIENT &&
@@ -358,8 +358,9 @@ static int create_one(struct ctl *c, const struct manifest *m, struct run_state 
     if (place(c, m, &r, &name, &display, &collection) != 0) {
         return 1;
     }
-    cleanup_free char *post = xasprintf("%s?%sfieldManager=kubectl-create&fieldValidation=Strict",
-                                        collection, objects_dry_run_query(dry_run));
+    cleanup_free char *post =
+        xasprintf("%s?%sfieldManager=kubectl-create&fieldValidation=%s", collection,
+                  objects_dry_run_query(dry_run), st->opts->validation);
     cleanup_free char *prefix = xasprintf("error when creating \"%s\": ", m->source);
     cleanup_json json_t *result = NULL;
     if (dry_run != DRY_RUN_CLIENT &&
@@ -440,7 +441,9 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
         goto out;
     }
     enum dry_run dry_run = DRY_RUN_NONE;
-    if (objects_dry_run(c, dry_run_flag, &dry_run) != 0) {
+    const char *validation = NULL;
+    if (objects_dry_run(c, dry_run_flag, &dry_run) != 0 ||
+        objects_validation(c, validate, &validation) != 0) {
         status = 1;
         goto out;
     }
@@ -454,7 +457,8 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
                                 output,
                                 dry_run,
                                 field_manager,
-                                force_conflicts};
+                                force_conflicts,
+                                validation};
     status = ctl_run_files(c, &files, &ro);
 out:
     cli_strv_free(&files);
@@ -477,7 +481,13 @@ int cmd_replace(struct ctl *c, int argc, char **argv)
     };
     int status = 0;
     enum dry_run dry_run = DRY_RUN_NONE;
+    const char *validation = NULL;
     if (!ctl_parse(c, flags, argc, argv, &args, &status)) {
+        goto out;
+    }
+    /* kubectl replace checks --validate before anything else */
+    if (objects_validation(c, validate, &validation) != 0) {
+        status = 1;
         goto out;
     }
     if (files.n == 0) {
@@ -488,7 +498,7 @@ int cmd_replace(struct ctl *c, int argc, char **argv)
         status = 1;
         goto out;
     }
-    struct run_files_opts ro = {RUN_REPLACE, recursive, output, dry_run, NULL, false};
+    struct run_files_opts ro = {RUN_REPLACE, recursive, output, dry_run, NULL, false, validation};
     status = ctl_run_files(c, &files, &ro);
 out:
     cli_strv_free(&files);

@@ -70,8 +70,9 @@ static int post_generated(struct ctl *c, const struct generated *g, const struct
         return ctl_error(c, "the server doesn't have a resource type \"%s\"", g->resource);
     }
     cleanup_free char *collection = mapper_collection_path(r, c->ns);
-    cleanup_free char *path = xasprintf("%s?%sfieldManager=kubectl-create&fieldValidation=Strict",
-                                        collection, objects_dry_run_query(o->dry_run));
+    cleanup_free char *path =
+        xasprintf("%s?%sfieldManager=kubectl-create&fieldValidation=%s", collection,
+                  objects_dry_run_query(o->dry_run), o->validation);
     /* kubectl's typed clients send no null timestamps (protobuf has none) */
     cleanup_json json_t *sent = json_deep_copy(g->obj);
     drop_null_timestamps(sent);
@@ -274,6 +275,7 @@ static int create_generated(struct ctl *c, struct create_opts *o, struct cli_str
         return ctl_usage_error(c, "exactly one NAME is required, got %zu", args->n - first);
     }
     if (objects_dry_run(c, o->dry_run_flag, &o->dry_run) != 0 ||
+        objects_validation(c, o->validate, &o->validation) != 0 ||
         objects_check_output(c, o->output) != 0 || ctl_connect(c) != 0) {
         return 1;
     }
@@ -373,12 +375,14 @@ int cmd_create(struct ctl *c, int argc, char **argv)
         goto out;
     }
     if (args.n == 0) {
-        if (o.files.n == 0) {
-            status = ctl_error(c, "must specify one of -f and -k");
-        } else if (objects_dry_run(c, o.dry_run_flag, &o.dry_run) != 0) {
+        if (objects_dry_run(c, o.dry_run_flag, &o.dry_run) != 0 ||
+            objects_validation(c, o.validate, &o.validation) != 0) {
             status = 1;
+        } else if (o.files.n == 0) {
+            status = ctl_error(c, "must specify one of -f and -k");
         } else {
-            struct run_files_opts ro = {RUN_CREATE, o.recursive, o.output, o.dry_run, NULL, false};
+            struct run_files_opts ro = {RUN_CREATE, o.recursive, o.output,    o.dry_run,
+                                        NULL,       false,       o.validation};
             status = ctl_run_files(c, &o.files, &ro);
         }
         goto out;

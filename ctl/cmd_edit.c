@@ -92,9 +92,10 @@ static int write_edit_file(const char *file, const char *failures, const char *c
 int cmd_edit(struct ctl *c, int argc, char **argv)
 {
     struct cli_strv args = {0};
-    const char *output = "";
+    const char *output = "", *validate = "strict", *validation = NULL;
     struct cli_flag flags[] = {
         {"output", 'o', CLI_STRING, &output, false},
+        {"validate", 0, CLI_STRING, &validate, false},
         {NULL, 0, CLI_STRING, NULL, false},
     };
     int status = 0;
@@ -114,6 +115,7 @@ int cmd_edit(struct ctl *c, int argc, char **argv)
         goto out;
     }
     if (ctl_connect(c) != 0 || ctl_discover(c) != 0 ||
+        objects_validation(c, validate, &validation) != 0 ||
         objects_targets(c, args.v, args.n, false, &targets, &ntargets, NULL) != 0) {
         status = 1;
         goto out;
@@ -196,7 +198,7 @@ int cmd_edit(struct ctl *c, int argc, char **argv)
             goto out;
         }
         free(patch_path);
-        patch_path = xasprintf("%s?fieldManager=kubectl-edit&fieldValidation=Strict", path);
+        patch_path = xasprintf("%s?fieldManager=kubectl-edit&fieldValidation=%s", path, validation);
         cleanup_free char *body = json_dumps(patch, JSON_COMPACT);
         struct http_response resp = {0};
         if (ctl_request(c, "PATCH", patch_path, NULL,

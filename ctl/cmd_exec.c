@@ -1050,17 +1050,8 @@ static void pf_unhandled(struct pf *pf, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    localtime_r(&ts.tv_sec, &tm);
     cleanup_free char *quoted = validate_quote(msg);
-    fprintf(pf->c->errout,
-            "E%02d%02d %02d:%02d:%02d.%06ld %7d portforward.go:424] \"Unhandled "
-            "Error\" err=%s\n",
-            tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000,
-            (int)getpid(), quoted);
-    fflush(pf->c->errout);
+    ctl_klog(pf->c, 'E', "portforward.go:424", "\"Unhandled Error\" err=%s", quoted);
 }
 
 static struct pf_conn *pf_conn_of(struct pf *pf, uint32_t stream)

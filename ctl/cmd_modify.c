@@ -81,16 +81,60 @@ struct delete_opts {
     bool ignore_not_found, wait, now, force, all, all_namespaces;
     int grace_period;
     const char *cascade, *selector, *field_selector, *output;
+    const char *propagation; /* from cascade: "Background", "Foreground", "Orphan" */
+    enum dry_run dry_run;
 };
+
+/* kubectl's GetCascadingStrategy: background, foreground, orphan, or a Go boolean (deprecated:
+ * true is background, false orphan). Returns 0 or prints kubectl's error and returns 1. */
+static int parse_cascade(struct ctl *c, const char *value, const char **propagation)
+{
+    static const char *const policies[][2] = {
+        {"background", "Background"}, {"foreground", "Foreground"}, {"orphan", "Orphan"}};
+    for (size_t i = 0; i < sizeof policies / sizeof policies[0]; i++) {
+        if (strcmp(value, policies[i][0]) == 0) {
+            *propagation = policies[i][1];
+            return 0;
+        }
+    }
+    bool yes = false;
+    if (!cli_parse_bool(value, &yes)) {
+        return ctl_error(c,
+                         "invalid cascade value (%s). Must be \"background\", \"foreground\", or "
+                         "\"orphan\"",
+                         value);
+    }
+    fprintf(c->errout,
+            "warning: --cascade=%s is deprecated (boolean value) and can be replaced with "
+            "--cascade=%s.\n",
+            value, yes ? "background" : "orphan");
+    *propagation = yes ? "Background" : "Orphan";
+    return 0;
+}
+
+/* "configmap \"a\" deleted", with kubectl's dry-run suffixes, or the name for -o name. */
+static void print_deleted(struct ctl *c, const struct delete_opts *o, const char *kind_group,
+                          const char *name)
+{
+    static const char *const suffixes[] = {"", " (dry run)", " (server dry run)"};
+    if (o->output && strcmp(o->output, "name") == 0) {
+        fprintf(c->out, "%s/%s\n", kind_group, name);
+    } else {
+        fprintf(c->out, "%s \"%s\" deleted%s\n", kind_group, name, suffixes[o->dry_run]);
+    }
+    fflush(c->out);
+}
 
 static int delete_one(struct ctl *c, const struct delete_opts *o, const struct target *t,
                       const char *ns)
 {
+    cleanup_free char *kg = mapper_kind_group(t->r);
+    if (o->dry_run == DRY_RUN_CLIENT) { /* kubectl sends nothing */
+        print_deleted(c, o, kg, t->name);
+        return 0;
+    }
     cleanup_free char *collection = mapper_collection_path(t->r, ns);
     cleanup_free char *path = xasprintf("%s/%s", collection, t->name);
-    const char *policy = strcmp(o->cascade, "foreground") == 0 ? "Foreground"
-                         : strcmp(o->cascade, "orphan") == 0   ? "Orphan"
-                                                               : "Background";
     cleanup_json json_t *body = json_object();
     int grace = o->now ? 1 : o->grace_period;
     if (o->force && grace < 0) {
@@ -99,7 +143,10 @@ static int delete_one(struct ctl *c, const struct delete_opts *o, const struct t
     if (grace >= 0) {
         json_object_set_new(body, "gracePeriodSeconds", json_integer(grace));
     }
-    json_object_set_new(body, "propagationPolicy", json_string(policy));
+    json_object_set_new(body, "propagationPolicy", json_string(o->propagation));
+    if (o->dry_run == DRY_RUN_SERVER) {
+        json_object_set_new(body, "dryRun", json_pack("[s]", "All"));
+    }
     cleanup_free char *text = printers_json_compact(body);
     struct http_response resp = {0};
     struct err e = {0};
@@ -117,15 +164,9 @@ static int delete_one(struct ctl *c, const struct delete_opts *o, const struct t
     }
     cleanup_json json_t *answer = resp.body ? json_loads(resp.body, 0, NULL) : NULL;
     http_response_free(&resp);
-    cleanup_free char *kg = mapper_kind_group(t->r);
-    if (o->output && strcmp(o->output, "name") == 0) {
-        fprintf(c->out, "%s/%s\n", kg, t->name);
-    } else {
-        fprintf(c->out, "%s \"%s\" deleted\n", kg, t->name);
-    }
-    fflush(c->out);
+    print_deleted(c, o, kg, t->name);
     const char *kind = jpath_get_string(answer, "kind");
-    if (o->wait && kind && strcmp(kind, "Status") != 0 &&
+    if (o->wait && o->dry_run == DRY_RUN_NONE && kind && strcmp(kind, "Status") != 0 &&
         jpath_get(answer, "metadata.deletionTimestamp") != NULL) {
         struct target here = {t->r, t->name};
         const char *saved_ns = c->ns;
@@ -172,7 +213,7 @@ int cmd_delete(struct ctl *c, int argc, char **argv)
     struct delete_opts o = {.wait = true, .grace_period = -1, .cascade = "background"};
     struct cli_strv files = {0}, args = {0};
     bool recursive = false;
-    const char *timeout = NULL;
+    const char *timeout = NULL, *dry_run_flag = "none";
     struct cli_flag flags[] = {
         {"filename", 'f', CLI_STRING_SLICE, &files, false},
         {"recursive", 'R', CLI_BOOL, &recursive, false},
@@ -186,6 +227,7 @@ int cmd_delete(struct ctl *c, int argc, char **argv)
         {"force", 0, CLI_BOOL, &o.force, false},
         {"grace-period", 0, CLI_INT, &o.grace_period, false},
         {"cascade", 0, CLI_STRING, &o.cascade, false},
+        {"dry-run", 0, CLI_STRING, &dry_run_flag, false},
         {"output", 'o', CLI_STRING, &o.output, false},
         {"timeout", 0, CLI_STRING, &timeout, false},
         {NULL, 0, CLI_STRING, NULL, false},
@@ -198,10 +240,10 @@ int cmd_delete(struct ctl *c, int argc, char **argv)
     if (!ctl_parse(c, flags, argc, argv, &args, &status)) {
         goto out;
     }
-    if (strcmp(o.cascade, "true") == 0) {
-        o.cascade = "background";
-    } else if (strcmp(o.cascade, "false") == 0) {
-        o.cascade = "orphan";
+    if (parse_cascade(c, o.cascade, &o.propagation) != 0 ||
+        objects_dry_run(c, dry_run_flag, &o.dry_run) != 0) {
+        status = 1;
+        goto out;
     }
     if (files.n == 0 && args.n == 0) {
         status = ctl_error(c, "You must provide one or more resources by argument or filename.\n"

@@ -780,12 +780,10 @@ int cmd_taint(struct ctl *c, int argc, char **argv)
         goto out;
     }
     if ((status = objects_dry_run(c, dry_run_flag, &o.dry_run)) != 0 ||
+        (status = objects_validation(c, validate, &o.validation)) != 0 ||
         (status = objects_check_output(c, o.output)) != 0) {
         goto out;
     }
-    o.validation = strcmp(validate, "false") == 0 || strcmp(validate, "ignore") == 0 ? "Ignore"
-                   : strcmp(validate, "warn") == 0                                   ? "Warn"
-                                                                                     : "Strict";
     size_t nresources = 0;
     bool met_taint = false;
     for (size_t i = 0; i < args.n; i++) {

@@ -8,6 +8,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "duration.h"
@@ -90,6 +93,22 @@ int ctl_error(struct ctl *c, const char *fmt, ...)
     fputc('\n', c->errout);
     va_end(ap);
     return 1;
+}
+
+void ctl_klog(struct ctl *c, char severity, const char *source, const char *fmt, ...)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    localtime_r(&ts.tv_sec, &tm);
+    fprintf(c->errout, "%c%02d%02d %02d:%02d:%02d.%06ld %7d %s] ", severity, tm.tm_mon + 1,
+            tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000, (int)getpid(), source);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(c->errout, fmt, ap);
+    va_end(ap);
+    fputc('\n', c->errout);
+    fflush(c->errout);
 }
 
 int ctl_usage_error(struct ctl *c, const char *fmt, ...)
@@ -530,6 +549,67 @@ int ctl_connect(struct ctl *c)
 
 /* ---- Requests -------------------------------------------------------------------------- */
 
+/* One warning-value of a Warning header (RFC 7234: code SP agent SP quoted-text [SP date]) from
+ * *p: returns the code and the unquoted text (owned) in *text, and moves *p past it and its
+ * comma. Returns -1 when the value does not parse (the rest of the header is then skipped). */
+static int next_warning(const char **p, char **text)
+{
+    const char *s = *p;
+    while (*s == ' ' || *s == ',') {
+        s++;
+    }
+    if (*s == '\0' || strspn(s, "0123456789") != 3 || s[3] != ' ') {
+        return -1;
+    }
+    int code = atoi(s);
+    s = strchr(s + 4, ' '); /* past the agent */
+    if (s == NULL || s[1] != '"') {
+        return -1;
+    }
+    s += 2;
+    char *out = xmalloc(strlen(s) + 1), *o = out;
+    for (; *s != '\0' && *s != '"'; s++) {
+        if (*s == '\\' && s[1] != '\0') {
+            s++;
+        }
+        *o++ = *s;
+    }
+    *o = '\0';
+    if (*s != '"') {
+        free(out);
+        return -1;
+    }
+    s = strchr(s, ',');
+    *p = s ? s + 1 : "";
+    *text = out;
+    return code;
+}
+
+/* kubectl's warning writer: the text of each code-299 Warning header, once per run, as
+ * "Warning: <text>" on stderr. */
+static void show_warnings(struct ctl *c, const struct http_response *resp)
+{
+    for (size_t i = 0; i < resp->nheaders; i++) {
+        if (strcasecmp(resp->headers[i].name, "Warning") != 0) {
+            continue;
+        }
+        const char *p = resp->headers[i].value;
+        char *text = NULL;
+        int code;
+        while ((code = next_warning(&p, &text)) >= 0) {
+            bool seen = code != 299;
+            for (size_t j = 0; j < c->warnings_shown.n && !seen; j++) {
+                seen = strcmp(c->warnings_shown.v[j], text) == 0;
+            }
+            if (!seen) {
+                fprintf(c->errout, "Warning: %s\n", text);
+                cli_strv_add(&c->warnings_shown, text);
+            }
+            free(text);
+        }
+    }
+}
+
 int ctl_request(struct ctl *c, const char *method, const char *path, const char *accept,
                 const char *content_type, const char *body, struct http_response *resp,
                 struct err *err)
@@ -551,6 +631,7 @@ int ctl_request(struct ctl *c, const char *method, const char *path, const char 
     if (rc == 0) {
         LOG_V(6, "request", "method=%s url=%s%s status=%ld", method, c->kc.server, path,
               resp->status);
+        show_warnings(c, resp);
     }
     return rc;
 }
@@ -934,6 +1015,7 @@ int ctl_main(int argc, char **argv)
     }
     free(c->impersonate_headers);
     cli_strv_free(&c->as_groups);
+    cli_strv_free(&c->warnings_shown);
     free(c->global_flags);
     http_global_cleanup();
     return status;

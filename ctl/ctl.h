@@ -39,10 +39,11 @@ struct ctl {
     const char *ca_file, *cert_file, *key_file, *tls_server_name, *request_timeout, *cache_dir;
     bool insecure;
     int verbosity;
-    const char *as_user, *as_uid;  /* --as, --as-uid */
-    struct cli_strv as_groups;     /* --as-group (repeatable) */
-    char **impersonate_headers;    /* owned, NULL-terminated: the Impersonate-* lines sent */
-    struct cli_flag *global_flags; /* owned table */
+    const char *as_user, *as_uid;   /* --as, --as-uid */
+    struct cli_strv as_groups;      /* --as-group (repeatable) */
+    char **impersonate_headers;     /* owned, NULL-terminated: the Impersonate-* lines sent */
+    struct cli_flag *global_flags;  /* owned table */
+    struct cli_strv warnings_shown; /* the server's Warning texts printed so far */
 
     /* Made on first use. */
     json_t *config; /* the merged kubeconfig (new reference) */
@@ -63,6 +64,10 @@ int ctl_main(int argc, char **argv);
 
 /* "error: <msg>" on stderr. */
 int ctl_error(struct ctl *c, const char *fmt, ...) C8S_FMT(2, 3);
+/* A klog line as kubectl prints it on stderr: "W1123 17:26:09.662786   13715 helpers.go:702] "
+ * and the message. severity is 'I', 'W' or 'E'; source names kubectl's Go file and line, which
+ * the line carries so that it reads as kubectl's. */
+void ctl_klog(struct ctl *c, char severity, const char *source, const char *fmt, ...) C8S_FMT(4, 5);
 /* "error: <msg>" and "See '<prog> <cmd> -h' for help and examples". */
 int ctl_usage_error(struct ctl *c, const char *fmt, ...) C8S_FMT(2, 3);
 /* kubectl's line for a failed request (transport failure) or an API error answer. */

@@ -21,6 +21,7 @@ struct create_opts {
     const char *from, *schedule, *restart, *role, *cluster_role, *duration, *secret_type;
     int replicas, port, node_port;
     enum dry_run dry_run;
+    const char *validation; /* fieldValidation, from validate */
 };
 
 /* What a generator made: the object (new reference) and where it goes. */

@@ -311,15 +311,50 @@ char *objects_display(const struct mapper_resource *r, const char *name)
 
 int objects_dry_run(struct ctl *c, const char *value, enum dry_run *out)
 {
-    if (strcmp(value, "none") == 0) {
-        *out = DRY_RUN_NONE;
-    } else if (strcmp(value, "client") == 0) {
+    static const struct {
+        const char *name;
+        enum dry_run mode;
+    } modes[] = {{"none", DRY_RUN_NONE}, {"client", DRY_RUN_CLIENT}, {"server", DRY_RUN_SERVER}};
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        if (strcmp(value, modes[i].name) == 0) {
+            *out = modes[i].mode;
+            return 0;
+        }
+    }
+    bool yes = false;
+    if (strcmp(value, "unchanged") == 0) {
+        ctl_klog(c, 'W', "helpers.go:702",
+                 "--dry-run is deprecated and can be replaced with --dry-run=client.");
         *out = DRY_RUN_CLIENT;
-    } else if (strcmp(value, "server") == 0) {
-        *out = DRY_RUN_SERVER;
+    } else if (cli_parse_bool(value, &yes)) {
+        ctl_klog(c, 'W', yes ? "helpers.go:716" : "helpers.go:719",
+                 "--dry-run=%s is deprecated (boolean value) and can be replaced with "
+                 "--dry-run=%s.",
+                 value, yes ? "client" : "none");
+        *out = yes ? DRY_RUN_CLIENT : DRY_RUN_NONE;
     } else {
         return ctl_error(
             c, "Invalid dry-run value (%s). Must be \"none\", \"server\", or \"client\".", value);
+    }
+    return 0;
+}
+
+int objects_validation(struct ctl *c, const char *value, const char **directive)
+{
+    bool yes = false;
+    if (cli_parse_bool(value, &yes)) {
+        *directive = yes ? "Strict" : "Ignore";
+    } else if (strcmp(value, "strict") == 0) {
+        *directive = "Strict";
+    } else if (strcmp(value, "warn") == 0) {
+        *directive = "Warn";
+    } else if (strcmp(value, "ignore") == 0) {
+        *directive = "Ignore";
+    } else {
+        return ctl_error(c,
+                         "invalid - validate option \"%s\"; must be one of: strict (or true), "
+                         "warn, ignore (or false)",
+                         value);
     }
     return 0;
 }

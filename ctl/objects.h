@@ -49,9 +49,15 @@ char *objects_display(const struct mapper_resource *r, const char *name);
 /* --dry-run's modes. */
 enum dry_run { DRY_RUN_NONE, DRY_RUN_CLIENT, DRY_RUN_SERVER };
 
-/* Parses --dry-run's value ("none", "client", "server"). Returns 0, or prints kubectl's
- * "Invalid dry-run value" error and returns 1. */
+/* Parses --dry-run's value ("none", "client", "server"; the bare flag and Go's booleans with
+ * kubectl's deprecation warnings). Returns 0, or prints kubectl's "Invalid dry-run value" error
+ * and returns 1. */
 int objects_dry_run(struct ctl *c, const char *value, enum dry_run *out);
+
+/* Parses --validate's value into the fieldValidation kubectl sends: "strict" or true ->
+ * "Strict", "warn" -> "Warn", "ignore" or false -> "Ignore" (static strings). Returns 0, or
+ * prints kubectl's "invalid - validate option" error and returns 1. */
+int objects_validation(struct ctl *c, const char *value, const char **directive);
 
 /* Checks -o for a writing command ("", name, json, yaml). Returns 0 or prints kubectl's
  * "unable to match a printer" error and returns 1. */
@@ -90,6 +96,7 @@ struct run_files_opts {
     enum dry_run dry_run;
     const char *field_manager; /* server-side apply's, NULL for "kubectl" */
     bool force_conflicts;
+    const char *validation; /* fieldValidation: "Strict", "Warn", "Ignore" */
 };
 
 /* Shared by apply, create -f and replace -f: reads the files and handles each object,

@@ -124,6 +124,8 @@ users:
     @staticmethod
     def normalise(text, ns=None):
         text = text.replace("c8sctl", "kubectl")
+        # klog headers carry the time and the process id
+        text = re.sub(r"^([IWE])\d{4} [\d:.]+ +\d+ ", r"\1<klog> ", text, flags=re.M)
         # edit's kept copy: Go's CreateTemp puts digits where mkstemps puts letters
         text = re.sub(r"/tmp/kubectl-edit-[^\"\s]+\.yaml", "/tmp/kubectl-edit-<x>.yaml", text)
         if ns:

@@ -104,6 +104,55 @@ class ServerSideApplyAndReplace(harness.CtlDiffCase):
         rc, _, _ = self.both("edit")
         self.assertNotEqual(rc, 0)
 
+    def test_validate_dry_run_and_cascade_values_match_kubectl(self):
+        self.twin_namespaces("val")
+        odd = os.path.join(self.dir, "odd.yaml")
+        with open(odd, "w") as f:
+            f.write(ODD)
+        made = ["create", "deployment", "d", "--image=nginx"]
+        for args in (["apply", "-f", odd],  # Strict: the server refuses the unknown field
+                     ["apply", "-f", odd, "--validate=Warn"], ["replace", "--validate=bogus"],
+                     ["create", "--dry-run=bogus", "--validate=bogus"],
+                     [*made, "--validate=bogus"],
+                     ["taint", "nodes", "nope", "a=b:NoSchedule", "--validate=bogus"],
+                     # warned once for both objects, then accepted without a word
+                     ["apply", "-f", odd, "--validate=warn"],
+                     ["apply", "-f", odd, "--validate=false"],
+                     ["replace", "-f", odd, "--validate"],
+                     ["replace", "-f", odd, "--validate=ignore", "-o", "name"],
+                     ["apply", "--server-side", "-f", odd]):
+            with self.subTest(args=args):
+                self.both(*args, twin="val")
+        self.edit("true", "cm", "odd2", "--validate=bogus")
+        for args in (# a bare --dry-run and the boolean values are deprecated spellings
+                     [*made, "--dry-run", "-o", "yaml"], [*made, "--dry-run=T", "-o", "name"],
+                     [*made, "--dry-run=false", "-o", "name"],
+                     ["delete", "deploy", "d", "--dry-run=server"],
+                     ["delete", "deploy", "d", "--dry-run", "-o", "name"],
+                     ["delete", "deploy", "d", "--cascade=true", "--dry-run=client"],
+                     ["delete", "deploy", "d", "--cascade=bogus"], ["delete", "--cascade=bogus"],
+                     ["delete", "deploy", "d", "--cascade=fore"],
+                     ["get", "deploy,cm", "-o", "name"],
+                     ["delete", "deploy", "d", "--cascade"],
+                     ["delete", "-f", odd, "--cascade=background"],
+                     ["get", "deploy,cm", "-o", "name"]):
+            with self.subTest(args=args):
+                self.both(*args, twin="val")
+
+
+ODD = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: odd}
+data: {a: b}
+bogusField: 1
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: odd2}
+bogusField: 2
+"""
+
 
 if __name__ == "__main__":
     main()

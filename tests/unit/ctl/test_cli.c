@@ -12,11 +12,11 @@
 #include "cli.h"
 
 struct fixture {
-    const char *ns, *output;
+    const char *ns, *output, *dry_run;
     bool all;
     int replicas;
     struct cli_strv files, literals, args;
-    struct cli_flag global[2], local[5];
+    struct cli_flag global[2], local[6];
 };
 
 static int set_up(void **state)
@@ -29,6 +29,8 @@ static int set_up(void **state)
     f.local[1] = (struct cli_flag){"all-namespaces", 'A', CLI_BOOL, &f.all, false};
     f.local[2] = (struct cli_flag){"replicas", 0, CLI_INT, &f.replicas, false};
     f.local[3] = (struct cli_flag){"filename", 'f', CLI_STRING_SLICE, &f.files, false};
+    f.dry_run = "none";
+    f.local[4] = (struct cli_flag){"dry-run", 0, CLI_STRING, &f.dry_run, false};
     *state = &f;
     return 0;
 }
@@ -122,6 +124,34 @@ static void test_suggestions_follow_cobra(void **state)
     assert_int_equal(cli_suggest("de", cands, 6, out, 6), 3); /* prefix "de" and distance */
 }
 
+static void test_a_bare_dry_run_takes_kubectls_value_and_leaves_the_next_word(void **state)
+{
+    struct fixture *f = *state;
+    struct err e = {0};
+    char *bare[] = {"--dry-run", "server"};
+    assert_int_equal(parse(f, &e, 2, bare), 0);
+    assert_string_equal(f->dry_run, "unchanged");
+    assert_int_equal(f->args.n, 1);
+    assert_string_equal(f->args.v[0], "server");
+    char *given[] = {"--dry-run=server"};
+    assert_int_equal(parse(f, &e, 1, given), 0);
+    assert_string_equal(f->dry_run, "server");
+    bool next = true;
+    assert_non_null(cli_find_global(f->local, "--dry-run", &next));
+    assert_false(next);
+}
+
+static void test_booleans_are_gos(void **state)
+{
+    (void)state;
+    bool value = false;
+    assert_true(cli_parse_bool("T", &value) && value);
+    assert_true(cli_parse_bool("1", &value) && value);
+    assert_true(cli_parse_bool("FALSE", &value) && !value);
+    assert_false(cli_parse_bool("yes", &value));
+    assert_false(cli_parse_bool("tRUE", &value));
+}
+
 /* ---- Failure ---- */
 
 static void test_unknown_flags_fail_with_pflags_words(void **state)
@@ -168,6 +198,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_global_flags_are_found_before_the_command, set_up,
                                         tear_down),
         cmocka_unit_test_setup_teardown(test_suggestions_follow_cobra, set_up, tear_down),
+        cmocka_unit_test_setup_teardown(
+            test_a_bare_dry_run_takes_kubectls_value_and_leaves_the_next_word, set_up, tear_down),
+        cmocka_unit_test(test_booleans_are_gos),
         cmocka_unit_test_setup_teardown(test_unknown_flags_fail_with_pflags_words, set_up,
                                         tear_down),
         cmocka_unit_test_setup_teardown(test_missing_and_bad_values_fail_with_pflags_words, set_up,
