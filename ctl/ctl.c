@@ -50,12 +50,12 @@ static const struct command COMMANDS[] = {
     {"attach", cmd_attach},
     {"exec", cmd_exec},
     {"port-forward", cmd_port_forward},
-    {"proxy", cmd_not_implemented},
+    {"proxy", cmd_proxy},
     {"cp", cmd_not_implemented},
     {"auth", cmd_auth},
     {"debug", cmd_not_implemented},
     {"events", cmd_events},
-    {"diff", cmd_not_implemented},
+    {"diff", cmd_diff},
     {"apply", cmd_apply},
     {"patch", cmd_patch},
     {"replace", cmd_replace},
@@ -66,11 +66,11 @@ static const struct command COMMANDS[] = {
     {"completion", cmd_completion},
     {"alpha", cmd_not_implemented},
     {"config", cmd_config},
-    {"plugin", cmd_not_implemented},
+    {"plugin", cmd_plugin},
     {"version", cmd_version},
     {"api-versions", cmd_api_versions},
     {"api-resources", cmd_api_resources},
-    {"options", cmd_not_implemented},
+    {"options", cmd_options},
     {"help", NULL},
 };
 #define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
@@ -988,7 +988,10 @@ int ctl_main(int argc, char **argv)
         }
         cli_strv_free(&args);
     } else if (cmd == NULL) {
-        status = unknown_command(c, sub_argv[w]);
+        status = ctl_plugin_run(c, sub_argc, sub_argv);
+        if (status < 0) {
+            status = unknown_command(c, sub_argv[w]);
+        }
     } else {
         snprintf(c->cmd_path, sizeof c->cmd_path, "%s", cmd->name);
         /* The command sees its arguments without its own name. */

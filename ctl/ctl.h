@@ -157,5 +157,14 @@ int cmd_exec(struct ctl *c, int argc, char **argv);
 int cmd_port_forward(struct ctl *c, int argc, char **argv);
 int cmd_events(struct ctl *c, int argc, char **argv);
 int cmd_wait(struct ctl *c, int argc, char **argv);
+int cmd_diff(struct ctl *c, int argc, char **argv);
+int cmd_proxy(struct ctl *c, int argc, char **argv);
+int cmd_options(struct ctl *c, int argc, char **argv);
+int cmd_plugin(struct ctl *c, int argc, char **argv);
+
+/* kubectl's plugin mechanism for a command line whose first word is no command (argv without
+ * the program name): runs the longest kubectl-<word>-<word>... found on PATH with the remaining
+ * arguments. Returns the plugin's exit status, or -1 when no plugin matched. */
+int ctl_plugin_run(struct ctl *c, int argc, char **argv);
 
 #endif
