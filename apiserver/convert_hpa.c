@@ -605,5 +605,7 @@ json_t *convert_hpa(const json_t *obj, const char *from, const char *to)
     if (strcmp(from, to) == 0) {
         return json_deep_copy(obj);
     }
-    return strcmp(to, "v1") == 0 ? to_v1(obj) : to_v2(obj);
+    /* "autoscaling/v1" or plain "v1" */
+    const char *slash = strrchr(to, '/');
+    return strcmp(slash != NULL ? slash + 1 : to, "v1") == 0 ? to_v1(obj) : to_v2(obj);
 }

@@ -26,6 +26,9 @@ const struct openapi_text openapi_texts[] = {
     {"core/v1.Event", NULL,
      "A report of something that happened to an object, such as a pod being scheduled or an image "
      "failing to pull."},
+    {"events/v1.Event", NULL,
+     "A report of something that happened to an object, in the events.k8s.io form: the same "
+     "objects as core v1 Events with the reporting controller, action and series first."},
     {"core/v1.LimitRange", NULL,
      "Default, minimum and maximum resource amounts for the pods, containers and claims of a "
      "namespace."},

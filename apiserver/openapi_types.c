@@ -140,6 +140,29 @@ static const struct openapi_field t_core_v1_EventSource_fields[] = {
     {"host", KPROTO_STRING, 0, NULL},
 };
 
+static const struct openapi_field t_events_v1_Event_fields[] = {
+    {"metadata", KPROTO_MSG, 0, "meta/v1.ObjectMeta"},
+    {"eventTime", KPROTO_MICROTIME, 0, NULL},
+    {"series", KPROTO_MSG, 0, "events/v1.EventSeries"},
+    {"reportingController", KPROTO_STRING, 0, NULL},
+    {"reportingInstance", KPROTO_STRING, 0, NULL},
+    {"action", KPROTO_STRING, 0, NULL},
+    {"reason", KPROTO_STRING, 0, NULL},
+    {"regarding", KPROTO_MSG, 0, "core/v1.ObjectReference"},
+    {"related", KPROTO_MSG, 0, "core/v1.ObjectReference"},
+    {"note", KPROTO_STRING, 0, NULL},
+    {"type", KPROTO_STRING, 0, NULL},
+    {"deprecatedSource", KPROTO_MSG, 0, "core/v1.EventSource"},
+    {"deprecatedFirstTimestamp", KPROTO_TIME, 0, NULL},
+    {"deprecatedLastTimestamp", KPROTO_TIME, 0, NULL},
+    {"deprecatedCount", KPROTO_INT32, 0, NULL},
+};
+
+static const struct openapi_field t_events_v1_EventSeries_fields[] = {
+    {"count", KPROTO_INT32, 0, NULL},
+    {"lastObservedTime", KPROTO_MICROTIME, 0, NULL},
+};
+
 static const struct openapi_field t_core_v1_FlexPersistentVolumeSource_fields[] = {
     {"driver", KPROTO_STRING, 0, NULL},
     {"fsType", KPROTO_STRING, 0, NULL},
@@ -678,6 +701,8 @@ const struct openapi_type openapi_extra_types[] = {
     {"discovery/v1.EndpointPort", t_discovery_v1_EndpointPort_fields, N(t_discovery_v1_EndpointPort_fields)},
     {"discovery/v1.EndpointSlice", t_discovery_v1_EndpointSlice_fields, N(t_discovery_v1_EndpointSlice_fields)},
     {"discovery/v1.ForZone", t_discovery_v1_ForZone_fields, N(t_discovery_v1_ForZone_fields)},
+    {"events/v1.Event", t_events_v1_Event_fields, N(t_events_v1_Event_fields)},
+    {"events/v1.EventSeries", t_events_v1_EventSeries_fields, N(t_events_v1_EventSeries_fields)},
     {"core/v1.TopologySelectorLabelRequirement", t_core_v1_TopologySelectorLabelRequirement_fields, N(t_core_v1_TopologySelectorLabelRequirement_fields)},
     {"core/v1.TopologySelectorTerm", t_core_v1_TopologySelectorTerm_fields, N(t_core_v1_TopologySelectorTerm_fields)},
     {"storage/v1.StorageClass", t_storage_v1_StorageClass_fields, N(t_storage_v1_StorageClass_fields)},
@@ -1002,6 +1027,9 @@ const struct openapi_required openapi_required_fields[] = {
     {"discovery/v1.EndpointSlice", "addressType"},
     {"discovery/v1.EndpointSlice", "endpoints"},
     {"discovery/v1.ForZone", "name"},
+    {"events/v1.Event", "eventTime"},
+    {"events/v1.EventSeries", "count"},
+    {"events/v1.EventSeries", "lastObservedTime"},
     {"meta/v1.Condition", "type"},
     {"meta/v1.Condition", "status"},
     {"meta/v1.Condition", "lastTransitionTime"},

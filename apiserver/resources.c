@@ -286,6 +286,8 @@ static const struct resource table[] = {
      {NULL},
      false,
      {{0}}},
+    /* events.k8s.io/v1: stored as core v1 events (convert.c) */
+    {"events.k8s.io", "v1", "events", "event", "Event", true, CRUD, {"ev"}, false, {{0}}},
     /* networking.k8s.io/v1 */
     {"networking.k8s.io",
      "v1",
@@ -426,6 +428,7 @@ static const struct group_version group_versions[] = {
     {"batch", "v1"},
     {"coordination.k8s.io", "v1"},
     {"discovery.k8s.io", "v1"},
+    {"events.k8s.io", "v1"},
     {"networking.k8s.io", "v1"},
     {"node.k8s.io", "v1"},
     {"policy", "v1"},

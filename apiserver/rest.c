@@ -223,24 +223,65 @@ bool rest_has_status(const struct resource *res)
 const struct resource *rest_served_resource(const struct rest_call *call)
 {
     const char *version = call->info != NULL ? call->info->api_version : "";
-    if (version[0] == '\0' || strcmp(version, call->resource->version) == 0) {
+    if (version[0] == '\0') {
         return call->resource;
     }
-    const struct resource *served =
-        resources_find(call->resource->group, version, call->resource->plural);
+    /* The group too: events.k8s.io/v1 events are served by core v1's storage. */
+    const char *group = call->info->api_group;
+    if (strcmp(version, call->resource->version) == 0 &&
+        strcmp(group, call->resource->group) == 0) {
+        return call->resource;
+    }
+    const struct resource *served = resources_find(group, version, call->resource->plural);
     return served != NULL ? served : call->resource;
 }
 
 json_t *rest_to_served(const struct rest_call *call, const json_t *obj)
 {
-    const struct resource *served = rest_served_resource(call);
-    return convert_answer(served, obj, call->resource->version, served->version);
+    return convert_answer(call->resource, rest_served_resource(call), obj);
 }
 
 json_t *rest_from_served(const struct rest_call *call, const json_t *obj)
 {
-    const struct resource *served = rest_served_resource(call);
-    return convert_object(served, obj, served->version, call->resource->version);
+    return convert_object(rest_served_resource(call), call->resource, obj);
+}
+
+/* The query of a request moved to the storage version: the field selector in the storage
+ * version's labels, every other parameter as the client sent it. */
+static const char *storage_query(void *ctx, const char *name)
+{
+    const struct rest_storage_call *sc = ctx;
+    if (strcmp(name, "fieldSelector") == 0 && sc->field_selector != NULL) {
+        return sc->field_selector;
+    }
+    return sc->outer->query(sc->outer->query_ctx, name);
+}
+
+json_t *rest_storage_call_init(struct rest_storage_call *sc, const struct rest_call *call,
+                               int *code)
+{
+    memset(sc, 0, sizeof *sc);
+    sc->outer = call;
+    sc->call = *call;
+    sc->call.resource = convert_storage_resource(call->resource);
+    const char *selector =
+        call->query != NULL ? call->query(call->query_ctx, "fieldSelector") : NULL;
+    if (selector != NULL) {
+        struct err e = {0};
+        sc->field_selector = convert_field_selector(call->resource, selector, &e);
+        if (sc->field_selector == NULL) {
+            return rest_answer_status(code, status_bad_request(e.msg));
+        }
+        sc->call.query = storage_query;
+        sc->call.query_ctx = sc;
+    }
+    return NULL;
+}
+
+void rest_storage_call_done(struct rest_storage_call *sc)
+{
+    free(sc->field_selector);
+    sc->field_selector = NULL;
 }
 
 /* ---- Answers ---- */
@@ -623,6 +664,15 @@ json_t *rest_field_set(const struct resource *res, const json_t *obj)
         const char *type = json_string_value(json_object_get(obj, "type"));
         json_object_set_new(f, "reason", json_string(reason ? reason : ""));
         json_object_set_new(f, "type", json_string(type ? type : ""));
+        /* ToSelectableFields: source is source.component, else the reporting controller. */
+        const char *reporting = json_string_value(json_object_get(obj, "reportingComponent"));
+        const char *component =
+            json_string_value(json_object_get(json_object_get(obj, "source"), "component"));
+        json_object_set_new(f, "reportingComponent", json_string(reporting ? reporting : ""));
+        json_object_set_new(f, "source",
+                            json_string(component && component[0] ? component
+                                        : reporting               ? reporting
+                                                                  : ""));
     }
     return f;
 }
@@ -918,6 +968,10 @@ static json_t *validate_object(const struct rest_call *call, const json_t *obj, 
     struct field_errors fe;
     field_errors_init(&fe);
     st->validate(call->info->subresource, obj, old, &fe);
+    const struct resource *served = rest_served_resource(call);
+    if (served != res) {
+        convert_validate(served, obj, old, &fe);
+    }
     if (field_errors_count(&fe) > 0) {
         error = rest_answer_status(
             code, status_invalid(res->group, res->kind, rest_meta_str(obj, "name"), &fe));
@@ -1422,16 +1476,12 @@ static json_t *serve_subresource(struct rest *r, const struct rest_call *call, i
     return rest_answer_status(code, status_method_not_allowed());
 }
 
-/* A request in a version other than the storage version (convert.h): the storage version is
- * served, with a whole-object body converted on the way in and the answer on the way out.
- * Patches and apply convert inside the update loop (mutate_patch, apply.c), since they apply
- * to the object in the client's version. */
-static json_t *serve_converted(struct rest *r, const struct rest_call *call, int *code)
+/* serve_converted's body once inner (the request in the storage version) is set up. */
+static json_t *serve_in_storage_version(struct rest *r, const struct rest_call *call,
+                                        struct rest_call *inner, int *code)
 {
     const struct resource *served = call->resource;
-    const struct resource *storage = convert_storage_resource(served);
-    struct rest_call inner = *call;
-    inner.resource = storage;
+    const struct resource *storage = inner->resource;
     const char *verb = call->info->verb;
     cleanup_free char *body = NULL;
     if ((strcmp(verb, "create") == 0 || strcmp(verb, "update") == 0) &&
@@ -1444,15 +1494,35 @@ static json_t *serve_converted(struct rest *r, const struct rest_call *call, int
         if ((error = check_kind(call, obj, code)) != NULL) {
             return error;
         }
-        cleanup_json json_t *stored =
-            convert_object(served, obj, served->version, storage->version);
+        cleanup_json json_t *stored = convert_object(served, storage, obj);
         body = json_dumps(stored, JSON_COMPACT);
-        inner.body = body;
-        inner.body_len = strlen(body);
-        inner.content_type = "application/json";
+        inner->body = body;
+        inner->body_len = strlen(body);
+        inner->content_type = "application/json";
     }
-    cleanup_json json_t *answer = rest_handle(r, &inner, code);
-    return convert_answer(served, answer, storage->version, served->version);
+    return rest_handle(r, inner, code);
+}
+
+/* A request in a version other than the storage version (convert.h): the storage version is
+ * served, with a whole-object body converted on the way in and the answer on the way out.
+ * Patches and apply convert inside the update loop (mutate_patch, apply.c), since they apply
+ * to the object in the client's version. */
+static json_t *serve_converted(struct rest *r, const struct rest_call *call, int *code)
+{
+    const struct resource *served = call->resource;
+    const struct resource *storage = convert_storage_resource(served);
+    struct rest_storage_call sc;
+    json_t *refused = rest_storage_call_init(&sc, call, code);
+    if (refused != NULL) {
+        rest_storage_call_done(&sc);
+        return refused;
+    }
+    struct rest_call *inner = &sc.call;
+    json_t *answer = serve_in_storage_version(r, call, inner, code);
+    rest_storage_call_done(&sc);
+    json_t *out = convert_answer(storage, served, answer);
+    json_decref(answer);
+    return out;
 }
 
 json_t *rest_handle(struct rest *r, const struct rest_call *call, int *code)

@@ -63,6 +63,20 @@ const struct resource *rest_served_resource(const struct rest_call *call);
 json_t *rest_to_served(const struct rest_call *call, const json_t *obj);
 /* obj (one object in the served version) in call->resource's version; a new reference. */
 json_t *rest_from_served(const struct rest_call *call, const json_t *obj);
+
+/* A request moved to its resource's storage version (convert.h): call is the outer request
+ * with the storage resource and, when the client sent one, the field selector in the storage
+ * version's labels. Lives on the caller's stack; must not move after init. */
+struct rest_storage_call {
+    struct rest_call call;
+    const struct rest_call *outer; /* borrowed */
+    char *field_selector;          /* owned; NULL when the query's is used as is */
+};
+/* Fills sc from the outer call. NULL, or a 400 Status (`field label not supported: x`) with
+ * *code; either way rest_storage_call_done releases sc. */
+json_t *rest_storage_call_init(struct rest_storage_call *sc, const struct rest_call *call,
+                               int *code);
+void rest_storage_call_done(struct rest_storage_call *sc);
 /* The field set field selectors match for obj (new reference): metadata.name,
  * metadata.namespace and the per-type fields (spec.nodeName, status.phase, ...). */
 json_t *rest_field_set(const struct resource *res, const json_t *obj);

@@ -90,7 +90,7 @@ static bool append_event(struct rest_watch *w, const char *type, const json_t *o
                                 json_string(resources_group_version(
                                     w->served->group, w->served->version, gv, sizeof gv)));
         } else if (!w->as_table) {
-            converted = convert_answer(w->served, object, w->res->version, w->served->version);
+            converted = convert_answer(w->res, w->served, object);
         }
         if (converted != NULL) {
             object = converted;
@@ -261,19 +261,16 @@ static bool start_cached(struct rest_watch *w, const struct rest_call *call, boo
     return w->cached != NULL;
 }
 
-struct rest_watch *rest_watch_start(struct rest *r, const struct rest_call *call,
-                                    rest_watch_ready_cb ready_cb, void *data, json_t **error,
-                                    int *code)
+/* rest_watch_start once call speaks the storage version. */
+static struct rest_watch *watch_start_in_storage_version(struct rest *r,
+                                                         const struct rest_call *call,
+                                                         rest_watch_ready_cb ready_cb, void *data,
+                                                         json_t **error, int *code)
 {
-    /* A version other than the storage version: watch the storage version's objects (one
-     * cache for every version) and convert each event on the way out. */
-    struct rest_call inner = *call;
-    inner.resource = convert_storage_resource(call->resource);
-    call = &inner;
     struct rest_watch *w = xcalloc(1, sizeof *w);
     w->r = r;
     w->res = call->resource;
-    w->served = inner.resource != rest_served_resource(call) ? rest_served_resource(call) : NULL;
+    w->served = call->resource != rest_served_resource(call) ? rest_served_resource(call) : NULL;
     w->ready_cb = ready_cb;
     w->data = data;
     w->as_table = call->as_table;
@@ -311,6 +308,22 @@ struct rest_watch *rest_watch_start(struct rest *r, const struct rest_call *call
         return w;
     }
     return start_direct(w, call, from_now, rv, error, code);
+}
+
+struct rest_watch *rest_watch_start(struct rest *r, const struct rest_call *call,
+                                    rest_watch_ready_cb ready_cb, void *data, json_t **error,
+                                    int *code)
+{
+    /* A version other than the storage version: watch the storage version's objects (one
+     * cache for every version) and convert each event on the way out. */
+    struct rest_storage_call sc;
+    if ((*error = rest_storage_call_init(&sc, call, code)) != NULL) {
+        rest_storage_call_done(&sc);
+        return NULL;
+    }
+    struct rest_watch *w = watch_start_in_storage_version(r, &sc.call, ready_cb, data, error, code);
+    rest_storage_call_done(&sc);
+    return w;
 }
 
 /* Moves the cached watcher's next event into the output buffer; false when there is none. */

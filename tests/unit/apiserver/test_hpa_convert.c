@@ -213,7 +213,7 @@ static void test_lists_and_tables_convert_through_the_storage_table(void **state
         "\"name\":\"web\"},\"minReplicas\":1,\"maxReplicas\":3,\"metrics\":[{\"type\":"
         "\"Resource\",\"resource\":{\"name\":\"cpu\",\"target\":{\"type\":\"Utilization\","
         "\"averageUtilization\":80}}}]}}]}");
-    cleanup_json json_t *as_v1 = convert_answer(v1, list, "v2", "v1");
+    cleanup_json json_t *as_v1 = convert_answer(v2, v1, list);
     assert_string_equal(json_string_value(json_object_get(as_v1, "apiVersion")), "autoscaling/v1");
     json_t *item = json_array_get(json_object_get(as_v1, "items"), 0);
     assert_int_equal(json_integer_value(json_object_get(json_object_get(item, "spec"),
@@ -221,7 +221,7 @@ static void test_lists_and_tables_convert_through_the_storage_table(void **state
                      80);
     /* A Status passes through untouched. */
     cleanup_json json_t *status = load("{\"kind\":\"Status\",\"code\":404}");
-    cleanup_json json_t *same = convert_answer(v1, status, "v2", "v1");
+    cleanup_json json_t *same = convert_answer(v2, v1, status);
     assert_ptr_equal(same, status);
 
     /* The v1 Table prints the v2 columns (TARGETS from the metrics) and v1 row objects. */
