@@ -219,6 +219,35 @@ class EventsV1(ApiserverCase):
         done = self.kubectl("get", "events.events.k8s.io", "missing", check=False)
         self.assertEqual(done.stderr.strip(),
                          'Error from server (NotFound): events "missing" not found')
+        # Both APIs give the short name ev; kubectl picks core v1 and says so, as against
+        # kube-apiserver.
+        done = self.kubectl("get", "ev")
+        self.assertEqual(done.stderr.strip(), 'Warning: short name "ev" could also match lower '
+                                              'priority resource events.events.k8s.io')
+
+    def test_kubectl_writes_events_v1_manifests(self):
+        manifest = ("apiVersion: events.k8s.io/v1\nkind: Event\nmetadata: {name: NAME}\n"
+                    "eventTime: \"2025-01-02T03:04:05.000000Z\"\nreportingController: "
+                    "example.com/x\nreportingInstance: x-1\naction: Do\nreason: Done\n"
+                    "type: Normal\nnote: hello\nregarding: {kind: Pod, namespace: default, "
+                    "name: kubectl-p}\n")
+        for args, name, verb in ((["create", "-f", "-"], "by-create", "created"),
+                                 (["apply", "-f", "-"], "by-apply", "created"),
+                                 (["apply", "--server-side", "-f", "-"], "by-ssa",
+                                  "serverside-applied")):
+            done = self.kubectl(*args, stdin=manifest.replace("NAME", name))
+            self.assertEqual(done.stdout, f"event.events.k8s.io/{name} {verb}\n")
+            self.assertEqual(self.get(f"{CORE}/{name}")["message"], "hello")
+        ssa = self.get(f"{EV1}/by-ssa")["metadata"]["managedFields"]
+        self.assertEqual([(e["manager"], e["apiVersion"]) for e in ssa],
+                         [("kubectl", "events.k8s.io/v1")])
+        self.assertIn("f:note", ssa[0]["fieldsV1"])
+        done = self.kubectl("delete", "events.events.k8s.io", "-l", "x!=y",
+                            "--field-selector=regarding.name=kubectl-p")
+        self.assertEqual(sorted(done.stdout.splitlines()),
+                         [f'event.events.k8s.io "{n}" deleted'
+                          for n in ("by-apply", "by-create", "by-ssa")])
+        self.assertIsNone(self.get(f"{CORE}/by-create"))
 
     def test_discovery_and_api_resources(self):
         out = self.kubectl("api-resources", "--api-group=events.k8s.io", "-o", "wide").stdout
