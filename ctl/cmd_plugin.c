@@ -416,9 +416,9 @@ static int by_name(const struct dirent **a, const struct dirent **b)
     return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-/* One PATH directory: its kubectl-* files in name order. Returns the number of findings. */
-static int list_dir(struct ctl *c, const char *dir, bool name_only, bool *found_any,
-                    struct cli_strv *seen)
+/* One PATH directory's kubectl-* files (not directories) in name order, added to plugins;
+ * an unreadable directory is reported and skipped, as ListPlugins does. */
+static void collect_dir(struct ctl *c, const char *dir, struct cli_strv *plugins)
 {
     struct dirent **entries = NULL;
     int n = scandir(dir, &entries, NULL, by_name);
@@ -429,33 +429,25 @@ static int list_dir(struct ctl *c, const char *dir, bool name_only, bool *found_
         fprintf(c->errout,
                 "Unable to read directory \"%s\" from your PATH: %s %s: %s. Skipping...\n", dir,
                 e == ENOTDIR ? "readdirent" : "open", dir, text);
-        return 0;
+        return;
     }
-    int findings = 0;
     for (int i = 0; i < n; i++) {
         const char *name = entries[i]->d_name;
         cleanup_free char *path = go_path_join(dir, name);
         struct stat st;
         bool is_dir = lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
         if (!is_dir && strncmp(name, "kubectl-", strlen("kubectl-")) == 0) {
-            if (!*found_any) {
-                fputs("The following compatible plugins are available:\n\n", c->out);
-                *found_any = true;
-            }
-            fprintf(c->out, "%s\n", name_only ? name : path);
-            fflush(c->out); /* kubectl's lines interleave with its warnings unbuffered */
-            findings += verify_plugin(c, path, name, seen);
+            cli_strv_add(plugins, path);
         }
         free(entries[i]);
     }
     free(entries);
-    return findings;
 }
 
 static int plugin_list(struct ctl *c, bool name_only)
 {
     const char *path = getenv("PATH");
-    struct cli_strv dirs = {0}, seen = {0};
+    struct cli_strv dirs = {0}, plugins = {0}, seen = {0};
     for (const char *p = path ? path : ""; *p || p == path;) {
         size_t len = strcspn(p, ":");
         cleanup_free char *dir = xstrndup(p, len);
@@ -471,17 +463,26 @@ static int plugin_list(struct ctl *c, bool name_only)
         }
         p += len + 1;
     }
-    bool found_any = false;
-    int findings = 0;
     for (size_t i = 0; i < dirs.n; i++) {
-        if (strspn(dirs.v[i], " \t\r\n\v\f") == strlen(dirs.v[i])) {
-            continue;
+        if (strspn(dirs.v[i], " \t\r\n\v\f") != strlen(dirs.v[i])) {
+            collect_dir(c, dirs.v[i], &plugins);
         }
-        findings += list_dir(c, dirs.v[i], name_only, &found_any, &seen);
     }
+    if (plugins.n > 0) {
+        fputs("The following compatible plugins are available:\n\n", c->out);
+    }
+    int findings = 0;
+    for (size_t i = 0; i < plugins.n; i++) {
+        const char *base = strrchr(plugins.v[i], '/');
+        base = base ? base + 1 : plugins.v[i];
+        fprintf(c->out, "%s\n", name_only ? base : plugins.v[i]);
+        fflush(c->out); /* kubectl's lines interleave with its warnings unbuffered */
+        findings += verify_plugin(c, plugins.v[i], base, &seen);
+    }
+    bool found_any = plugins.n > 0;
     cli_strv_free(&dirs);
+    cli_strv_free(&plugins);
     cli_strv_free(&seen);
-    fflush(c->out);
     if (!found_any) {
         fputs("error: unable to find any kubectl plugins in your PATH\n", c->errout);
     }
