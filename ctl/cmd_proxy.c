@@ -94,8 +94,8 @@ static int regex_list_make(struct ctl *c, const char *text, struct regex_list *o
             char why[256];
             regerror(rc, &out->re[out->n], why, sizeof why);
             regfree(&out->re[out->n]);
-            ctl_klog(c, 'F', "proxy.go:166", "Error compiling re: error parsing regexp: %s: `%s`",
-                     why, one);
+            ctl_klog(c, 'F', "proxy_server.go:83",
+                     "Error compiling re: error parsing regexp: %s: `%s`", why, one);
             return 255;
         }
         out->n++;
@@ -1532,7 +1532,7 @@ int cmd_proxy(struct ctl *c, int argc, char **argv)
     p.append_server_path = append_server_path;
     if (disable_filter) {
         if (*unix_socket == '\0') {
-            ctl_klog(c, 'W', "proxy.go:236",
+            ctl_klog(c, 'W', "proxy.go:177",
                      "Request filter disabled, your proxy is vulnerable to XSRF attacks, please be "
                      "cautious");
         }
@@ -1551,10 +1551,10 @@ int cmd_proxy(struct ctl *c, int argc, char **argv)
         if (stat(p.www, &st) != 0) {
             char text[128];
             go_errno_text(errno, text, sizeof text);
-            ctl_klog(c, 'W', "proxy.go:255", "Failed to stat static file directory %s: stat %s: %s",
+            ctl_klog(c, 'W', "proxy.go:200", "Failed to stat static file directory %s: stat %s: %s",
                      p.www, p.www, text);
         } else if (!S_ISDIR(st.st_mode)) {
-            ctl_klog(c, 'W', "proxy.go:257", "Static file directory %s is not a directory", p.www);
+            ctl_klog(c, 'W', "proxy.go:202", "Static file directory %s is not a directory", p.www);
         }
     }
     if (status == 0) {
