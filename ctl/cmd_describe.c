@@ -213,7 +213,10 @@ int cmd_describe(struct ctl *c, int argc, char **argv)
             cleanup_json json_t *obj = json_loads(resp.body ? resp.body : "", 0, NULL);
             add_object(c, objs, targets[t].r, obj);
         } else if (resp.status == 404 && args.n == 2 && ntargets == 1) {
-            /* "TYPE PREFIX": the objects whose names start with it */
+            /* "TYPE PREFIX": the objects whose names start with it; kubectl resolves the type
+             * again for that (a short name's warning comes twice) */
+            struct err again = {0};
+            (void)mapper_resolve(&c->mapper, args.v[0], &again);
             cleanup_json json_t *items = list_objects(c, targets[t].r, NULL, false);
             size_t i;
             json_t *item;

@@ -585,8 +585,25 @@ static int next_warning(const char **p, char **text)
     return code;
 }
 
-/* kubectl's warning writer: the text of each code-299 Warning header, once per run, as
- * "Warning: <text>" on stderr. */
+void ctl_warning(struct ctl *c, const char *text)
+{
+    for (size_t i = 0; i < c->warnings_shown.n; i++) {
+        if (strcmp(c->warnings_shown.v[i], text) == 0) {
+            return;
+        }
+    }
+    fprintf(c->errout, "Warning: %s\n", text);
+    cli_strv_add(&c->warnings_shown, text);
+}
+
+/* kubectl's shortcut expander prints its warning at every resolution, unlike the server's. */
+static void mapper_warning(void *ctl, const char *text)
+{
+    struct ctl *c = ctl;
+    fprintf(c->errout, "Warning: %s\n", text);
+}
+
+/* The text of each code-299 Warning header through kubectl's warning writer. */
 static void show_warnings(struct ctl *c, const struct http_response *resp)
 {
     for (size_t i = 0; i < resp->nheaders; i++) {
@@ -597,13 +614,8 @@ static void show_warnings(struct ctl *c, const struct http_response *resp)
         char *text = NULL;
         int code;
         while ((code = next_warning(&p, &text)) >= 0) {
-            bool seen = code != 299;
-            for (size_t j = 0; j < c->warnings_shown.n && !seen; j++) {
-                seen = strcmp(c->warnings_shown.v[j], text) == 0;
-            }
-            if (!seen) {
-                fprintf(c->errout, "Warning: %s\n", text);
-                cli_strv_add(&c->warnings_shown, text);
+            if (code == 299) {
+                ctl_warning(c, text);
             }
             free(text);
         }
@@ -789,6 +801,8 @@ int ctl_discover(struct ctl *c)
     if (ctl_connect(c) != 0 || discover_root(c, "/api") != 0 || discover_root(c, "/apis") != 0) {
         return 1;
     }
+    c->mapper.warn = mapper_warning;
+    c->mapper.warn_arg = c;
     c->mapper_ready = true;
     return 0;
 }
@@ -952,8 +966,8 @@ static int unknown_command(struct ctl *c, const char *word)
         for (size_t i = 0; i < n; i++) {
             fprintf(c->errout, "\t%s\n", hits[i]);
         }
+        fputc('\n', c->errout);
     }
-    fputc('\n', c->errout);
     return 1;
 }
 

@@ -68,6 +68,8 @@ int ctl_error(struct ctl *c, const char *fmt, ...) C8S_FMT(2, 3);
  * and the message. severity is 'I', 'W' or 'E'; source names kubectl's Go file and line, which
  * the line carries so that it reads as kubectl's. */
 void ctl_klog(struct ctl *c, char severity, const char *source, const char *fmt, ...) C8S_FMT(4, 5);
+/* kubectl's warning writer: "Warning: <text>" on stderr, each text once per run. */
+void ctl_warning(struct ctl *c, const char *text);
 /* "error: <msg>" and "See '<prog> <cmd> -h' for help and examples". */
 int ctl_usage_error(struct ctl *c, const char *fmt, ...) C8S_FMT(2, 3);
 /* kubectl's line for a failed request (transport failure) or an API error answer. */

@@ -196,6 +196,36 @@ static bool match_kind(const struct mapper_resource *r, const char *a, const cha
     return strcmp(r->kind, a) == 0;
 }
 
+/* kubectl's shortcut expander warns once about each other group/resource that the short name
+ * chosen would also have matched, in discovery order. */
+static void warn_short_name_rivals(const struct mapper *m, const struct mapper_resource *chosen,
+                                   const char *short_name, const char *group)
+{
+    if (m->warn == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < m->n; i++) {
+        const struct mapper_resource *r = &m->v[i];
+        if (!match_short(r, short_name, group, NULL) ||
+            (strcmp(r->group, chosen->group) == 0 && strcmp(r->resource, chosen->resource) == 0)) {
+            continue;
+        }
+        bool told = false; /* an earlier version of the same group/resource */
+        for (size_t j = 0; j < i && !told; j++) {
+            told = strcmp(m->v[j].group, r->group) == 0 &&
+                   strcmp(m->v[j].resource, r->resource) == 0 &&
+                   match_short(&m->v[j], short_name, group, NULL);
+        }
+        if (!told) {
+            char text[256];
+            snprintf(text, sizeof text,
+                     "short name \"%s\" could also match lower priority resource %s%s%s",
+                     short_name, r->resource, *r->group ? "." : "", r->group);
+            m->warn(m->warn_arg, text);
+        }
+    }
+}
+
 /* Resolves resource (exact, then shortcut, then lowercased) within group/version (NULL: any). */
 static const struct mapper_resource *resolve_resource(const struct mapper *m, const char *resource,
                                                       const char *group, const char *version)
@@ -205,6 +235,9 @@ static const struct mapper_resource *resolve_resource(const struct mapper *m, co
         return r;
     }
     r = find(m, match_short, resource, group, NULL);
+    if (r != NULL) {
+        warn_short_name_rivals(m, r, resource, group);
+    }
     if (r == NULL && group != NULL && *group != '\0') {
         r = find(m, match_short_group_prefix, resource, group, NULL);
     }

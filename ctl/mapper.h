@@ -32,6 +32,10 @@ struct mapper_resource {
 struct mapper {
     struct mapper_resource *v;
     size_t n;
+    /* Told kubectl's "short name "ev" could also match lower priority resource ..." when a
+     * short name resolves among resources of several groups; NULL: nobody is told. */
+    void (*warn)(void *arg, const char *text);
+    void *warn_arg;
 };
 
 /* Frees everything m holds and zeroes it (m itself is the caller's). */

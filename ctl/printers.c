@@ -147,6 +147,35 @@ char *printers_cell(const json_t *cell)
     }
 }
 
+/* A Table cell as kubectl's table printer writes it: strings cut at the first line break with
+ * "..." (the tab writer would start a new row there), and ESC shown as "^[" so that a cell
+ * cannot drive the terminal. Returns an owned string. */
+static char *table_cell_text(const json_t *cell)
+{
+    char *text = printers_cell(cell);
+    size_t cut = json_is_string(cell) ? strcspn(text, "\f\n\r") : strlen(text);
+    bool truncated = text[cut] != '\0';
+    size_t escapes = 0;
+    for (size_t i = 0; i < cut; i++) {
+        escapes += text[i] == '\x1b';
+    }
+    if (!truncated && escapes == 0) {
+        return text;
+    }
+    char *out = xmalloc(cut + escapes + 4), *o = out;
+    for (size_t i = 0; i < cut; i++) {
+        if (text[i] == '\x1b') {
+            *o++ = '^';
+            *o++ = '[';
+        } else {
+            *o++ = text[i];
+        }
+    }
+    strcpy(o, truncated ? "..." : "");
+    free(text);
+    return out;
+}
+
 static int compare_keys(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -257,7 +286,7 @@ size_t printers_table(struct tabw *t, const json_t *table, const struct table_op
             if (!o->wide && json_integer_value(json_object_get(col, "priority")) != 0) {
                 continue;
             }
-            char *text = printers_cell(json_array_get(rcells, i));
+            char *text = table_cell_text(json_array_get(rcells, i));
             const char *format = json_string_value(json_object_get(col, "format"));
             if (o->kind && format && strcmp(format, "name") == 0) {
                 char *prefixed = xasprintf("%s/%s", o->kind, text);

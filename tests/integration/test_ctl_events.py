@@ -122,6 +122,16 @@ class EventsAgainstKubectl(harness.CtlDiffCase):
             with self.subTest(args=args):
                 self.both("-n", "ev", *args)
 
+    def test_the_ev_short_name_warns_of_events_k8s_io_as_kubectl_does(self):
+        # (arguments, how often kubectl warns: describe resolves the type again for the
+        # prefix match of a missing name)
+        for args, warnings in ((["get", "ev"], 1), (["get", "ev", "-o", "name"], 1),
+                               (["describe", "ev", "nope"], 2), (["get", "events"], 0),
+                               (["get", "ev.events.k8s.io", "-o", "name"], 0)):
+            with self.subTest(args=args):
+                _, _, err = self.both("-n", "ev", *args)
+                self.assertEqual(err.count("could also match lower priority resource"), warnings)
+
     def test_empty_answers_print_kubectls_line(self):
         for args in (["-n", "noev", "events"], ["-n", "noev", "events", "-o", "json"],
                      ["-n", "ev", "events", "--for", "pod/nope"],

@@ -59,10 +59,8 @@ class PluginsAndOptionsAgainstKubectl(harness.CtlDiffCase):
                        **(extra_env or {}))
             done = subprocess.run([exe, *args], capture_output=True, text=True, timeout=30,
                                   env=env, cwd=self.dir)
-            # c8sctl's cobra-style "unknown command" error ends with a blank line also when it
-            # has no suggestions (ctl.c); kubectl's only with them
             results.append((done.returncode, self.normalise(done.stdout),
-                            self.normalise(done.stderr).rstrip("\n") + "\n"))
+                            self.normalise(done.stderr)))
         self.assertEqual(results[0], results[1], " ".join(args))
         return results[0]
 
