@@ -78,6 +78,26 @@ void http_response_free(struct http_response *resp)
     memset(resp, 0, sizeof *resp);
 }
 
+bool http_header_has_token(const char *list, const char *token)
+{
+    size_t tlen = strlen(token);
+    for (const char *p = list; p != NULL && *p;) {
+        while (*p == ' ' || *p == ',' || *p == '\t') {
+            p++;
+        }
+        size_t n = strcspn(p, ",");
+        size_t trimmed = n;
+        while (trimmed > 0 && (p[trimmed - 1] == ' ' || p[trimmed - 1] == '\t')) {
+            trimmed--;
+        }
+        if (trimmed == tlen && strncasecmp(p, token, tlen) == 0) {
+            return true;
+        }
+        p += n;
+    }
+    return false;
+}
+
 const char *http_response_header(const struct http_response *resp, const char *name)
 {
     for (size_t i = 0; i < resp->nheaders; i++) {

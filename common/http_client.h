@@ -86,6 +86,10 @@ void http_response_free(struct http_response *resp);
 /* The value of the first header named name (case-insensitive), borrowed from resp, or NULL. */
 const char *http_response_header(const struct http_response *resp, const char *name);
 
+/* Whether a comma-separated header value ("keep-alive, Upgrade") holds token, compared without
+ * case as HTTP tokens are. */
+bool http_header_has_token(const char *list, const char *token);
+
 /* Once per process: curl_global_init (see the file comment). Safe to call from any thread any
  * number of times; returns 0, or a negative code when curl cannot start or was built without
  * thread safety. http_global_cleanup is for the end of main (and tests) after every client is

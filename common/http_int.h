@@ -1,5 +1,7 @@
-/* Internal to http_client.c, http_multi_uv.c and wsclient.c (nothing else includes it): the owned
- * copy of a config, and one transfer's state, shared by the blocking and the libuv modes. */
+/* Internal to http_client.c, http_multi_uv.c and wsclient.c, and to ctl/cmd_proxy.c, which
+ * forwards any request with the client's TLS and token setup but drives the transfer itself
+ * (the answer's head goes out before its body): the owned copy of a config, and one transfer's
+ * state, shared by the blocking and the libuv modes. */
 #ifndef C8S_HTTP_INT_H
 #define C8S_HTTP_INT_H
 

@@ -595,34 +595,13 @@ static int parse_head(const char *head, size_t len, struct http_response *r, str
     return 0;
 }
 
-/* Whether the comma-separated header value list holds token (case-insensitive). */
-static bool header_has_token(const char *list, const char *token)
-{
-    size_t tlen = strlen(token);
-    for (const char *p = list; p != NULL && *p;) {
-        while (*p == ' ' || *p == ',' || *p == '\t') {
-            p++;
-        }
-        size_t n = strcspn(p, ",");
-        size_t trimmed = n;
-        while (trimmed > 0 && (p[trimmed - 1] == ' ' || p[trimmed - 1] == '\t')) {
-            trimmed--;
-        }
-        if (trimmed == tlen && strncasecmp(p, token, tlen) == 0) {
-            return true;
-        }
-        p += n;
-    }
-    return false;
-}
-
 /* Reads the body of a refused upgrade into r: Content-Length, chunked, or until the end,
  * at most ERROR_BODY_LIMIT bytes; the answer's head is already consumed. */
 static void read_error_body(struct ws_conn *c, struct http_response *r, int64_t deadline)
 {
     const char *cl = http_response_header(r, "Content-Length");
     const char *te = http_response_header(r, "Transfer-Encoding");
-    bool chunked = te != NULL && header_has_token(te, "chunked");
+    bool chunked = te != NULL && http_header_has_token(te, "chunked");
     size_t want = cl ? (size_t)strtoull(cl, NULL, 10) : SIZE_MAX;
     struct err ignored = {0};
     if (!chunked) {
@@ -831,8 +810,9 @@ int ws_dial(const struct http_config *cfg, const struct ws_dial *d, struct ws_co
         const char *got = http_response_header(answer, "Sec-WebSocket-Accept");
         const char *proto = http_response_header(answer, "Sec-WebSocket-Protocol");
         accept = ws_accept_for_key(key);
-        if (upgrade == NULL || !header_has_token(upgrade, "websocket") || connection == NULL ||
-            !header_has_token(connection, "upgrade") || got == NULL || strcmp(got, accept) != 0) {
+        if (upgrade == NULL || !http_header_has_token(upgrade, "websocket") || connection == NULL ||
+            !http_header_has_token(connection, "upgrade") || got == NULL ||
+            strcmp(got, accept) != 0) {
             rv = err_set(err, EPROTO, "websocket: bad handshake");
             goto fail;
         }

@@ -256,25 +256,6 @@ static const char *request_header(const struct request *r, const char *name)
     return NULL;
 }
 
-/* Whether a comma-separated header value holds token (case-insensitive). */
-static bool has_token(const char *list, const char *token)
-{
-    size_t tlen = strlen(token);
-    for (const char *p = list; p != NULL && *p;) {
-        p += strspn(p, " \t,");
-        size_t n = strcspn(p, ",");
-        size_t trimmed = n;
-        while (trimmed > 0 && (p[trimmed - 1] == ' ' || p[trimmed - 1] == '\t')) {
-            trimmed--;
-        }
-        if (trimmed == tlen && strncasecmp(p, token, tlen) == 0) {
-            return true;
-        }
-        p += n;
-    }
-    return false;
-}
-
 static ssize_t find_head_end(const struct conn *cn)
 {
     for (size_t i = 0; i + 3 < cn->len; i++) {
@@ -380,7 +361,7 @@ static int read_request(struct conn *cn, struct request *r)
     }
     const char *te = request_header(r, "Transfer-Encoding");
     const char *cl = request_header(r, "Content-Length");
-    if (te != NULL && has_token(te, "chunked")) {
+    if (te != NULL && http_header_has_token(te, "chunked")) {
         return read_chunked(cn, r) == 0 ? 1 : -1;
     }
     if (cl != NULL) {
@@ -408,9 +389,9 @@ static bool wants_keep_alive(const struct request *r)
 {
     const char *conn = request_header(r, "Connection");
     if (r->minor >= 1) {
-        return conn == NULL || !has_token(conn, "close");
+        return conn == NULL || !http_header_has_token(conn, "close");
     }
-    return conn != NULL && has_token(conn, "keep-alive");
+    return conn != NULL && http_header_has_token(conn, "keep-alive");
 }
 
 /* Percent-decodes a path as Go's url.Path holds it. Owned. */
@@ -976,7 +957,7 @@ static char **forward_headers(const struct proxy *p, const struct conn *cn, cons
         bool keep = !is_hop_header(name) && strcasecmp(name, "Host") != 0 &&
                     strcasecmp(name, "Content-Length") != 0 &&
                     strcasecmp(name, "Content-Type") != 0 && strcasecmp(name, "Expect") != 0 &&
-                    !(connection != NULL && has_token(connection, name));
+                    !(connection != NULL && http_header_has_token(connection, name));
         if (strcasecmp(name, "X-Forwarded-For") == 0) {
             forwarded_for = r->values.v[i];
             keep = false;
@@ -1118,7 +1099,7 @@ static void forward(struct proxy *p, struct conn *cn, const struct request *r, c
 {
     const char *upgrade = request_header(r, "Upgrade");
     const char *connection = request_header(r, "Connection");
-    if (upgrade != NULL && connection != NULL && has_token(connection, "upgrade")) {
+    if (upgrade != NULL && connection != NULL && http_header_has_token(connection, "upgrade")) {
         tunnel(p, cn, r, path);
         return;
     }
