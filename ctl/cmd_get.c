@@ -9,6 +9,7 @@
 
 #include "cleanup.h"
 #include "ctl.h"
+#include "gotemplate.h"
 #include "jsonpath.h"
 #include "objects.h"
 #include "printers.h"
@@ -22,7 +23,8 @@ struct get_req {
 };
 
 struct get_opts {
-    const char *output, *selector, *field_selector, *sort_by;
+    const char *output, *selector, *field_selector, *sort_by, *template_flag;
+    bool allow_missing_keys;
     bool all_namespaces, watch, show_managed_fields, watch_only, show_labels, no_headers,
         ignore_not_found;
     struct cli_strv label_columns;
@@ -537,10 +539,21 @@ static int print_generic(struct ctl *c, struct get_opts *o, struct get_result *r
         obj = json_pack("{s:s, s:O, s:s, s:{s:s}}", "apiVersion", "v1", "items", items, "kind",
                         "List", "metadata", "resourceVersion", "");
     }
+    const char *out = o->output;
+    if (gotemplate_is_format(out, o->template_flag)) {
+        /* kubectl's OmitManagedFieldsPrinter only wraps the JSON and YAML printers */
+        cleanup_free char *raw = NULL;
+        struct gotemplate *t = gotemplate_printer_new(c, out, o->template_flag, &raw);
+        if (t == NULL) {
+            return 1;
+        }
+        int status = gotemplate_printer_print(c, t, raw, obj, o->allow_missing_keys, false);
+        gotemplate_free(t);
+        return status;
+    }
     if (!o->show_managed_fields) {
         objects_omit_managed_fields(obj);
     }
-    const char *out = o->output;
     if (strcmp(out, "json") == 0) {
         char *text = printers_json(obj);
         fputs(text, c->out);
@@ -557,8 +570,9 @@ static int print_generic(struct ctl *c, struct get_opts *o, struct get_result *r
             cleanup_free char *line = printers_name(kg, item);
             fprintf(c->out, "%s\n", line);
         }
-    } else if (strncmp(out, "jsonpath=", 9) == 0 || strncmp(out, "jsonpath-as-json=", 17) == 0) {
-        const char *tmpl = strchr(out, '=') + 1;
+    } else if (strncmp(out, "jsonpath", 8) == 0) {
+        /* jsonpath=T, jsonpath-as-json=T, or either with --template T */
+        const char *tmpl = *o->template_flag ? o->template_flag : strchr(out, '=') + 1;
         struct err e = {0};
         struct jsonpath *jp = jsonpath_parse(tmpl, &e);
         if (jp == NULL) {
@@ -584,13 +598,19 @@ static int print_generic(struct ctl *c, struct get_opts *o, struct get_result *r
 
 /* ---- the command ---- */
 
-static bool output_supported(const char *out)
+static bool output_supported(const char *out, const char *template_flag)
 {
+    if (gotemplate_is_format(out, template_flag)) {
+        return true;
+    }
     static const char *const plain[] = {"", "wide", "json", "yaml", "name"};
     for (size_t i = 0; i < 5; i++) {
         if (strcmp(out, plain[i]) == 0) {
             return true;
         }
+    }
+    if (*template_flag && (strcmp(out, "jsonpath") == 0 || strcmp(out, "jsonpath-as-json") == 0)) {
+        return true;
     }
     return strncmp(out, "jsonpath=", 9) == 0 || strncmp(out, "custom-columns=", 15) == 0 ||
            strncmp(out, "jsonpath-as-json=", 17) == 0;
@@ -702,7 +722,7 @@ static int build_requests(struct ctl *c, struct cli_strv *args, struct get_req *
 
 int cmd_get(struct ctl *c, int argc, char **argv)
 {
-    struct get_opts o = {.output = ""};
+    struct get_opts o = {.output = "", .template_flag = "", .allow_missing_keys = true};
     struct cli_flag flags[] = {
         {"output", 'o', CLI_STRING, &o.output, false},
         {"selector", 'l', CLI_STRING, &o.selector, false},
@@ -717,6 +737,8 @@ int cmd_get(struct ctl *c, int argc, char **argv)
         {"ignore-not-found", 0, CLI_BOOL, &o.ignore_not_found, false},
         {"label-columns", 'L', CLI_STRING_SLICE, &o.label_columns, false},
         {"chunk-size", 0, CLI_INT, &o.chunk_size, false},
+        {"template", 0, CLI_STRING, &o.template_flag, false},
+        {"allow-missing-template-keys", 0, CLI_BOOL, &o.allow_missing_keys, false},
         {NULL, 0, CLI_STRING, NULL, false},
     };
     struct cli_strv args = {0};
@@ -734,7 +756,7 @@ int cmd_get(struct ctl *c, int argc, char **argv)
                            o.output, OUTPUT_FORMATS);
         goto out;
     }
-    if (!output_supported(o.output)) {
+    if (!output_supported(o.output, o.template_flag)) {
         status =
             ctl_error(c, "output format \"%s\" is not implemented by %s yet", o.output, c->prog);
         goto out;
@@ -760,7 +782,7 @@ int cmd_get(struct ctl *c, int argc, char **argv)
         status = 1;
         goto out;
     }
-    bool human = *o.output == '\0' || strcmp(o.output, "wide") == 0;
+    bool human = (*o.output == '\0' && *o.template_flag == '\0') || strcmp(o.output, "wide") == 0;
     if ((o.watch || o.watch_only) && n != 1) {
         status = ctl_error(c,
                            "watch is only supported on individual resources and resource "

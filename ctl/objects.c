@@ -11,6 +11,7 @@
 
 #include "cleanup.h"
 #include "fileio.h"
+#include "gotemplate.h"
 #include "printers.h"
 #include "xalloc.h"
 #include "yamlx.h"
@@ -367,6 +368,13 @@ int objects_check_output(struct ctl *c, const char *output)
             return 0;
         }
     }
+    if (gotemplate_is_format(output, NULL)) { /* kubectl parses the template before sending */
+        cleanup_free char *raw = NULL;
+        struct gotemplate *t = gotemplate_printer_new(c, output, NULL, &raw);
+        int status = t == NULL ? 1 : 0;
+        gotemplate_free(t);
+        return status;
+    }
     return ctl_error(c,
                      "unable to match a printer suitable for the output format \"%s\", allowed "
                      "formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,"
@@ -391,9 +399,16 @@ char *objects_display_obj(const json_t *obj)
                      name ? name : "");
 }
 
-void objects_print_result(struct ctl *c, const json_t *obj, const char *display, const char *verb,
-                          const char *output, enum dry_run dry_run, bool ordered)
+int objects_print_result(struct ctl *c, const json_t *obj, const char *display, const char *verb,
+                         const char *output, enum dry_run dry_run, bool ordered)
 {
+    if (gotemplate_is_format(output, NULL)) { /* managed fields kept: only JSON/YAML omit them */
+        cleanup_free char *raw = NULL;
+        struct gotemplate *t = gotemplate_printer_new(c, output, NULL, &raw);
+        int status = t ? gotemplate_printer_print(c, t, raw, obj, true, ordered) : 1;
+        gotemplate_free(t);
+        return status;
+    }
     cleanup_json json_t *shown = json_deep_copy(obj);
     objects_omit_managed_fields(shown);
     if (strcmp(output, "name") == 0) {
@@ -411,6 +426,7 @@ void objects_print_result(struct ctl *c, const json_t *obj, const char *display,
         fprintf(c->out, "%s %s%s\n", display, verb, suffix);
     }
     fflush(c->out);
+    return 0;
 }
 
 const char *objects_dry_run_query(enum dry_run dry_run)

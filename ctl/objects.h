@@ -59,8 +59,9 @@ int objects_dry_run(struct ctl *c, const char *value, enum dry_run *out);
  * prints kubectl's "invalid - validate option" error and returns 1. */
 int objects_validation(struct ctl *c, const char *value, const char **directive);
 
-/* Checks -o for a writing command ("", name, json, yaml). Returns 0 or prints kubectl's
- * "unable to match a printer" error and returns 1. */
+/* Checks -o for a writing command ("", name, json, yaml, go-template[-file]=...; a template
+ * is parsed here, before anything is sent, as kubectl does). Returns 0 or prints kubectl's
+ * "unable to match a printer" or template error and returns 1. */
 int objects_check_output(struct ctl *c, const char *output);
 
 /* "secret/x", "deployment.apps/web": kubectl's name for an object from its kind and
@@ -69,9 +70,10 @@ char *objects_display_obj(const json_t *obj);
 
 /* Prints a written object as kubectl's printers do: "<display> <verb>" with " (dry run)" or
  * " (server dry run)", or the name, or the object as JSON (insertion order when ordered, else
- * sorted) or YAML. Borrows obj. */
-void objects_print_result(struct ctl *c, const json_t *obj, const char *display, const char *verb,
-                          const char *output, enum dry_run dry_run, bool ordered);
+ * sorted) or YAML, or through a go-template. Borrows obj. Returns 0, or 1 after printing a
+ * template's execution error (kubectl then exits 1). */
+int objects_print_result(struct ctl *c, const json_t *obj, const char *display, const char *verb,
+                         const char *output, enum dry_run dry_run, bool ordered);
 
 /* "dryRun=All&" for a server dry run, "" otherwise: the query parameter kubectl sends (it
  * sorts before fieldManager, so it goes first). Static storage. */
