@@ -75,8 +75,10 @@ static char *make_temp_dir(const char *prefix)
     return path;
 }
 
-/* Writes obj (NULL: an empty file, as kubectl's printer leaves it) as YAML to dir/name. */
-static int write_version(struct ctl *c, const char *dir, const char *name, const json_t *obj)
+/* Writes obj as YAML to dir/name; NULL leaves the file empty, as kubectl's printer does, or with
+ * null_text holds "null" (YAML of a nil pointer). */
+static int write_version(struct ctl *c, const char *dir, const char *name, const json_t *obj,
+                         bool null_text)
 {
     cleanup_free char *path = xasprintf("%s/%s", dir, name);
     FILE *f = fopen(path, "w");
@@ -87,6 +89,8 @@ static int write_version(struct ctl *c, const char *dir, const char *name, const
     if (obj != NULL) {
         cleanup_free char *text = yamlx_dump(obj);
         fputs(text, f);
+    } else if (null_text) {
+        fputs("null\n", f);
     }
     if (fclose(f) != 0) {
         return ctl_error(c, "write %s: %s", path, strerror(errno));
@@ -449,7 +453,10 @@ static int diff_object(struct ctl *c, const struct diff_opts *o, const struct di
             *t.r->group
                 ? xasprintf("%s.%s.%s.%s.%s", t.r->group, t.r->version, t.r->kind, t.ns, t.name)
                 : xasprintf("%s.%s.%s.%s", t.r->version, t.r->kind, t.ns, t.name);
-        rc = write_version(c, dirs->live, file, from) || write_version(c, dirs->merged, file, to);
+        /* the Masker turns a missing live Secret into a nil object, which prints as null */
+        bool null_live = from == NULL && is_v1_secret(to);
+        rc = write_version(c, dirs->live, file, from, null_live) ||
+             write_version(c, dirs->merged, file, to, false);
     }
     if (json_object_get(json_object_get(live, "metadata"), "deletionTimestamp") != NULL) {
         fprintf(c->errout,
@@ -464,53 +471,76 @@ static int diff_object(struct ctl *c, const struct diff_opts *o, const struct di
 
 /* ---- the command ---- */
 
-/* Whether dir (or with recursive its subfolders) holds a file the builder reads. */
-static bool has_manifest_files(const char *dir, bool recursive)
+static bool manifest_name(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    return dot &&
+           (strcmp(dot, ".json") == 0 || strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Appends the files the builder reads under dir, in filepath.Walk's order (names sorted,
+ * subfolders descended where they sort, only with recursive). */
+static void add_folder_files(const char *dir, bool recursive, struct cli_strv *out)
 {
     DIR *d = opendir(dir);
     if (d == NULL) {
-        return false;
+        return;
     }
-    bool found = false;
+    struct cli_strv names = {0};
     struct dirent *de;
-    while (!found && (de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) {
-            continue;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] != '.') {
+            cli_strv_add(&names, de->d_name);
         }
-        cleanup_free char *child = xasprintf("%s/%s", dir, de->d_name);
+    }
+    closedir(d);
+    if (names.n > 1) {
+        qsort(names.v, names.n, sizeof *names.v, compare_names);
+    }
+    for (size_t i = 0; i < names.n; i++) {
+        cleanup_free char *child = xasprintf("%s/%s", dir, names.v[i]);
         struct stat st;
-        const char *dot = strrchr(de->d_name, '.');
         if (stat(child, &st) != 0) {
             continue;
         }
         if (S_ISDIR(st.st_mode)) {
-            found = recursive && has_manifest_files(child, recursive);
-        } else {
-            found = dot && (strcmp(dot, ".json") == 0 || strcmp(dot, ".yaml") == 0 ||
-                            strcmp(dot, ".yml") == 0);
+            if (recursive) {
+                add_folder_files(child, recursive, out);
+            }
+        } else if (manifest_name(names.v[i])) {
+            cli_strv_add(out, child);
         }
     }
-    closedir(d);
-    return found;
+    cli_strv_free(&names);
 }
 
-/* The builder's checks on -f before anything is read: each path exists, and some file with a
- * recognized extension has been found by the end of each path. Returns 0 or prints the error
- * and returns 1. */
-static int check_paths(struct ctl *c, const struct cli_strv *files, bool recursive)
+/* The builder's work on -f before anything is read: each path exists, and some file with a
+ * recognized extension has been found by the end of each path. Fills *out with the files
+ * ("-" for stdin) in the order kubectl visits them. Returns 0 or prints the error and
+ * returns 1. */
+static int expand_paths(struct ctl *c, const struct cli_strv *files, bool recursive,
+                        struct cli_strv *out)
 {
-    bool any = false;
     for (size_t i = 0; i < files->n; i++) {
         struct stat st;
         if (strcmp(files->v[i], "-") == 0) {
-            any = true;
+            cli_strv_add(out, "-");
             continue;
         }
         if (stat(files->v[i], &st) != 0) {
             return ctl_error(c, "the path \"%s\" does not exist", files->v[i]);
         }
-        any = any || !S_ISDIR(st.st_mode) || has_manifest_files(files->v[i], recursive);
-        if (!any) {
+        if (S_ISDIR(st.st_mode)) {
+            add_folder_files(files->v[i], recursive, out);
+        } else {
+            cli_strv_add(out, files->v[i]);
+        }
+        if (out->n == 0) {
             return ctl_error(c,
                              "error reading [%s]: recognized file extensions are [.json .yaml "
                              ".yml]",
@@ -520,50 +550,50 @@ static int check_paths(struct ctl *c, const struct cli_strv *files, bool recursi
     return 0;
 }
 
+/* Reads one file and diffs its objects (those the selector matches). Returns 0 or 1 after
+ * printing the error. */
+static int diff_file(struct ctl *c, const struct diff_opts *o, const struct diff_dirs *dirs,
+                     const char *file)
+{
+    struct cli_strv one = {0};
+    cli_strv_add(&one, file);
+    struct manifest *ms = NULL;
+    size_t n = 0;
+    int status = objects_read(c, &one, false, &ms, &n) != 0 || (n > 0 && ctl_discover(c) != 0);
+    for (size_t i = 0; i < n && status == 0; i++) {
+        const json_t *labels = json_object_get(json_object_get(ms[i].obj, "metadata"), "labels");
+        if (o->selector == NULL || label_selector_matches(o->selector, labels)) {
+            status = diff_object(c, o, dirs, &ms[i]);
+        }
+    }
+    objects_manifests_free(ms, n);
+    cli_strv_free(&one);
+    return status;
+}
+
 /* Reads, merges and writes every object, then runs the diff program. Returns the exit status. */
 static int diff_files(struct ctl *c, const struct diff_opts *o, const struct cli_strv *files,
                       bool recursive, const char *selector)
 {
     struct diff_dirs dirs = {make_temp_dir("LIVE"), make_temp_dir("MERGED")};
-    struct manifest *ms = NULL;
-    size_t n = 0;
+    struct cli_strv paths = {0};
     int status = 0;
     struct err e = {0};
     struct diff_opts run = *o;
     if (dirs.live == NULL || dirs.merged == NULL) {
         status = ctl_error(c, "mkdir temp: %s", strerror(errno));
-        goto out;
-    }
-    if (check_paths(c, files, recursive) != 0) {
+    } else if (expand_paths(c, files, recursive, &paths) != 0) {
         status = 1;
-        goto out;
+    } else if (selector != NULL && (run.selector = label_selector_parse(selector, &e)) == NULL) {
+        status = ctl_error(c, "the provided selector \"%s\" is not valid: %s", selector, e.msg);
     }
-    if (selector != NULL) {
-        run.selector = label_selector_parse(selector, &e);
-        if (run.selector == NULL) {
-            status = ctl_error(c, "the provided selector \"%s\" is not valid: %s", selector, e.msg);
-            goto out;
-        }
+    for (size_t i = 0; i < paths.n && status == 0; i++) {
+        status = diff_file(c, &run, &dirs, paths.v[i]);
     }
-    if (objects_read(c, files, recursive, &ms, &n) != 0 || (n > 0 && ctl_discover(c) != 0)) {
-        status = 1;
-        goto out;
-    }
-    for (size_t i = 0; i < n && status == 0; i++) {
-        const json_t *labels = json_object_get(json_object_get(ms[i].obj, "metadata"), "labels");
-        if (run.selector == NULL || label_selector_matches(run.selector, labels)) {
-            status = diff_object(c, &run, &dirs, &ms[i]);
-        }
-    }
-    if (status == 0) {
-        status = run_diff_program(c, &dirs);
-        goto done;
-    }
-out:
-    status = status ? DIFF_FAILED : 0;
-done:
+    /* kubectl runs the diff program only when every object went well */
+    status = status ? DIFF_FAILED : run_diff_program(c, &dirs);
     label_selector_free(run.selector);
-    objects_manifests_free(ms, n);
+    cli_strv_free(&paths);
     remove_tree(dirs.live);
     remove_tree(dirs.merged);
     free(dirs.live);
