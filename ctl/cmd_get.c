@@ -1,7 +1,8 @@
 /* `c8sctl get` as kubectl get (pkg/cmd/get): the server's Tables for human output (one header
  * per column set, a blank line between resource types, kind prefixes when several types are
- * shown, NAMESPACE with -A), a v1 List for -o json|yaml|name|jsonpath|custom-columns, watch
- * with Table events and remembered column widths, and kubectl's "No resources found" lines. */
+ * shown, NAMESPACE with -A), a v1 List for -o json|yaml|name|jsonpath|custom-columns and
+ * go-template (with managed fields, as kubectl), watch with Table events and remembered column
+ * widths, and kubectl's "No resources found" lines. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
