@@ -642,6 +642,30 @@ static bool output_known(const char *out)
     return false;
 }
 
+/* Whether word is among the first n of words. */
+static bool seen_in(const char *const *words, size_t n, const char *word)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(words[i], word) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether one of the first n of rs has r's group, version and kind. */
+static bool same_kind_in(const struct mapper_resource *const *rs, size_t n,
+                         const struct mapper_resource *r)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(rs[i]->group, r->group) == 0 && strcmp(rs[i]->version, r->version) == 0 &&
+            strcmp(rs[i]->kind, r->kind) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Turns the arguments into requests: "type[,type] [name...]" or "type/name...". */
 static int build_requests(struct ctl *c, struct cli_strv *args, struct get_req **out, size_t *n,
                           bool *single_implied)
@@ -686,22 +710,30 @@ static int build_requests(struct ctl *c, struct cli_strv *args, struct get_req *
         char *save = NULL;
         const struct mapper_resource *resolved[256];
         size_t nres = 0;
-        for (char *tok = strtok_r(types, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-            if (strcmp(tok, "all") == 0 || mapper_category(&c->mapper, tok, resolved + nres, 0) ||
-                false) {
-                size_t got = mapper_category(&c->mapper, tok, resolved + nres, 256 - nres);
-                if (got > 0) {
-                    nres += got;
-                    continue;
+        const char *seen_words[256];
+        size_t nwords = 0;
+        for (char *tok = strtok_r(types, ",", &save); tok && nres < 256;
+             tok = strtok_r(NULL, ",", &save)) {
+            /* kubectl reads a word once ("ev,ev"), expands categories ("all"), then keeps one
+             * request per kind ("cm,configmaps") */
+            if (seen_in(seen_words, nwords, tok)) {
+                continue;
+            }
+            seen_words[nwords++] = tok;
+            const struct mapper_resource *found[256];
+            size_t got = mapper_category(&c->mapper, tok, found, 256);
+            if (got == 0) {
+                found[0] = mapper_resolve(&c->mapper, tok, &e);
+                if (found[0] == NULL) {
+                    free(reqs);
+                    return ctl_error(c, "%s", e.msg);
                 }
+                got = 1;
             }
-            const struct mapper_resource *r = mapper_resolve(&c->mapper, tok, &e);
-            if (r == NULL) {
-                free(reqs);
-                return ctl_error(c, "%s", e.msg);
-            }
-            if (nres < 256) {
-                resolved[nres++] = r;
+            for (size_t i = 0; i < got && nres < 256; i++) {
+                if (!same_kind_in(resolved, nres, found[i])) {
+                    resolved[nres++] = found[i];
+                }
             }
         }
         for (size_t t = 0; t < nres; t++) {

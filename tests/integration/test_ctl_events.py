@@ -125,7 +125,8 @@ class EventsAgainstKubectl(harness.CtlDiffCase):
     def test_the_ev_short_name_warns_of_events_k8s_io_as_kubectl_does(self):
         # (arguments, how often kubectl warns: describe resolves the type again for the
         # prefix match of a missing name)
-        for args, warnings in ((["get", "ev"], 1), (["get", "ev", "-o", "name"], 1),
+        for args, warnings in ((["get", "ev"], 1), (["get", "ev,ev", "-o", "name"], 1),
+                               (["get", "ev,events", "-o", "name"], 1),
                                (["describe", "ev", "nope"], 2), (["get", "events"], 0),
                                (["get", "ev.events.k8s.io", "-o", "name"], 0)):
             with self.subTest(args=args):
