@@ -88,8 +88,7 @@ static int autoscale_one(struct ctl *c, const struct autoscale_opts *o,
     cleanup_free char *display = objects_display_obj(hpa);
     if (o->dry_run == DRY_RUN_CLIENT) {
         /* kubectl's client dry run prints with the create printer's verb. */
-        objects_print_result(c, hpa, display, "created", o->output, o->dry_run, true);
-        return 0;
+        return objects_print_result(c, hpa, display, "created", o->output, o->dry_run, true);
     }
     if (o->save_config) {
         save_config(hpa);
@@ -103,8 +102,7 @@ static int autoscale_one(struct ctl *c, const struct autoscale_opts *o,
     if (ctl_request_json(c, "POST", path, NULL, "application/json", hpa, &answer) != 0) {
         return 1;
     }
-    objects_print_result(c, answer, display, "autoscaled", o->output, o->dry_run, false);
-    return 0;
+    return objects_print_result(c, answer, display, "autoscaled", o->output, o->dry_run, false);
 }
 
 /* -f: each manifest's kind and name, as written (no GET). */

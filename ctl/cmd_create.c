@@ -53,8 +53,7 @@ static int post_generated(struct ctl *c, const struct generated *g, const struct
     }
     cleanup_free char *display = objects_display_obj(g->obj);
     if (o->dry_run == DRY_RUN_CLIENT) {
-        objects_print_result(c, g->obj, display, "created", o->output, o->dry_run, true);
-        return 0;
+        return objects_print_result(c, g->obj, display, "created", o->output, o->dry_run, true);
     }
     if (ctl_discover(c) != 0) {
         return 1;
@@ -99,8 +98,8 @@ static int post_generated(struct ctl *c, const struct generated *g, const struct
         status = ctl_api_error(c, &resp);
     } else {
         cleanup_json json_t *answer = json_loads(resp.body ? resp.body : "", 0, NULL);
-        objects_print_result(c, answer ? answer : g->obj, display, "created", o->output, o->dry_run,
-                             true);
+        status = objects_print_result(c, answer ? answer : g->obj, display, "created", o->output,
+                                      o->dry_run, true);
     }
     http_response_free(&resp);
     return status;

@@ -239,7 +239,7 @@ int cmd_edit(struct ctl *c, int argc, char **argv)
         goto out;
     }
     display = objects_display(targets[0].r, targets[0].name);
-    objects_print_result(c, answer, display, "edited", output, DRY_RUN_NONE, false);
+    status = objects_print_result(c, answer, display, "edited", output, DRY_RUN_NONE, false);
 out:
     if (file != NULL) {
         unlink(file);

@@ -248,9 +248,8 @@ static int auth_whoami(struct ctl *c, const char *output)
     }
     if (*output != '\0') {
         /* The review has no name: kubectl's name printer says <unknown>. */
-        objects_print_result(c, answer, "selfsubjectreview.authentication.k8s.io/<unknown>", "",
-                             output, DRY_RUN_NONE, true);
-        return 0;
+        return objects_print_result(c, answer, "selfsubjectreview.authentication.k8s.io/<unknown>",
+                                    "", output, DRY_RUN_NONE, true);
     }
     const json_t *user = jpath_get(answer, "status.userInfo");
     struct tabw t = {0};

@@ -221,8 +221,9 @@ static int rollout_patch_verb(struct ctl *c, int argc, char **argv, enum patch_v
             continue;
         }
         cleanup_free char *display = objects_display(objs[i].r, workload_name(&objs[i]));
-        objects_print_result(c, answer ? answer : objs[i].obj, display, verbs[verb], o.output,
-                             DRY_RUN_NONE, false);
+        status = objects_print_result(c, answer ? answer : objs[i].obj, display, verbs[verb],
+                                      o.output, DRY_RUN_NONE, false) ||
+                 status;
     }
 out:
     status = flush_errors(c, &errors, status);
@@ -910,7 +911,7 @@ static int undo_one(struct ctl *c, const struct workload *w_read, long long to_r
         workload_print_pod_template(f, tmpl);
         fclose(f);
         result = buf;
-        objects_print_result(c, w->obj, display, result, output, dry_run, false);
+        status = objects_print_result(c, w->obj, display, result, output, dry_run, false);
         goto out;
     }
     if (deployment && jpath_get_bool(w->obj, "spec.paused", false)) {
@@ -923,7 +924,7 @@ static int undo_one(struct ctl *c, const struct workload *w_read, long long to_r
     if (jpath_equal(mine, theirs)) {
         result = xasprintf("skipped rollback (current template already matches revision %lld)",
                            rev->number);
-        objects_print_result(c, w->obj, display, result, output, dry_run, false);
+        status = objects_print_result(c, w->obj, display, result, output, dry_run, false);
         goto out;
     }
     if (deployment) {
@@ -937,8 +938,8 @@ static int undo_one(struct ctl *c, const struct workload *w_read, long long to_r
         status = ctl_error(c, "failed restoring revision %lld: %s", rev->number, failure);
         goto out;
     }
-    objects_print_result(c, answer ? answer : w->obj, display, "rolled back", output, dry_run,
-                         false);
+    status = objects_print_result(c, answer ? answer : w->obj, display, "rolled back", output,
+                                  dry_run, false);
 out:
     free(revs);
     return status;

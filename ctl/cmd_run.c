@@ -40,8 +40,7 @@ static int create_object(struct ctl *c, json_t *obj, const char *resource, const
 {
     cleanup_free char *display = objects_display_obj(obj);
     if (dry_run == DRY_RUN_CLIENT) {
-        objects_print_result(c, obj, display, verb, output, dry_run, true);
-        return 0;
+        return objects_print_result(c, obj, display, verb, output, dry_run, true);
     }
     cleanup_free char *ns = ctl_query_escape(c->ns);
     cleanup_free char *path = xasprintf(
@@ -51,8 +50,7 @@ static int create_object(struct ctl *c, json_t *obj, const char *resource, const
     if (ctl_request_json(c, "POST", path, NULL, "application/json", obj, &answer) != 0) {
         return 1;
     }
-    objects_print_result(c, answer, display, verb, output, dry_run, true);
-    return 0;
+    return objects_print_result(c, answer, display, verb, output, dry_run, true);
 }
 
 /* waitForPod(podRunningAndReady): running and ready, or already completed. */

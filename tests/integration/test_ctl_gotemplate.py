@@ -82,6 +82,11 @@ class GoTemplates(harness.CtlDiffCase):
                   "go-template={{range .spec.containers}}{{.name}}={{.image}}{{end}}")
         self.both("create", "cm", "t", "--from-literal=a=b", *dry, "go-template={{.a}")
         self.both("create", "cm", "t", "--from-literal=a=b", *dry, "go-template")
+        # a template that fails on the written object: kubectl's report and exit status 1
+        for args in (["create", "cm", "t", "--from-literal=a=b"], ["run", "r", "--image=nginx"]):
+            with self.subTest(args=args):
+                rc, _, _ = self.both(*args, *dry, "go-template={{.metadata.name.x}}")
+                self.assertEqual(rc, 1)
         self.twin_namespaces("tpl")
         path = os.path.join(self.dir, "applied.yaml")
         with open(path, "w") as f:
