@@ -26,6 +26,7 @@
 #include "rest_internal.h"
 #include "satoken.h"
 #include "selector.h"
+#include "smp_builtin.h"
 #include "status.h"
 #include "strategy.h"
 #include "subresources.h"
@@ -1315,38 +1316,6 @@ static json_t *do_update(struct rest *r, const struct rest_call *call, int *code
     return rest_guaranteed_update(r, call, mutate_replace, body, code);
 }
 
-/* Merge keys of the built-in types that patches meet most (the rest merge as JSON maps). */
-const struct jpatch_smp_table_entry rest_smp_table[] = {
-    {"metadata.finalizers", JPATCH_SMP_MERGE, NULL},
-    {"metadata.ownerReferences", JPATCH_SMP_MERGE, "uid"},
-    {"spec.containers", JPATCH_SMP_MERGE, "name"},
-    {"spec.initContainers", JPATCH_SMP_MERGE, "name"},
-    {"spec.containers.ports", JPATCH_SMP_MERGE, "containerPort"},
-    {"spec.containers.env", JPATCH_SMP_MERGE, "name"},
-    {"spec.containers.volumeMounts", JPATCH_SMP_MERGE, "mountPath"},
-    {"spec.volumes", JPATCH_SMP_MERGE | JPATCH_SMP_RETAIN_KEYS, "name"},
-    {"spec.tolerations", 0, NULL},
-    {"spec.template.spec.containers", JPATCH_SMP_MERGE, "name"},
-    {"spec.template.spec.initContainers", JPATCH_SMP_MERGE, "name"},
-    {"spec.template.spec.containers.ports", JPATCH_SMP_MERGE, "containerPort"},
-    {"spec.template.spec.containers.env", JPATCH_SMP_MERGE, "name"},
-    {"spec.template.spec.containers.volumeMounts", JPATCH_SMP_MERGE, "mountPath"},
-    {"spec.template.spec.volumes", JPATCH_SMP_MERGE | JPATCH_SMP_RETAIN_KEYS, "name"},
-    {"spec.jobTemplate.spec.template.spec.containers", JPATCH_SMP_MERGE, "name"},
-    /* PodTemplate's template sits at the top level. */
-    {"template.spec.containers", JPATCH_SMP_MERGE, "name"},
-    {"template.spec.initContainers", JPATCH_SMP_MERGE, "name"},
-    {"template.spec.containers.ports", JPATCH_SMP_MERGE, "containerPort"},
-    {"template.spec.containers.env", JPATCH_SMP_MERGE, "name"},
-    {"template.spec.containers.volumeMounts", JPATCH_SMP_MERGE, "mountPath"},
-    {"template.spec.volumes", JPATCH_SMP_MERGE | JPATCH_SMP_RETAIN_KEYS, "name"},
-    {"spec.ports", JPATCH_SMP_MERGE, "port"},
-    {"spec.strategy", JPATCH_SMP_RETAIN_KEYS, NULL},
-    {"status.conditions", JPATCH_SMP_MERGE, "type"},
-    {"status.addresses", JPATCH_SMP_MERGE, "type"},
-    {NULL, 0, NULL},
-};
-
 /* The patched object decoded into the kind as patch.go does: JSON and merge patches through
  * encoding/json, strategic merge patches through the unstructured converter; errors are 422
  * `"" is invalid: patch: Invalid value: "<patched object or patch>": <why>`. Unknown fields
@@ -1396,8 +1365,7 @@ static json_t *mutate_patch(const struct rest_call *call, const json_t *current,
     } else if (strncmp(type, "application/merge-patch+json", 28) == 0) {
         out = jpatch_merge_apply(view, patch, &e);
     } else if (strncmp(type, "application/strategic-merge-patch+json", 38) == 0) {
-        struct jpatch_smp_schema schema = {jpatch_smp_table_lookup, (void *)rest_smp_table};
-        out = jpatch_smp_apply(view, patch, &schema, &e);
+        out = jpatch_smp_apply(view, patch, &smp_builtin_schema, &e);
     } else {
         *error = rest_answer_status(
             code, status_unsupported_media_type("application/json-patch+json, "

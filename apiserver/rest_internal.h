@@ -180,9 +180,6 @@ json_t *rest_delete_one(struct rest *r, const struct rest_call *call, const char
                         const char *name, int *code);
 json_t *rest_delete_collection(struct rest *r, const struct rest_call *call, int *code);
 
-/* Merge keys of the built-in types for strategic merge patches. */
-extern const struct jpatch_smp_table_entry rest_smp_table[];
-
 /* ---- Watch caches (rest_watch.c) ---- */
 
 /* Creates r->caches (NULL when caching is off). */

@@ -13,6 +13,7 @@
 #include "fileio.h"
 #include "gotemplate.h"
 #include "printers.h"
+#include "smp_builtin.h"
 #include "xalloc.h"
 #include "yamlx.h"
 
@@ -29,6 +30,14 @@ static void add_target(struct target **out, size_t *count, const struct mapper_r
 {
     *out = xrealloc(*out, (*count + 1) * sizeof **out);
     (*out)[(*count)++] = (struct target){r, xstrdup(name)};
+}
+
+/* Frees the targets gathered so far and leaves an empty list, which the caller frees again. */
+static void drop_targets(struct target **out, size_t *count)
+{
+    objects_targets_free(*out, *count);
+    *out = NULL;
+    *count = 0;
 }
 
 int objects_targets(struct ctl *c, char **args, size_t n, bool allow_type_only, struct target **out,
@@ -52,7 +61,7 @@ int objects_targets(struct ctl *c, char **args, size_t n, bool allow_type_only, 
             cleanup_free char *copy = xstrdup(args[i]);
             char *slash = strchr(copy, '/');
             if (slash == NULL) {
-                objects_targets_free(*out, *count);
+                drop_targets(out, count);
                 return ctl_error(c,
                                  "there is no need to specify a resource type as a separate "
                                  "argument when passing arguments in resource/name form (e.g. "
@@ -63,7 +72,7 @@ int objects_targets(struct ctl *c, char **args, size_t n, bool allow_type_only, 
             *slash = '\0';
             const struct mapper_resource *r = mapper_resolve(&c->mapper, copy, &e);
             if (r == NULL) {
-                objects_targets_free(*out, *count);
+                drop_targets(out, count);
                 return ctl_error(c, "%s", e.msg);
             }
             add_target(out, count, r, slash + 1);
@@ -238,45 +247,6 @@ int objects_read(struct ctl *c, const struct cli_strv *paths, bool recursive, st
 
 /* ---- strategic merge patch keys ---- */
 
-#define POD_SPEC_KEYS(prefix)                                                          \
-    {prefix ".containers", JPATCH_SMP_MERGE, "name"},                                  \
-        {prefix ".initContainers", JPATCH_SMP_MERGE, "name"},                          \
-        {prefix ".ephemeralContainers", JPATCH_SMP_MERGE, "name"},                     \
-        {prefix ".containers.ports", JPATCH_SMP_MERGE, "containerPort"},               \
-        {prefix ".initContainers.ports", JPATCH_SMP_MERGE, "containerPort"},           \
-        {prefix ".containers.env", JPATCH_SMP_MERGE, "name"},                          \
-        {prefix ".initContainers.env", JPATCH_SMP_MERGE, "name"},                      \
-        {prefix ".containers.volumeMounts", JPATCH_SMP_MERGE, "mountPath"},            \
-        {prefix ".initContainers.volumeMounts", JPATCH_SMP_MERGE, "mountPath"},        \
-        {prefix ".containers.volumeDevices", JPATCH_SMP_MERGE, "devicePath"},          \
-        {prefix ".containers.resizePolicy", 0, NULL},                                  \
-        {prefix ".volumes", JPATCH_SMP_MERGE | JPATCH_SMP_RETAIN_KEYS, "name"},        \
-        {prefix ".imagePullSecrets", JPATCH_SMP_MERGE, "name"},                        \
-        {prefix ".hostAliases", JPATCH_SMP_MERGE, "ip"},                               \
-        {prefix ".topologySpreadConstraints", JPATCH_SMP_MERGE, "topologyKey"},        \
-        {prefix ".resourceClaims", JPATCH_SMP_MERGE | JPATCH_SMP_RETAIN_KEYS, "name"}, \
-    {                                                                                  \
-        prefix ".schedulingGates", JPATCH_SMP_MERGE, "name"                            \
-    }
-
-static const struct jpatch_smp_table_entry BUILTIN_KEYS[] = {
-    {"metadata.ownerReferences", JPATCH_SMP_MERGE, "uid"},
-    {"metadata.finalizers", JPATCH_SMP_MERGE, NULL},
-    POD_SPEC_KEYS("spec"),
-    POD_SPEC_KEYS("spec.template.spec"),
-    POD_SPEC_KEYS("spec.jobTemplate.spec.template.spec"),
-    {"spec.ports", JPATCH_SMP_MERGE, "port"}, /* Service (Pods use containerPort inside) */
-    {"spec.strategy", JPATCH_SMP_RETAIN_KEYS, NULL},
-    {"spec.updateStrategy", JPATCH_SMP_RETAIN_KEYS, NULL},
-    {"status.conditions", JPATCH_SMP_MERGE, "type"},
-    {"status.addresses", JPATCH_SMP_MERGE, "type"},
-    {"subsets", 0, NULL},
-    {NULL, 0, NULL},
-};
-
-static const struct jpatch_smp_schema BUILTIN_SCHEMA = {jpatch_smp_table_lookup,
-                                                        (void *)BUILTIN_KEYS};
-
 const struct jpatch_smp_schema *objects_smp_schema(const struct mapper_resource *r)
 {
     static const char *const builtin[] = {
@@ -298,7 +268,7 @@ const struct jpatch_smp_schema *objects_smp_schema(const struct mapper_resource 
     };
     for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++) {
         if (strcmp(r->group, builtin[i]) == 0) {
-            return &BUILTIN_SCHEMA;
+            return &smp_builtin_schema;
         }
     }
     return NULL;

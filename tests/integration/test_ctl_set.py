@@ -14,8 +14,8 @@ import test_ctl_kubectl as harness  # noqa: E402
 import test_ctl_rollout as rollout  # noqa: E402
 from c8stest.runner import main  # noqa: E402
 
-# A deployment per test (NAME), with references for --list --resolve; the init container has
-# no env of its own (c8s-apiserver does not merge initContainers[].env by name yet).
+# A deployment per test (NAME), with references for --list --resolve; the init container's
+# env is merged by name too (kubectl's patches carry $setElementOrder for it).
 DEPLOYMENT = """\
 apiVersion: apps/v1
 kind: Deployment
@@ -25,7 +25,7 @@ spec:
   template:
     metadata: {labels: {app: NAME}}
     spec:
-      initContainers: [{name: init, image: busybox}]
+      initContainers: [{name: init, image: busybox, env: [{name: I, value: "0"}]}]
       containers:
       - name: nginx
         image: nginx
@@ -116,6 +116,7 @@ class SetAgainstKubectl(harness.CtlDiffCase):
             ["set", "env", "deploy/envweb", "--list", "--resolve"],
             ["set", "env", "deploy/envweb", "--list", "-c", "side*", "Z=1"],
             ["set", "env", "deploy/envweb", "B=2", "A-"],
+            ["set", "env", "deploy/envweb", "-c", "init", "J=1"],
             ["set", "env", "deploy/envweb", "B=2"],  # unchanged: nothing sent or printed
             ["set", "env", "deploy/envweb", "B=3", "--overwrite=false"],
             ["set", "env", "deploy/envweb", "-c", "side*", "-e", "X=1", "Y=", "-o", "name"],
