@@ -173,36 +173,6 @@ static int collect_local(struct ctl *c, const struct set_opts *o, struct set_obj
     return 0;
 }
 
-/* The errors objects_targets reports after a TYPE/NAME argument: checked here first, because
- * it leaves the targets it freed then to workload_collect, which frees them again. */
-static int check_targets(struct ctl *c, const struct cli_strv *args)
-{
-    size_t slashes = 0;
-    for (size_t i = 0; i < args->n; i++) {
-        slashes += strchr(args->v[i], '/') != NULL;
-    }
-    if (slashes == 0 || ctl_connect(c) != 0 || ctl_discover(c) != 0) {
-        return 0; /* workload_collect reports the rest */
-    }
-    for (size_t i = 0; i < args->n; i++) {
-        const char *slash = strchr(args->v[i], '/');
-        if (slash == NULL) {
-            return ctl_error(c,
-                             "there is no need to specify a resource type as a separate "
-                             "argument when passing arguments in resource/name form (e.g. "
-                             "'%s get resource/<resource_name>' instead of '%s get "
-                             "resource resource/<resource_name>'",
-                             c->prog, c->prog);
-        }
-        struct err e = {0};
-        cleanup_free char *type = xstrndup(args->v[i], (size_t)(slash - args->v[i]));
-        if (mapper_resolve(&c->mapper, type, &e) == NULL) {
-            return ctl_error(c, "%s", e.msg);
-        }
-    }
-    return 0;
-}
-
 /* kubectl's resource builder over args, -l, --all and -f (or the files alone with --local):
  * every object is fetched before anything changes; failed GETs are all reported. With
  * keep_going the objects read are kept when some failed (a visitor's ContinueOnError). Returns
@@ -231,9 +201,6 @@ static int set_collect_more(struct ctl *c, const struct set_opts *o, const struc
         if (args->n > 1) {
             return ctl_error(c, "name cannot be provided when a selector is specified");
         }
-    }
-    if (check_targets(c, args) != 0) {
-        return 1;
     }
     struct workload_source src = {args, &o->files, o->recursive, o->selector, o->all, false, true};
     if (workload_collect(c, &src, &out->v, &out->n) != 0) {

@@ -34,9 +34,9 @@ static int list_all(struct ctl *c, const struct mapper_resource *r, const char *
 {
     cleanup_free char *collection = mapper_collection_path(r, c->ns);
     char *query = xstrdup("");
-    ctl_query_add(&query, "labelSelector", selector);
-    ctl_query_add(&query, "limit", "500");
-    cleanup_free char *path = xasprintf("%s?%s", collection, query + 1);
+    ctl_query_add(&query, "labelSelector", selector); /* kubectl's set and rollout: no limit */
+    cleanup_free char *path =
+        *query ? xasprintf("%s?%s", collection, query + 1) : xstrdup(collection);
     free(query);
     cleanup_json json_t *list = NULL;
     if (ctl_request_json(c, "GET", path, CTL_ACCEPT_JSON, NULL, NULL, &list) != 0) {

@@ -211,7 +211,10 @@ class SetAgainstKubectl(harness.CtlDiffCase):
                      ["set", "env", "deploy/envweb", "-c", "nginx", "--from=configmap/cm",
                       "--keys=mode", "--prefix=Q_"],
                      ["set", "selector", "svc/s1", "x=y"],
-                     ["set", "subject", "rolebinding/rb", "--user=zz"]):
+                     ["set", "subject", "rolebinding/rb", "--user=zz"],
+                     # lists without a limit, as kubectl's set commands
+                     ["set", "sa", "deploy", "-l", "app=saweb", "builder"],
+                     ["set", "sa", "deploy", "--all", "builder", "--dry-run=server"]):
             with self.subTest(args=args):
                 self.assertEqual(self.requests("kubectl", "st-k", *args),
                                  self.requests("c8sctl", "st-c", *args))
