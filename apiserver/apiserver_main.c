@@ -145,6 +145,7 @@ int apiserver_main(int argc, char **argv)
     const char *disable_admission_plugins = NULL;
     bool watch_cache = true;
     int64_t compaction_interval = 5 * DURATION_MINUTE;
+    int64_t event_ttl = DURATION_HOUR;
     int verbosity = 0;
 
     struct flagset fs;
@@ -160,6 +161,8 @@ int apiserver_main(int argc, char **argv)
     flags_duration(&fs, "etcd-compaction-interval", 0, &compaction_interval,
                    "The interval of compaction requests. If 0, the compaction request from "
                    "apiserver is disabled.");
+    flags_duration(&fs, "event-ttl", 0, &event_ttl,
+                   "How long an Event is kept after its last write (0: for ever).");
     flags_string(&fs, "insecure-bind-address", 0, &bind_address,
                  "The loopback address the plain-HTTP learning port listens on.");
     flags_int(&fs, "insecure-port", 0, &insecure_port,
@@ -229,6 +232,13 @@ int apiserver_main(int argc, char **argv)
     flags_int(&fs, "v", 'v', &verbosity, "number for the log level verbosity");
     flags_parse_or_exit(&fs, argc, argv);
     log_init("c8s-apiserver", verbosity);
+    if (event_ttl < 0) {
+        char text[32];
+        fprintf(stderr, "c8s-apiserver: --event-ttl must not be negative, got %s\n",
+                duration_format(event_ttl, text, sizeof text));
+        flags_free(&fs);
+        return 2;
+    }
     if (etcd_servers == NULL || etcd_servers[0] == '\0') {
         fprintf(stderr, "c8s-apiserver: --etcd-servers must be specified\n");
         flags_free(&fs);
@@ -299,6 +309,7 @@ int apiserver_main(int argc, char **argv)
                                      .advertise_port = secure_port,
                                      .disable_admission_plugins = disable_admission_plugins,
                                      .watch_cache = watch_cache,
+                                     .event_ttl_seconds = event_ttl / DURATION_SECOND,
                                      .token_signer = signer};
     if ((rest = rest_new(storage, &rest_opts, &e)) == NULL) {
         status = 2;

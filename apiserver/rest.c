@@ -20,6 +20,7 @@
 #include "convert.h"
 #include "jpatch.h"
 #include "k8stime.h"
+#include "lease_manager.h"
 #include "log.h"
 #include "podstream.h"
 #include "rest_delete.h"
@@ -51,6 +52,9 @@ struct rest *rest_new(struct etcd3 *storage, const struct rest_options *options,
         return NULL;
     }
     r->caches = r->options.watch_cache ? rest_caches_new(r) : NULL;
+    if (r->options.event_ttl_seconds > 0) {
+        r->event_leases = lease_manager_new_etcd(storage);
+    }
     return r;
 }
 
@@ -61,7 +65,20 @@ void rest_free(struct rest *r)
     }
     rest_caches_free(r->caches);
     admission_free(r->admission);
+    lease_manager_free(r->event_leases);
     free(r);
+}
+
+int rest_object_lease(struct rest *r, const struct resource *res, int64_t *lease, struct err *e)
+{
+    *lease = 0;
+    /* events.k8s.io/v1 Events are stored as core v1 Events: both pass here as the core one. */
+    bool event = strcmp(res->plural, "events") == 0 &&
+                 (res->group[0] == '\0' || strcmp(res->group, "events.k8s.io") == 0);
+    if (!event || r->event_leases == NULL) {
+        return 0;
+    }
+    return lease_manager_get(r->event_leases, r->options.event_ttl_seconds, lease, e);
 }
 
 /* ---- Storage keys ---- */
@@ -1108,7 +1125,11 @@ json_t *rest_create_object(struct rest *r, const struct rest_call *call, json_t 
     cleanup_free char *value = rest_encode_for_storage(obj);
     int64_t rev = 0;
     struct err e = {0};
-    int rc = etcd3_create(r->storage, key, value, strlen(value), 0, &rev, &e);
+    int64_t lease = 0;
+    int rc = rest_object_lease(r, res, &lease, &e);
+    if (rc == 0) {
+        rc = etcd3_create(r->storage, key, value, strlen(value), lease, &rev, &e);
+    }
     admission_finish(r, &attrs, obj, NULL, rc == 0);
     if (rc != 0) {
         return rest_storage_failure(code, rc, &e, res, name);
@@ -1261,7 +1282,13 @@ json_t *rest_guaranteed_update(struct rest *r, const struct rest_call *call, res
         }
         int64_t rev = 0;
         bool deleted = false;
-        rc = rest_write_update(r, call, key, current, next, current_rev, &rev, &deleted, &e);
+        /* An Event's update attaches a fresh lease: its TTL starts again. */
+        int64_t lease = 0;
+        rc = rest_object_lease(r, res, &lease, &e);
+        if (rc == 0) {
+            rc = rest_write_update(r, call, key, current, next, current_rev, lease, &rev, &deleted,
+                                   &e);
+        }
         if (rc == 0 && deleted) {
             /* The last finalizer went: what the object held goes as on a delete. */
             struct admission_attributes gone = attrs;

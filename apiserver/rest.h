@@ -30,6 +30,7 @@ struct rest_options {
     int advertise_port;                    /* the secure port kubernetes Endpoints name */
     const char *disable_admission_plugins; /* --disable-admission-plugins, comma-separated */
     bool watch_cache;                      /* --watch-cache (true) */
+    int64_t event_ttl_seconds;             /* --event-ttl in whole seconds; 0: Events stay */
     struct satoken_signer *token_signer;   /* issues TokenRequest tokens; NULL: none */
 };
 

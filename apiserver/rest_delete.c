@@ -631,11 +631,12 @@ static int staying_code(const struct rest_delete_options *o)
     return o->orphan_dependents == 0 ? 202 : 200;
 }
 
+/* lease 0 detaches any lease, as a write with no TTL does in Kubernetes (delete marks). */
 static int write_guarded(struct rest *r, const char *key, const json_t *obj, int64_t revision,
-                         int64_t *rev, struct err *e)
+                         int64_t lease, int64_t *rev, struct err *e)
 {
     cleanup_free char *value = rest_encode_for_storage(obj);
-    return etcd3_update(r->storage, key, value, strlen(value), revision, 0, rev, NULL, e);
+    return etcd3_update(r->storage, key, value, strlen(value), revision, lease, rev, NULL, e);
 }
 
 /* The namespace registry's Delete: the first delete starts termination (deletionTimestamp,
@@ -713,7 +714,7 @@ static json_t *delete_namespace(struct rest *r, const char *key, const json_t *c
         }
         int64_t rev = 0;
         struct err e = {0};
-        int rc = write_guarded(r, key, next, revision, &rev, &e);
+        int rc = write_guarded(r, key, next, revision, 0, &rev, &e);
         if (rc == -C8S_ECONFLICT) {
             *retry = true;
             return NULL;
@@ -775,7 +776,7 @@ json_t *rest_delete_with_options(struct rest *r, const struct rest_call *call,
                 *deleted = step == REST_DELETE_MARK_THEN_DELETE;
                 return rest_answer(code, *deleted ? 200 : staying_code(o), json_incref(next));
             }
-            rc = write_guarded(r, key, next, current_rev, &rev, &e);
+            rc = write_guarded(r, key, next, current_rev, 0, &rev, &e);
             if (rc == -C8S_ECONFLICT) {
                 continue;
             }
@@ -840,12 +841,12 @@ bool rest_should_delete_during_update(const json_t *current, const json_t *next)
 }
 
 int rest_write_update(struct rest *r, const struct rest_call *call, const char *key,
-                      const json_t *current, const json_t *next, int64_t revision, int64_t *rev,
-                      bool *deleted, struct err *e)
+                      const json_t *current, const json_t *next, int64_t revision, int64_t lease,
+                      int64_t *rev, bool *deleted, struct err *e)
 {
     *deleted = false;
     if (!rest_should_delete_during_update(current, next)) {
-        return write_guarded(r, key, next, revision, rev, e);
+        return write_guarded(r, key, next, revision, lease, rev, e);
     }
     int rc = etcd3_delete(r->storage, key, revision, rev, NULL, e);
     if (rc == 0) {

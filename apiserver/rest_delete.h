@@ -84,11 +84,12 @@ bool rest_should_delete_during_update(const json_t *current, const json_t *next)
 
 /* Writes the result of an update at key guarded on revision (current's mod_revision), as
  * Store.Update does: when rest_should_delete_during_update holds, the object is deleted instead
- * (and released by admission as a delete). Returns 0 with *rev the new revision (the deletion's
- * when *deleted), -C8S_ECONFLICT when the key changed, -ENOENT when it is gone, other negative
- * codes with e filled. */
+ * (and released by admission as a delete). The written object carries lease (0: none, e.g.
+ * rest_object_lease's). Returns 0 with *rev the new revision (the deletion's when *deleted),
+ * -C8S_ECONFLICT when the key changed, -ENOENT when it is gone, other negative codes with e
+ * filled. */
 int rest_write_update(struct rest *r, const struct rest_call *call, const char *key,
-                      const json_t *current, const json_t *next, int64_t revision, int64_t *rev,
-                      bool *deleted, struct err *e) C8S_MUST_USE;
+                      const json_t *current, const json_t *next, int64_t revision, int64_t lease,
+                      int64_t *rev, bool *deleted, struct err *e) C8S_MUST_USE;
 
 #endif

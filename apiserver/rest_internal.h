@@ -20,6 +20,7 @@
 #define WATCH_BUFFER_MAX (64u * 1024 * 1024)
 
 struct admission;
+struct lease_manager;
 struct watch_caches;
 
 struct rest {
@@ -27,6 +28,7 @@ struct rest {
     struct rest_options options; /* strings borrowed from the caller */
     struct admission *admission; /* admission.c's state (allocators); NULL before it exists */
     struct watch_caches *caches; /* rest_watch.c's watch caches; NULL when off */
+    struct lease_manager *event_leases; /* Events' leases (--event-ttl); NULL when 0 */
 };
 
 /* ---- Storage keys (kube-apiserver's layout: /registry/<prefix>/<namespace>/<name>) ---- */
@@ -37,6 +39,12 @@ const char *rest_storage_prefix(const struct resource *res);
 char *rest_object_key(const struct resource *res, const char *ns, const char *name);
 /* Every namespace's objects, or one namespace's; ends with "/". A new string. */
 char *rest_list_prefix(const struct resource *res, const char *ns);
+
+/* The lease a create or update of res attaches (the registry's TTLFunc): for Events, one from
+ * r->event_leases living at least --event-ttl; 0 for everything else. Returns 0, or the lease
+ * grant's error with e filled. Thread-safe. */
+int rest_object_lease(struct rest *r, const struct resource *res, int64_t *lease,
+                      struct err *e) C8S_MUST_USE;
 
 /* ---- Object helpers ---- */
 
