@@ -1,14 +1,18 @@
-/* `c8sctl apply -f` and `c8sctl create -f` as kubectl's: client-side apply records the object in
- * the kubectl.kubernetes.io/last-applied-configuration annotation (Go's compact JSON and a
- * newline) and sends the three-way strategic merge patch of last-applied, the file and the live
- * object; create posts the file's objects. Output "deployment.apps/web created|configured|
- * unchanged", errors "error when creating "f.yaml": ...". */
+/* `c8sctl apply -f`, `create -f` and `replace -f` as kubectl's: client-side apply records the
+ * object in the kubectl.kubernetes.io/last-applied-configuration annotation (Go's compact JSON
+ * and a newline) and sends the three-way strategic merge patch of last-applied, the file and the
+ * live object; create posts the file's objects; replace puts them, or with --force deletes them,
+ * waits until they are gone and creates them again. Output "deployment.apps/web created|
+ * configured|unchanged|replaced", errors "error when creating "f.yaml": ...". */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cleanup.h"
+#include "clock.h"
+#include "duration.h"
 #include "jpatch.h"
+#include "jpath.h"
 #include "objects.h"
 #include "printers.h"
 #include "xalloc.h"
@@ -337,8 +341,10 @@ static int replace_one(struct ctl *c, const struct manifest *m, struct run_state
         return 1;
     }
     cleanup_free char *path =
-        xasprintf("%s/%s?%sfieldManager=kubectl-replace&fieldValidation=%s", collection, name,
-                  objects_dry_run_query(st->dry_run), st->opts->validation);
+        xasprintf("%s/%s?%sfieldManager=%s&fieldValidation=%s", collection, name,
+                  objects_dry_run_query(st->dry_run),
+                  st->opts->field_manager ? st->opts->field_manager : "kubectl-replace",
+                  st->opts->validation);
     cleanup_free char *prefix = xasprintf("error when replacing \"%s\": ", m->source);
     cleanup_json json_t *result = NULL;
     if (st->dry_run != DRY_RUN_CLIENT &&
@@ -412,6 +418,347 @@ int ctl_run_files(struct ctl *c, const struct cli_strv *files, const struct run_
     return status;
 }
 
+/* ---- replace --force ---- */
+
+/* What replace --force takes from kubectl's delete flags. */
+struct force_opts {
+    const char *propagation; /* "Background", "Foreground", "Orphan" */
+    int grace_period;        /* -1: the server's default */
+    bool wait;               /* wait for the deletions as kubectl delete --wait does */
+    int64_t timeout_ns;      /* 0: kubectl's defaults (5 minutes of polling, a week of waiting) */
+};
+
+/* kubectl's GetCascadingStrategy: background, foreground, orphan, or a deprecated Go boolean.
+ * Returns 0 or prints kubectl's error and returns 1. */
+static int cascade_policy(struct ctl *c, const char *value, const char **propagation)
+{
+    static const char *const policies[][2] = {
+        {"background", "Background"}, {"foreground", "Foreground"}, {"orphan", "Orphan"}};
+    for (size_t i = 0; i < sizeof policies / sizeof policies[0]; i++) {
+        if (strcmp(value, policies[i][0]) == 0) {
+            *propagation = policies[i][1];
+            return 0;
+        }
+    }
+    bool yes = false;
+    if (!cli_parse_bool(value, &yes)) {
+        return ctl_error(c,
+                         "invalid cascade value (%s). Must be \"background\", \"foreground\", or "
+                         "\"orphan\"",
+                         value);
+    }
+    fprintf(c->errout,
+            "warning: --cascade=%s is deprecated (boolean value) and can be replaced with "
+            "--cascade=%s.\n",
+            value, yes ? "background" : "orphan");
+    *propagation = yes ? "Background" : "Orphan";
+    return 0;
+}
+
+/* The errors of one pass over the objects, printed at its end as kubectl's ContinueOnError
+ * visitors report them: one error alone in its own words, several one per line as
+ * MultipleErrors lists them. */
+struct pass_errors {
+    struct cli_strv alone, listed;
+    bool printed; /* a transport error, printed when it happened */
+};
+
+static void pass_error(struct pass_errors *pe, const char *alone, const char *listed)
+{
+    cli_strv_add(&pe->alone, alone);
+    cli_strv_add(&pe->listed, listed);
+}
+
+/* An API error of resp, with prefix (may be NULL) before the server's message. */
+static void pass_api_error(struct pass_errors *pe, const struct http_response *resp,
+                           const char *prefix)
+{
+    cleanup_free char *alone = ctl_api_error_text(resp, prefix);
+    cleanup_json json_t *st = json_loads(resp->body ? resp->body : "", 0, NULL);
+    const char *reason = jpath_get_string(st, "reason");
+    const char *message = jpath_get_string(st, "message");
+    cleanup_free char *listed =
+        reason && message && strcmp(reason, "Invalid") == 0
+            ? xasprintf("Error from server (%s): %s%s", reason, prefix ? prefix : "", message)
+            : xstrdup(alone);
+    pass_error(pe, alone, listed);
+}
+
+/* Prints the pass's errors; returns 1 when there were any. */
+static int pass_report(struct ctl *c, struct pass_errors *pe)
+{
+    const struct cli_strv *lines = pe->alone.n == 1 ? &pe->alone : &pe->listed;
+    for (size_t i = 0; i < lines->n; i++) {
+        fprintf(c->errout, "%s\n", lines->v[i]);
+    }
+    int status = pe->alone.n > 0 || pe->printed;
+    cli_strv_free(&pe->alone);
+    cli_strv_free(&pe->listed);
+    return status;
+}
+
+/* One object of the files with its mapping, or NULL when it could not be placed. */
+struct force_target {
+    const struct mapper_resource *r;
+    char *path; /* owned object path */
+    char *uid;  /* owned: the uid the DELETE answered with, or NULL */
+};
+
+/* GETs path: 1 when the object is there (with *uid set when asked, owned), 0 when it is gone,
+ * -1 after an error added to pe. */
+static int probe_object(struct ctl *c, const char *path, char **uid, struct pass_errors *pe)
+{
+    struct http_response resp = {0};
+    struct err e = {0};
+    if (ctl_request(c, "GET", path, CTL_ACCEPT_JSON, NULL, NULL, &resp, &e) != 0) {
+        ctl_transport_error(c, &e);
+        pe->printed = true;
+        return -1;
+    }
+    int found = 1;
+    if (resp.status == 404) {
+        found = 0;
+    } else if (resp.status != 200) {
+        pass_api_error(pe, &resp, NULL);
+        found = -1;
+    } else if (uid != NULL) {
+        cleanup_json json_t *obj = json_loads(resp.body ? resp.body : "", 0, NULL);
+        const char *now = jpath_get_string(obj, "metadata.uid");
+        *uid = now ? xstrdup(now) : NULL;
+    }
+    http_response_free(&resp);
+    return found;
+}
+
+/* kubectl delete's wait (--wait, or --grace-period=0): until each deleted object answers 404 or
+ * comes back with another uid, within the timeout (a week when 0). */
+static void wait_deleted(struct ctl *c, const struct force_target *t, size_t n,
+                         const struct force_opts *o, struct pass_errors *pe)
+{
+    int64_t timeout = o->timeout_ns > 0 ? o->timeout_ns : 168 * DURATION_HOUR;
+    int64_t deadline = clk_now(clk_real()) + timeout;
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].r == NULL) {
+            continue;
+        }
+        for (;;) {
+            cleanup_free char *uid = NULL;
+            int found = probe_object(c, t[i].path, &uid, pe);
+            if (found < 0 || found == 0 || (t[i].uid && uid && strcmp(uid, t[i].uid) != 0)) {
+                break;
+            }
+            if (clk_now(clk_real()) >= deadline) {
+                char *line = xasprintf("error: timed out waiting for the condition on %s/%s",
+                                       t[i].r->resource, strrchr(t[i].path, '/') + 1);
+                pass_error(pe, line, line + strlen("error: "));
+                free(line);
+                break;
+            }
+            clk_sleep(clk_real(), 200 * DURATION_MS);
+        }
+    }
+}
+
+/* replace --force's own wait: each object polled every second until it is gone, for the
+ * timeout (5 minutes when 0), as wait.PollImmediate. Returns 0 or 1 after the error. */
+static int poll_gone(struct ctl *c, const struct force_target *t, size_t n, int64_t timeout_ns)
+{
+    int64_t timeout = timeout_ns > 0 ? timeout_ns : 5 * DURATION_MINUTE;
+    struct pass_errors pe = {0};
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].r == NULL) {
+            continue;
+        }
+        int64_t start = clk_now(clk_real());
+        int found;
+        while ((found = probe_object(c, t[i].path, NULL, &pe)) > 0) {
+            if (clk_now(clk_real()) - start + DURATION_SECOND > timeout) {
+                return ctl_error(c, "context deadline exceeded");
+            }
+            clk_sleep(clk_real(), DURATION_SECOND);
+        }
+        if (found < 0) {
+            return pass_report(c, &pe);
+        }
+    }
+    return 0;
+}
+
+/* Deletes one placed object as kubectl's DeleteResult: not found is no error; prints
+ * `configmap "x" deleted` (or the name with -o name). */
+static void force_delete(struct ctl *c, const struct manifest *m, struct force_target *t,
+                         const char *output, const struct force_opts *o, struct pass_errors *pe)
+{
+    cleanup_json json_t *body = json_object();
+    if (o->grace_period >= 0) {
+        json_object_set_new(body, "gracePeriodSeconds", json_integer(o->grace_period));
+    }
+    json_object_set_new(body, "propagationPolicy", json_string(o->propagation));
+    cleanup_free char *text = printers_json_compact(body);
+    struct http_response resp = {0};
+    struct err e = {0};
+    if (ctl_request(c, "DELETE", t->path, CTL_ACCEPT_JSON, "application/json", text, &resp, &e) !=
+        0) {
+        ctl_transport_error(c, &e);
+        pe->printed = true;
+        return;
+    }
+    if (resp.status >= 200 && resp.status <= 299) {
+        cleanup_json json_t *answer = json_loads(resp.body ? resp.body : "", 0, NULL);
+        const char *uid = jpath_get_string(answer, "metadata.uid");
+        uid = uid ? uid : jpath_get_string(answer, "details.uid");
+        t->uid = uid ? xstrdup(uid) : NULL;
+        cleanup_free char *kg = mapper_kind_group(t->r);
+        const char *name = jpath_get_string(m->obj, "metadata.name");
+        if (strcmp(output, "name") == 0) {
+            fprintf(c->out, "%s/%s\n", kg, name);
+        } else {
+            fprintf(c->out, "%s \"%s\" deleted\n", kg, name);
+        }
+        fflush(c->out);
+    } else if (resp.status != 404) {
+        cleanup_free char *prefix = xasprintf("error when deleting \"%s\": ", m->source);
+        pass_api_error(pe, &resp, prefix);
+    }
+    http_response_free(&resp);
+}
+
+/* Maps one manifest for replace --force; errors go to pe in kubectl's words. */
+static void force_place(struct ctl *c, const struct manifest *m, struct force_target *t,
+                        struct pass_errors *pe)
+{
+    struct err e = {0};
+    const char *name = jpath_get_string(m->obj, "metadata.name");
+    const char *ns = jpath_get_string(m->obj, "metadata.namespace");
+    const struct mapper_resource *r = mapper_for_kind(
+        &c->mapper, jpath_get_string(m->obj, "apiVersion"), jpath_get_string(m->obj, "kind"), &e);
+    if (r == NULL) {
+        /* kubectl reports it inside a nested aggregate: without "error: " */
+        char *line = xasprintf("resource mapping not found for name: \"%s\" namespace: \"%s\" "
+                               "from \"%s\": %s\nensure CRDs are installed first",
+                               name ? name : "", ns ? ns : "", m->source, e.msg);
+        pass_error(pe, line, line);
+        free(line);
+        return;
+    }
+    if (r->namespaced && ns != NULL && *ns && c->ns_explicit && strcmp(ns, c->ns) != 0) {
+        char *line = xasprintf("the namespace from the provided object \"%s\" does not match the "
+                               "namespace \"%s\". You must pass '--namespace=%s' to perform "
+                               "this operation.",
+                               ns, c->ns, ns);
+        cleanup_free char *alone = xasprintf("error: %s", line);
+        pass_error(pe, alone, line);
+        free(line);
+        return;
+    }
+    if (r->namespaced && (ns == NULL || *ns == '\0')) {
+        json_t *meta = json_object_get(m->obj, "metadata");
+        if (!json_is_object(meta)) {
+            meta = json_object();
+            json_object_set_new(m->obj, "metadata", meta);
+        }
+        json_object_set_new(meta, "namespace", json_string(c->ns));
+        ns = c->ns;
+    }
+    if (name == NULL || *name == '\0') {
+        char *line =
+            xasprintf("error when deleting \"%s\": resource name may not be empty", m->source);
+        cleanup_free char *alone = xasprintf("error: %s", line);
+        pass_error(pe, alone, line);
+        free(line);
+        return;
+    }
+    cleanup_free char *collection = mapper_collection_path(r, r->namespaced ? ns : NULL);
+    t->r = r;
+    t->path = xasprintf("%s/%s", collection, name);
+}
+
+/* Creates the objects again (fieldManager kubectl-replace) and prints them "replaced". */
+static int force_create(struct ctl *c, const struct manifest *ms, const struct force_target *t,
+                        size_t n, struct run_state *st)
+{
+    struct pass_errors pe = {0};
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        cleanup_free char *collection = xstrdup(t[i].path);
+        *strrchr(collection, '/') = '\0';
+        char *q = xstrdup("");
+        ctl_query_add(&q, "fieldManager",
+                      st->opts->field_manager ? st->opts->field_manager : "kubectl-replace");
+        ctl_query_add(&q, "fieldValidation", st->opts->validation);
+        cleanup_free char *url = xasprintf("%s?%s", collection, q + 1);
+        free(q);
+        cleanup_free char *body = printers_json_compact(ms[i].obj);
+        struct http_response resp = {0};
+        struct err e = {0};
+        if (ctl_request(c, "POST", url, CTL_ACCEPT_JSON, "application/json", body, &resp, &e) !=
+            0) {
+            ctl_transport_error(c, &e);
+            return 1;
+        }
+        if (resp.status >= 200 && resp.status <= 299) {
+            cleanup_json json_t *created = json_loads(resp.body ? resp.body : "", 0, NULL);
+            cleanup_free char *display =
+                objects_display(t[i].r, jpath_get_string(ms[i].obj, "metadata.name"));
+            emit(c, st, created ? created : ms[i].obj, display, "replaced");
+            count++;
+        } else {
+            pass_api_error(&pe, &resp, NULL);
+        }
+        http_response_free(&resp);
+    }
+    if (pe.alone.n > 0) {
+        return pass_report(c, &pe);
+    }
+    return count == 0 ? ctl_error(c, "no objects passed to replace") : 0;
+}
+
+/* kubectl replace --force: delete every object of the files (missing ones are fine), wait until
+ * they are gone, create them. Any failure before the creates stops there, as in kubectl. */
+static int force_replace(struct ctl *c, const struct cli_strv *files, const struct cli_strv *args,
+                         const struct run_files_opts *ro, const struct force_opts *o)
+{
+    if (args->n > 0) {
+        return ctl_error(c, "when paths, URLs, or stdin is provided as input, you may not specify "
+                            "resource arguments as well");
+    }
+    struct manifest *ms = NULL;
+    size_t n = 0;
+    if (objects_read(c, files, ro->recursive, &ms, &n) != 0) {
+        return 1;
+    }
+    if (n > 0 && ctl_discover(c) != 0) {
+        objects_manifests_free(ms, n);
+        return 1;
+    }
+    struct force_target *t = xcalloc(n ? n : 1, sizeof *t);
+    struct pass_errors pe = {0};
+    for (size_t i = 0; i < n; i++) {
+        force_place(c, &ms[i], &t[i], &pe);
+        if (t[i].r != NULL) {
+            force_delete(c, &ms[i], &t[i], ro->output, o, &pe);
+        }
+    }
+    if (o->wait && pe.alone.n == 0 && !pe.printed) {
+        wait_deleted(c, t, n, o, &pe);
+    }
+    int status = pass_report(c, &pe);
+    if (status == 0) {
+        status = poll_gone(c, t, n, o->timeout_ns);
+    }
+    if (status == 0) {
+        struct run_state st = {ro->output, DRY_RUN_NONE, ro, NULL, 0};
+        status = force_create(c, ms, t, n, &st);
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(t[i].path);
+        free(t[i].uid);
+    }
+    free(t);
+    objects_manifests_free(ms, n);
+    return status;
+}
+
 int cmd_apply(struct ctl *c, int argc, char **argv)
 {
     struct cli_strv files = {0}, args = {0};
@@ -469,24 +816,43 @@ out:
 int cmd_replace(struct ctl *c, int argc, char **argv)
 {
     struct cli_strv files = {0}, args = {0};
-    bool recursive = false;
-    const char *output = "", *validate = "strict", *dry_run_flag = "none";
+    bool recursive = false, force = false;
+    const char *output = "", *validate = "strict", *dry_run_flag = "none", *cascade = "background";
+    const char *timeout = "0s", *field_manager = NULL;
+    struct force_opts fo = {.grace_period = -1};
     struct cli_flag flags[] = {
         {"filename", 'f', CLI_STRING_SLICE, &files, false},
         {"recursive", 'R', CLI_BOOL, &recursive, false},
         {"output", 'o', CLI_STRING, &output, false},
         {"validate", 0, CLI_STRING, &validate, false},
         {"dry-run", 0, CLI_STRING, &dry_run_flag, false},
+        {"force", 0, CLI_BOOL, &force, false},
+        {"cascade", 0, CLI_STRING, &cascade, false},
+        {"grace-period", 0, CLI_INT, &fo.grace_period, false},
+        {"timeout", 0, CLI_STRING, &timeout, false},
+        {"wait", 0, CLI_BOOL, &fo.wait, false},
+        {"field-manager", 0, CLI_STRING, &field_manager, false},
         {NULL, 0, CLI_STRING, NULL, false},
     };
     int status = 0;
     enum dry_run dry_run = DRY_RUN_NONE;
     const char *validation = NULL;
+    struct err e = {0};
     if (!ctl_parse(c, flags, argc, argv, &args, &status)) {
         goto out;
     }
-    /* kubectl replace checks --validate before anything else */
-    if (objects_validation(c, validate, &validation) != 0) {
+    if (duration_parse(timeout, &fo.timeout_ns, &e) != 0) {
+        fprintf(c->errout,
+                "Error: invalid argument \"%s\" for \"--timeout\" flag: %s\nSee '%s %s --help' "
+                "for usage.\n",
+                timeout, e.msg, c->prog, c->cmd_path);
+        status = 1;
+        goto out;
+    }
+    /* kubectl replace's Complete and Validate, in their order */
+    if (objects_validation(c, validate, &validation) != 0 ||
+        objects_dry_run(c, dry_run_flag, &dry_run) != 0 || ctl_connect(c) != 0 ||
+        objects_check_output(c, output) != 0 || cascade_policy(c, cascade, &fo.propagation) != 0) {
         status = 1;
         goto out;
     }
@@ -494,12 +860,26 @@ int cmd_replace(struct ctl *c, int argc, char **argv)
         status = ctl_error(c, "must specify one of -f and -k");
         goto out;
     }
-    if (objects_dry_run(c, dry_run_flag, &dry_run) != 0) {
-        status = 1;
+    if (fo.grace_period == 0) {
+        /* kubectl turns --grace-period=0 into 1 and waits for the deletion */
+        fo.grace_period = 1;
+        fo.wait = true;
+    }
+    if (fo.grace_period >= 0 && !force) {
+        status = ctl_error(c, "--grace-period must have --force specified");
         goto out;
     }
-    struct run_files_opts ro = {RUN_REPLACE, recursive, output, dry_run, NULL, false, validation};
-    status = ctl_run_files(c, &files, &ro);
+    if (fo.timeout_ns != 0 && !force) {
+        status = ctl_error(c, "--timeout must have --force specified");
+        goto out;
+    }
+    if (force && dry_run != DRY_RUN_NONE) {
+        status = ctl_error(c, "--dry-run can not be used when --force is set");
+        goto out;
+    }
+    struct run_files_opts ro = {RUN_REPLACE,   recursive, output,    dry_run,
+                                field_manager, false,     validation};
+    status = force ? force_replace(c, &files, &args, &ro, &fo) : ctl_run_files(c, &files, &ro);
 out:
     cli_strv_free(&files);
     cli_strv_free(&args);
