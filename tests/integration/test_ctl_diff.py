@@ -13,28 +13,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_ctl_kubectl as harness  # noqa: E402
 from c8stest.runner import main  # noqa: E402
 
-APP = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: app
-  labels: {app: app}
-spec:
-  replicas: REPLICAS
-  selector: {matchLabels: {app: app}}
-  template:
-    metadata: {labels: {app: app}}
-    spec:
-      containers:
-      - name: c
-        image: nginx:IMAGE
-        env: [{name: A, value: "IMAGE"}]
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: settings, labels: {tier: config}}
-data: {mode: MODE}
-"""
+# The harness's Deployment and ConfigMap with the replicas, the data and a label to select on.
+APP = (harness.MANIFEST.replace("replicas: 1", "replicas: REPLICAS")
+       .replace("{name: settings}", "{name: settings, labels: {tier: config}}")
+       .replace("mode: fast", "mode: MODE"))
 
 SECRET = """\
 apiVersion: v1
