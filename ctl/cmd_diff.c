@@ -15,6 +15,7 @@
 
 #include "cleanup.h"
 #include "jpatch.h"
+#include "jpath.h"
 #include "log.h"
 #include "objects.h"
 #include "printers.h"
@@ -34,7 +35,16 @@
 struct diff_opts {
     bool server_side, force_conflicts, show_managed_fields;
     const char *field_manager;
+    const char *selector_text;       /* -l as given, NULL without */
     struct label_selector *selector; /* NULL without -l */
+
+    /* --prune: the types to look through and what the files named (kubectl's tracker) */
+    bool prune, prune_defaults;
+    const struct mapper_resource **prune_types; /* owned array of borrowed mappings */
+    size_t nprune_types;
+    struct cli_strv visited_namespaces, visited_uids;
+
+    char *failure_line; /* owned: the failed object's error, printed at the end */
 };
 
 /* The two trees the diff program compares. */
@@ -199,6 +209,27 @@ static int run_diff_program(struct ctl *c, const struct diff_dirs *dirs)
     return status;
 }
 
+static bool strv_has(const struct cli_strv *sv, const char *s)
+{
+    for (size_t i = 0; i < sv->n; i++) {
+        if (strcmp(sv->v[i], s) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* kubectl's tracker: the namespaces of the files' objects and the uids of the live ones. */
+static void mark_visited(struct diff_opts *o, const char *ns, const char *uid)
+{
+    if (ns != NULL && !strv_has(&o->visited_namespaces, ns)) {
+        cli_strv_add(&o->visited_namespaces, ns);
+    }
+    if (uid != NULL && !strv_has(&o->visited_uids, uid)) {
+        cli_strv_add(&o->visited_uids, uid);
+    }
+}
+
 /* ---- one object ---- */
 
 /* Where an object of the files lives: its mapping, name, namespace ("" when cluster-scoped) and
@@ -209,9 +240,18 @@ struct diff_target {
     char *collection, *path;
 };
 
-/* Maps a manifest as kubectl's builder does (setting the default namespace in it). Returns 0 or
- * prints kubectl's error and returns 1. */
-static int diff_place(struct ctl *c, const struct manifest *m, struct diff_target *t)
+/* What one failed request leaves: the error line to print (owned) and whether it was a
+ * 409 Conflict, which kubectl answers by fetching the object again. */
+struct diff_failure {
+    char *line;
+    bool conflict;
+    bool printed; /* a transport error, already printed */
+};
+
+/* Maps a manifest as kubectl's builder does (setting the default namespace in it). Returns 0,
+ * or 1 with kubectl's error line in *failure. */
+static int diff_place(struct ctl *c, const struct manifest *m, struct diff_target *t,
+                      struct diff_failure *failure)
 {
     struct err e = {0};
     json_t *meta = json_object_get(m->obj, "metadata");
@@ -220,18 +260,18 @@ static int diff_place(struct ctl *c, const struct manifest *m, struct diff_targe
     t->r = mapper_for_kind(&c->mapper, json_string_value(json_object_get(m->obj, "apiVersion")),
                            json_string_value(json_object_get(m->obj, "kind")), &e);
     if (t->r == NULL) {
-        return ctl_error(c,
-                         "resource mapping not found for name: \"%s\" namespace: \"%s\" from "
-                         "\"%s\": %s\nensure CRDs are installed first",
-                         name ? name : "", ns ? ns : "", m->source, e.msg);
+        failure->line = xasprintf("error: resource mapping not found for name: \"%s\" namespace: "
+                                  "\"%s\" from \"%s\": %s\nensure CRDs are installed first",
+                                  name ? name : "", ns ? ns : "", m->source, e.msg);
+        return 1;
     }
     if (t->r->namespaced) {
         if (ns != NULL && *ns && c->ns_explicit && strcmp(ns, c->ns) != 0) {
-            return ctl_error(c,
-                             "the namespace from the provided object \"%s\" does not match the "
-                             "namespace \"%s\". You must pass '--namespace=%s' to perform this "
-                             "operation.",
-                             ns, c->ns, ns);
+            failure->line = xasprintf("error: the namespace from the provided object \"%s\" does "
+                                      "not match the namespace \"%s\". You must pass "
+                                      "'--namespace=%s' to perform this operation.",
+                                      ns, c->ns, ns);
+            return 1;
         }
         if (ns == NULL || *ns == '\0') {
             if (!json_is_object(meta)) {
@@ -245,21 +285,14 @@ static int diff_place(struct ctl *c, const struct manifest *m, struct diff_targe
         t->ns = "";
     }
     if (name == NULL || *name == '\0') {
-        return ctl_error(c, "resource name may not be empty");
+        failure->line = xstrdup("error: resource name may not be empty");
+        return 1;
     }
     t->name = name;
     t->collection = mapper_collection_path(t->r, t->r->namespaced ? t->ns : NULL);
     t->path = xasprintf("%s/%s", t->collection, name);
     return 0;
 }
-
-/* What one failed request leaves: the error line to print (owned) and whether it was a
- * 409 Conflict, which kubectl answers by fetching the object again. */
-struct diff_failure {
-    char *line;
-    bool conflict;
-    bool printed; /* a transport error, already printed */
-};
 
 /* Sends body (may be NULL) and stores a 2xx answer in *answer (new reference); otherwise fills
  * *failure with kubectl's line (prefix inside it, as AddSourceToErr) and returns 1. */
@@ -406,14 +439,14 @@ static bool is_v1_secret(const json_t *obj)
 
 /* Fetches, merges and writes one object (kubectl's loop: again after a conflict, the last time
  * without the resourceVersion precondition). Returns 0, or 1 after printing the error. */
-static int diff_object(struct ctl *c, const struct diff_opts *o, const struct diff_dirs *dirs,
+static int diff_object(struct ctl *c, struct diff_opts *o, const struct diff_dirs *dirs,
                        const struct manifest *m)
 {
     struct diff_target t = {0};
-    int rc = diff_place(c, m, &t);
+    struct diff_failure failure = {0};
+    int rc = diff_place(c, m, &t, &failure);
     cleanup_json json_t *live = NULL;
     cleanup_json json_t *merged = NULL;
-    struct diff_failure failure = {0};
     for (int attempt = 1; rc == 0 && attempt <= DIFF_TRIES; attempt++) {
         json_decref(live);
         live = NULL;
@@ -422,6 +455,9 @@ static int diff_object(struct ctl *c, const struct diff_opts *o, const struct di
         if (diff_send(c, "GET", t.path, NULL, NULL, NULL, &live, &failure) != 0) {
             rc = 1;
             break;
+        }
+        if (o->prune) {
+            mark_visited(o, t.r->namespaced ? t.ns : NULL, jpath_get_string(live, "metadata.uid"));
         }
         bool without_lock = attempt == DIFF_TRIES;
         if (without_lock) {
@@ -437,7 +473,9 @@ static int diff_object(struct ctl *c, const struct diff_opts *o, const struct di
         }
     }
     if (rc != 0 && failure.line != NULL) {
-        fprintf(c->errout, "%s\n", failure.line);
+        /* kubectl prints the error last, after pruning's warnings */
+        o->failure_line = failure.line;
+        failure.line = NULL;
     }
     if (rc == 0) {
         cleanup_json json_t *from = live ? json_deep_copy(live) : NULL;
@@ -467,6 +505,142 @@ static int diff_object(struct ctl *c, const struct diff_opts *o, const struct di
     free(t.collection);
     free(t.path);
     return rc;
+}
+
+/* ---- --prune ---- */
+
+/* The types --prune looks through: kubectl's default list, or --prune-allowlist's
+ * group/version/kind entries ("core" for the core group). Returns 0 or prints kubectl's error
+ * and returns 1. */
+static int prune_types(struct ctl *c, struct diff_opts *o, const struct cli_strv *allowlist)
+{
+    static const char *const defaults[] = {
+        "core/v1/ConfigMap",
+        "core/v1/Endpoints",
+        "core/v1/Namespace",
+        "core/v1/PersistentVolumeClaim",
+        "core/v1/PersistentVolume",
+        "core/v1/Pod",
+        "core/v1/ReplicationController",
+        "core/v1/Secret",
+        "core/v1/Service",
+        "batch/v1/Job",
+        "batch/v1/CronJob",
+        "networking.k8s.io/v1/Ingress",
+        "apps/v1/DaemonSet",
+        "apps/v1/Deployment",
+        "apps/v1/ReplicaSet",
+        "apps/v1/StatefulSet",
+    };
+    size_t n = allowlist->n ? allowlist->n : sizeof defaults / sizeof defaults[0];
+    o->prune_types = xcalloc(n, sizeof *o->prune_types);
+    for (size_t i = 0; i < n; i++) {
+        const char *entry = allowlist->n ? allowlist->v[i] : defaults[i];
+        cleanup_free char *copy = xstrdup(entry);
+        char *version = strchr(copy, '/');
+        char *kind = version ? strchr(version + 1, '/') : NULL;
+        if (kind == NULL || strchr(kind + 1, '/') != NULL) {
+            return ctl_error(c,
+                             "invalid GroupVersionKind format: %s, please follow "
+                             "<group/version/kind>",
+                             entry);
+        }
+        *version++ = '\0';
+        *kind++ = '\0';
+        cleanup_free char *api_version = strcmp(copy, "core") == 0 || *copy == '\0'
+                                             ? xstrdup(version)
+                                             : xasprintf("%s/%s", copy, version);
+        struct err e = {0};
+        const struct mapper_resource *r = mapper_for_kind(&c->mapper, api_version, kind, &e);
+        if (r == NULL) {
+            return allowlist->n ? ctl_error(c, "%s", e.msg) : 0;
+        }
+        o->prune_types[o->nprune_types++] = r;
+    }
+    o->prune_defaults = allowlist->n == 0;
+    return 0;
+}
+
+/* Lists one type in ns (NULL: cluster-scoped) and writes into LIVE the objects apply created
+ * (last-applied annotation) that the files did not name: the diff shows them removed. As
+ * kubectl, they are printed whole (managed fields and Secret data included). */
+static int prune_list(struct ctl *c, const struct diff_opts *o, const struct diff_dirs *dirs,
+                      const struct mapper_resource *r, const char *ns)
+{
+    cleanup_free char *collection = mapper_collection_path(r, ns);
+    char *q = xstrdup("");
+    ctl_query_add(&q, "labelSelector", o->selector_text);
+    cleanup_free char *path = *q ? xasprintf("%s?%s", collection, q + 1) : xstrdup(collection);
+    free(q);
+    struct http_response resp = {0};
+    struct err e = {0};
+    if (ctl_request(c, "GET", path, CTL_ACCEPT_JSON, NULL, NULL, &resp, &e) != 0) {
+        return ctl_transport_error(c, &e);
+    }
+    cleanup_json json_t *list = json_loads(resp.body ? resp.body : "", 0, NULL);
+    int status = resp.status == 200 ? 0 : 1;
+    if (status != 0) {
+        cleanup_free char *line = ctl_api_error_text(&resp, NULL);
+        ctl_klog(c, 'W', "diff.go:760", "pruning failed and could not be evaluated err: %s", line);
+    }
+    http_response_free(&resp);
+    size_t i;
+    json_t *item;
+    json_array_foreach (json_object_get(list, "items"), i, item) {
+        const char *uid = jpath_get_string(item, "metadata.uid");
+        if (json_object_get(json_object_get(json_object_get(item, "metadata"), "annotations"),
+                            LAST_APPLIED) == NULL ||
+            (uid && strv_has(&o->visited_uids, uid))) {
+            continue;
+        }
+        /* the dynamic client's list gives each item its kind */
+        cleanup_free char *api_version =
+            *r->group ? xasprintf("%s/%s", r->group, r->version) : xstrdup(r->version);
+        if (json_object_get(item, "apiVersion") == NULL) {
+            json_object_set_new(item, "apiVersion", json_string(api_version));
+        }
+        if (json_object_get(item, "kind") == NULL) {
+            json_object_set_new(item, "kind", json_string(r->kind));
+        }
+        const char *item_ns = jpath_get_string(item, "metadata.namespace");
+        const char *name = jpath_get_string(item, "metadata.name");
+        cleanup_free char *file = *r->group
+                                      ? xasprintf("%s.%s.%s.%s.%s", r->group, r->version, r->kind,
+                                                  item_ns ? item_ns : "", name ? name : "")
+                                      : xasprintf("%s.%s.%s.%s", r->version, r->kind,
+                                                  item_ns ? item_ns : "", name ? name : "");
+        if (write_version(c, dirs->live, file, item, false) != 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* kubectl's pruneAll: the namespaced types in every namespace the files named, then the
+ * cluster-scoped ones. A failed list ends the pruning with a warning, not the diff. */
+static int prune_all(struct ctl *c, const struct diff_opts *o, const struct diff_dirs *dirs)
+{
+    if (o->prune_defaults) {
+        ctl_klog(c, 'W', "prune.go:71",
+                 "Deprecated: kubectl apply will no longer prune non-namespaced resources by "
+                 "default when used with the --namespace flag in a future release. To preserve "
+                 "the current behaviour, list the resources you want to target explicitly in the "
+                 "--prune-allowlist flag.");
+    }
+    for (size_t i = 0; i < o->visited_namespaces.n; i++) {
+        for (size_t j = 0; j < o->nprune_types; j++) {
+            if (o->prune_types[j]->namespaced &&
+                prune_list(c, o, dirs, o->prune_types[j], o->visited_namespaces.v[i]) != 0) {
+                return 0;
+            }
+        }
+    }
+    for (size_t j = 0; j < o->nprune_types; j++) {
+        if (!o->prune_types[j]->namespaced && prune_list(c, o, dirs, o->prune_types[j], NULL)) {
+            return 0;
+        }
+    }
+    return 0;
 }
 
 /* ---- the command ---- */
@@ -552,7 +726,7 @@ static int expand_paths(struct ctl *c, const struct cli_strv *files, bool recurs
 
 /* Reads one file and diffs its objects (those the selector matches). Returns 0 or 1 after
  * printing the error. */
-static int diff_file(struct ctl *c, const struct diff_opts *o, const struct diff_dirs *dirs,
+static int diff_file(struct ctl *c, struct diff_opts *o, const struct diff_dirs *dirs,
                      const char *file)
 {
     struct cli_strv one = {0};
@@ -572,7 +746,7 @@ static int diff_file(struct ctl *c, const struct diff_opts *o, const struct diff
 }
 
 /* Reads, merges and writes every object, then runs the diff program. Returns the exit status. */
-static int diff_files(struct ctl *c, const struct diff_opts *o, const struct cli_strv *files,
+static int diff_files(struct ctl *c, struct diff_opts *o, const struct cli_strv *files,
                       bool recursive, const char *selector)
 {
     struct diff_dirs dirs = {make_temp_dir("LIVE"), make_temp_dir("MERGED")};
@@ -580,6 +754,7 @@ static int diff_files(struct ctl *c, const struct diff_opts *o, const struct cli
     int status = 0;
     struct err e = {0};
     struct diff_opts run = *o;
+    run.selector_text = selector;
     if (dirs.live == NULL || dirs.merged == NULL) {
         status = ctl_error(c, "mkdir temp: %s", strerror(errno));
     } else if (expand_paths(c, files, recursive, &paths) != 0) {
@@ -587,12 +762,23 @@ static int diff_files(struct ctl *c, const struct diff_opts *o, const struct cli
     } else if (selector != NULL && (run.selector = label_selector_parse(selector, &e)) == NULL) {
         status = ctl_error(c, "the provided selector \"%s\" is not valid: %s", selector, e.msg);
     }
+    bool visited = status == 0;
     for (size_t i = 0; i < paths.n && status == 0; i++) {
         status = diff_file(c, &run, &dirs, paths.v[i]);
+    }
+    if (run.prune && visited) {
+        /* kubectl prunes (and warns) even after a failed object; the failure still wins */
+        status = prune_all(c, &run, &dirs) || status;
+    }
+    if (run.failure_line != NULL) {
+        fprintf(c->errout, "%s\n", run.failure_line);
+        free(run.failure_line);
     }
     /* kubectl runs the diff program only when every object went well */
     status = status ? DIFF_FAILED : run_diff_program(c, &dirs);
     label_selector_free(run.selector);
+    cli_strv_free(&run.visited_namespaces);
+    cli_strv_free(&run.visited_uids);
     cli_strv_free(&paths);
     remove_tree(dirs.live);
     remove_tree(dirs.merged);
@@ -660,8 +846,9 @@ int cmd_diff(struct ctl *c, int argc, char **argv)
         status = DIFF_FAILED;
         goto out;
     }
-    if (prune) {
-        status = ctl_error(c, "--prune is not implemented by %s diff yet", c->prog) + 1;
+    o.prune = prune;
+    if (prune && (ctl_discover(c) != 0 || prune_types(c, &o, &prune_allowlist) != 0)) {
+        status = DIFF_FAILED;
         goto out;
     }
     status = diff_files(c, &o, &files, recursive, selector);
@@ -669,5 +856,6 @@ out:
     cli_strv_free(&files);
     cli_strv_free(&args);
     cli_strv_free(&prune_allowlist);
+    free(o.prune_types);
     return status;
 }

@@ -132,6 +132,17 @@ class DiffAndForceReplace(harness.CtlDiffCase):
         self.assertEqual(rc, 1)
         self.assertIn("-  b: '*** (before)'\n-  c: '***'\n+  b: '*** (after)'\n", out)
         self.assertNotIn("Ynh4", out)
+        # --prune: what apply created and the files no longer name shows as removed, printed
+        # whole as kubectl prints it (data and managed fields included)
+        app = self.app("ds/app.yaml")
+        for args, code in ((["diff", "--prune", "-f", app], 1),
+                           (["diff", "--prune", "-f", app, "--prune-allowlist=core/v1/Secret"], 1),
+                           (["diff", "--prune", "-f", app, "--prune-allowlist=v1/Secret"], 2),
+                           (["diff", "--prune", "-f", app, "-l", "tier=config"], 1),
+                           (["diff", "--prune", "-f", first], 0)):
+            with self.subTest(args=args):
+                rc, _, _ = self.both(*args, twin="ds")
+                self.assertEqual(rc, code)
 
     def test_diff_errors_and_external_diff_programs_match_kubectl(self):
         self.twin_namespaces("de")
