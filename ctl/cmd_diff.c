@@ -209,6 +209,8 @@ static int run_diff_program(struct ctl *c, const struct diff_dirs *dirs)
     return status;
 }
 
+/* ---- what the files named (for --prune) ---- */
+
 static bool strv_has(const struct cli_strv *sv, const char *s)
 {
     for (size_t i = 0; i < sv->n; i++) {
