@@ -428,33 +428,6 @@ struct force_opts {
     int64_t timeout_ns;      /* 0: kubectl's defaults (5 minutes of polling, a week of waiting) */
 };
 
-/* kubectl's GetCascadingStrategy: background, foreground, orphan, or a deprecated Go boolean.
- * Returns 0 or prints kubectl's error and returns 1. */
-static int cascade_policy(struct ctl *c, const char *value, const char **propagation)
-{
-    static const char *const policies[][2] = {
-        {"background", "Background"}, {"foreground", "Foreground"}, {"orphan", "Orphan"}};
-    for (size_t i = 0; i < sizeof policies / sizeof policies[0]; i++) {
-        if (strcmp(value, policies[i][0]) == 0) {
-            *propagation = policies[i][1];
-            return 0;
-        }
-    }
-    bool yes = false;
-    if (!cli_parse_bool(value, &yes)) {
-        return ctl_error(c,
-                         "invalid cascade value (%s). Must be \"background\", \"foreground\", or "
-                         "\"orphan\"",
-                         value);
-    }
-    fprintf(c->errout,
-            "warning: --cascade=%s is deprecated (boolean value) and can be replaced with "
-            "--cascade=%s.\n",
-            value, yes ? "background" : "orphan");
-    *propagation = yes ? "Background" : "Orphan";
-    return 0;
-}
-
 /* The errors of one pass over the objects, printed at its end as kubectl's ContinueOnError
  * visitors report them: one error alone in its own words, several one per line as
  * MultipleErrors lists them. */
@@ -852,7 +825,7 @@ int cmd_replace(struct ctl *c, int argc, char **argv)
     /* kubectl replace's Complete and Validate, in their order */
     if (objects_validation(c, validate, &validation) != 0 ||
         objects_dry_run(c, dry_run_flag, &dry_run) != 0 || ctl_connect(c) != 0 ||
-        objects_check_output(c, output) != 0 || cascade_policy(c, cascade, &fo.propagation) != 0) {
+        objects_check_output(c, output) != 0 || objects_cascade(c, cascade, &fo.propagation) != 0) {
         status = 1;
         goto out;
     }

@@ -85,33 +85,6 @@ struct delete_opts {
     enum dry_run dry_run;
 };
 
-/* kubectl's GetCascadingStrategy: background, foreground, orphan, or a Go boolean (deprecated:
- * true is background, false orphan). Returns 0 or prints kubectl's error and returns 1. */
-static int parse_cascade(struct ctl *c, const char *value, const char **propagation)
-{
-    static const char *const policies[][2] = {
-        {"background", "Background"}, {"foreground", "Foreground"}, {"orphan", "Orphan"}};
-    for (size_t i = 0; i < sizeof policies / sizeof policies[0]; i++) {
-        if (strcmp(value, policies[i][0]) == 0) {
-            *propagation = policies[i][1];
-            return 0;
-        }
-    }
-    bool yes = false;
-    if (!cli_parse_bool(value, &yes)) {
-        return ctl_error(c,
-                         "invalid cascade value (%s). Must be \"background\", \"foreground\", or "
-                         "\"orphan\"",
-                         value);
-    }
-    fprintf(c->errout,
-            "warning: --cascade=%s is deprecated (boolean value) and can be replaced with "
-            "--cascade=%s.\n",
-            value, yes ? "background" : "orphan");
-    *propagation = yes ? "Background" : "Orphan";
-    return 0;
-}
-
 /* "configmap \"a\" deleted", with kubectl's dry-run suffixes, or the name for -o name. */
 static void print_deleted(struct ctl *c, const struct delete_opts *o, const char *kind_group,
                           const char *name)
@@ -240,7 +213,7 @@ int cmd_delete(struct ctl *c, int argc, char **argv)
     if (!ctl_parse(c, flags, argc, argv, &args, &status)) {
         goto out;
     }
-    if (parse_cascade(c, o.cascade, &o.propagation) != 0 ||
+    if (objects_cascade(c, o.cascade, &o.propagation) != 0 ||
         objects_dry_run(c, dry_run_flag, &o.dry_run) != 0) {
         status = 1;
         goto out;

@@ -163,8 +163,11 @@ static bool manifest_extension(const char *name)
            (strcmp(dot, ".json") == 0 || strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0);
 }
 
+/* Reads path's manifests into *out (stdin for "-", a folder's .json/.yaml/.yml files, and its
+ * subfolders' with recursive); *files counts the files read, as kubectl's builder counts its
+ * visitors. */
 static int read_path(struct ctl *c, const char *path, bool recursive, bool top,
-                     struct manifest **out, size_t *count)
+                     struct manifest **out, size_t *count, size_t *files)
 {
     struct err e = {0};
     if (strcmp(path, "-") == 0) {
@@ -180,6 +183,7 @@ static int read_path(struct ctl *c, const char *path, bool recursive, bool top,
         }
         int rc = add_documents(c, "STDIN", buf, len, out, count);
         free(buf);
+        (*files)++;
         return rc;
     }
     struct stat st;
@@ -202,7 +206,9 @@ static int read_path(struct ctl *c, const char *path, bool recursive, bool top,
             }
         }
         closedir(d);
-        qsort(names.v, names.n, sizeof *names.v, compare_strings);
+        if (names.n > 1) {
+            qsort(names.v, names.n, sizeof *names.v, compare_strings);
+        }
         int rc = 0;
         for (size_t i = 0; i < names.n && rc == 0; i++) {
             cleanup_free char *child = xasprintf("%s/%s", path, names.v[i]);
@@ -211,9 +217,9 @@ static int read_path(struct ctl *c, const char *path, bool recursive, bool top,
                 continue;
             }
             if (S_ISDIR(cst.st_mode)) {
-                rc = recursive ? read_path(c, child, recursive, false, out, count) : 0;
+                rc = recursive ? read_path(c, child, recursive, false, out, count, files) : 0;
             } else if (manifest_extension(names.v[i])) {
-                rc = read_path(c, child, recursive, false, out, count);
+                rc = read_path(c, child, recursive, false, out, count, files);
             }
         }
         cli_strv_free(&names);
@@ -226,6 +232,7 @@ static int read_path(struct ctl *c, const char *path, bool recursive, bool top,
     }
     int rc = add_documents(c, path, data, len, out, count);
     free(data);
+    (*files)++;
     return rc;
 }
 
@@ -234,8 +241,15 @@ int objects_read(struct ctl *c, const struct cli_strv *paths, bool recursive, st
 {
     *out = NULL;
     *count = 0;
+    size_t files = 0;
     for (size_t i = 0; i < paths->n; i++) {
-        if (read_path(c, paths->v[i], recursive, true, out, count) != 0) {
+        int rc = read_path(c, paths->v[i], recursive, true, out, count, &files);
+        if (rc == 0 && files == 0) { /* kubectl's builder: no file read yet after this path */
+            rc = ctl_error(c,
+                           "error reading [%s]: recognized file extensions are [.json .yaml .yml]",
+                           paths->v[i]);
+        }
+        if (rc != 0) {
             objects_manifests_free(*out, *count);
             *out = NULL;
             *count = 0;
@@ -307,6 +321,31 @@ int objects_dry_run(struct ctl *c, const char *value, enum dry_run *out)
         return ctl_error(
             c, "Invalid dry-run value (%s). Must be \"none\", \"server\", or \"client\".", value);
     }
+    return 0;
+}
+
+int objects_cascade(struct ctl *c, const char *value, const char **propagation)
+{
+    static const char *const policies[][2] = {
+        {"background", "Background"}, {"foreground", "Foreground"}, {"orphan", "Orphan"}};
+    for (size_t i = 0; i < sizeof policies / sizeof policies[0]; i++) {
+        if (strcmp(value, policies[i][0]) == 0) {
+            *propagation = policies[i][1];
+            return 0;
+        }
+    }
+    bool yes = false;
+    if (!cli_parse_bool(value, &yes)) {
+        return ctl_error(c,
+                         "invalid cascade value (%s). Must be \"background\", \"foreground\", or "
+                         "\"orphan\"",
+                         value);
+    }
+    fprintf(c->errout,
+            "warning: --cascade=%s is deprecated (boolean value) and can be replaced with "
+            "--cascade=%s.\n",
+            value, yes ? "background" : "orphan");
+    *propagation = yes ? "Background" : "Orphan";
     return 0;
 }
 

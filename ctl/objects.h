@@ -54,6 +54,12 @@ enum dry_run { DRY_RUN_NONE, DRY_RUN_CLIENT, DRY_RUN_SERVER };
  * and returns 1. */
 int objects_dry_run(struct ctl *c, const char *value, enum dry_run *out);
 
+/* Parses --cascade's value as kubectl's GetCascadingStrategy: background, foreground, orphan,
+ * or a Go boolean (deprecated, with kubectl's warning: true is background, false orphan) into
+ * the propagationPolicy sent ("Background", ...; static strings). Returns 0, or prints kubectl's
+ * "invalid cascade value" error and returns 1. */
+int objects_cascade(struct ctl *c, const char *value, const char **propagation);
+
 /* Parses --validate's value into the fieldValidation kubectl sends: "strict" or true ->
  * "Strict", "warn" -> "Warn", "ignore" or false -> "Ignore" (static strings). Returns 0, or
  * prints kubectl's "invalid - validate option" error and returns 1. */

@@ -139,6 +139,26 @@ class ServerSideApplyAndReplace(harness.CtlDiffCase):
             with self.subTest(args=args):
                 self.both(*args, twin="val")
 
+    def test_folders_without_manifests_fail_as_kubectls_builder(self):
+        empty = os.path.join(self.dir, "empty")
+        text_only = os.path.join(self.dir, "text-only")
+        nested = os.path.join(self.dir, "nested", "sub")
+        for folder in (empty, text_only, nested):
+            os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(text_only, "notes.txt"), "w") as f:
+            f.write("not a manifest\n")
+        with open(os.path.join(nested, "cm.yaml"), "w") as f:
+            f.write("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: nested}\n")
+        top = os.path.dirname(nested)
+        good = os.path.join(nested, "cm.yaml")
+        for args in (["apply", "-f", empty], ["create", "-f", empty], ["replace", "-f", empty],
+                     ["delete", "-f", empty], ["diff", "-f", empty], ["apply", "-f", top],
+                     # the error comes when no file has been read yet after a path
+                     ["apply", "-f", text_only, "-f", good, "--dry-run=client"],
+                     ["apply", "-f", good, "-f", text_only, "--dry-run=client"],
+                     ["apply", "-R", "-f", top, "--dry-run=client"]):
+            with self.subTest(args=args):
+                self.both(*args)
 
 ODD = """\
 apiVersion: v1
