@@ -16,6 +16,7 @@
 #include "k8stime.h"
 #include "quantity.h"
 #include "selector.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
 /* ---- Accept and includeObject ---- */
@@ -117,34 +118,13 @@ enum table_include table_parse_include(const char *include_object)
 
 /* ---- Small text helpers ---- */
 
-struct sbuf {
-    char *s;
-    size_t len, cap;
-};
-
-static void sb_add(struct sbuf *b, const char *s)
-{
-    size_t n = strlen(s);
-    if (b->len + n + 1 > b->cap) {
-        b->cap = (b->len + n + 1) * 2;
-        b->s = xrealloc(b->s, b->cap);
-    }
-    memcpy(b->s + b->len, s, n + 1);
-    b->len += n;
-}
-
 /* Adds s after a separator unless b is empty. */
-static void sb_join(struct sbuf *b, const char *sep, const char *s)
+static void sb_join(struct strbuf *b, const char *sep, const char *s)
 {
     if (b->len > 0) {
-        sb_add(b, sep);
+        strbuf_add(b, sep);
     }
-    sb_add(b, s);
-}
-
-static const char *sb_str(struct sbuf *b)
-{
-    return b->s != NULL ? b->s : "";
+    strbuf_add(b, s);
 }
 
 /* The string at path, or "" (missing or not a string). */
@@ -182,9 +162,9 @@ static void cell_int(json_t *row, int64_t n)
     json_array_append_new(json_object_get(row, "cells"), json_integer(n));
 }
 
-static void cell_sb(json_t *row, struct sbuf *b)
+static void cell_sb(json_t *row, struct strbuf *b)
 {
-    cell_str(row, sb_str(b));
+    cell_str(row, strbuf_str(b));
     free(b->s);
     b->s = NULL;
     b->len = b->cap = 0;
@@ -220,20 +200,20 @@ static void cell_age(json_t *row, const json_t *o, time_t now)
 }
 
 /* A quantity as Quantity.String() prints it; text that does not parse is kept. */
-static void add_quantity(struct sbuf *b, const json_t *v)
+static void add_quantity(struct strbuf *b, const json_t *v)
 {
     const char *s = json_string_value(v);
     if (s == NULL) {
-        sb_add(b, v == NULL ? "0" : "<nil>");
+        strbuf_add(b, v == NULL ? "0" : "<nil>");
         return;
     }
     struct quantity q;
     char buf[QUANTITY_STR_MAX];
     if (quantity_parse(s, &q, NULL) < 0) {
-        sb_add(b, s);
+        strbuf_add(b, s);
         return;
     }
-    sb_add(b, quantity_format(&q, buf));
+    strbuf_add(b, quantity_format(&q, buf));
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -259,7 +239,7 @@ static const char **sorted_keys(const json_t *obj, size_t *n)
 /* labels.FormatLabels: "a=1,b=2" in key order, "<none>" when empty. */
 static void cell_labels(json_t *row, const json_t *labels)
 {
-    struct sbuf b = {0};
+    struct strbuf b = {0};
     size_t n;
     cleanup_free const char **keys = sorted_keys(labels, &n);
     for (size_t i = 0; i < n; i++) {
@@ -267,7 +247,7 @@ static void cell_labels(json_t *row, const json_t *labels)
         sb_join(&b, ",", kv);
     }
     if (b.len == 0) {
-        sb_add(&b, "<none>");
+        strbuf_add(&b, "<none>");
     }
     cell_sb(row, &b);
 }
@@ -289,17 +269,17 @@ static void cell_selector(json_t *row, const json_t *ls, const char *none_text)
 /* layoutContainerCells: container names and images, comma-joined. */
 static void cell_containers(json_t *row, const json_t *pod_spec)
 {
-    struct sbuf names = {0}, images = {0};
+    struct strbuf names = {0}, images = {0};
     const json_t *containers = json_object_get(pod_spec, "containers");
     size_t i;
     const json_t *c;
     json_array_foreach (containers, i, c) {
         if (i > 0) {
-            sb_add(&names, ",");
-            sb_add(&images, ",");
+            strbuf_add(&names, ",");
+            strbuf_add(&images, ",");
         }
-        sb_add(&names, str_at(c, "name"));
-        sb_add(&images, str_at(c, "image"));
+        strbuf_add(&names, str_at(c, "name"));
+        strbuf_add(&images, str_at(c, "image"));
     }
     cell_sb(row, &names);
     cell_sb(row, &images);
@@ -318,15 +298,15 @@ static bool has_true_condition(const json_t *conditions, const char *type)
 }
 
 /* "%s + %d more..." when more items than max were met; empty_text when there are none. */
-static void finish_list(json_t *row, struct sbuf *b, bool more, size_t count, size_t max,
+static void finish_list(json_t *row, struct strbuf *b, bool more, size_t count, size_t max,
                         const char *empty_text)
 {
     if (more) {
         char text[48];
         snprintf(text, sizeof text, " + %zu more...", count - max);
-        sb_add(b, text);
+        strbuf_add(b, text);
     } else if (b->len == 0) {
-        sb_add(b, empty_text);
+        strbuf_add(b, empty_text);
     }
     cell_sb(row, b);
 }
@@ -802,10 +782,10 @@ static const struct column hpa_columns[] = {
 };
 
 /* One metric of formatHPAMetrics: "cpu: 40%/80%", "1k/2k (avg)", ... */
-static void add_hpa_metric(struct sbuf *b, const json_t *spec, const json_t *status)
+static void add_hpa_metric(struct strbuf *b, const json_t *spec, const json_t *status)
 {
     const char *type = str_at(spec, "type");
-    struct sbuf cur = {0}, tgt = {0};
+    struct strbuf cur = {0}, tgt = {0};
     char pct[32];
     if (strcmp(type, "External") == 0 || strcmp(type, "Object") == 0) {
         const char *key = type[0] == 'E' ? "external" : "object";
@@ -816,34 +796,34 @@ static void add_hpa_metric(struct sbuf *b, const json_t *spec, const json_t *sta
             if (have_status && present(current, "averageValue")) {
                 add_quantity(&cur, json_object_get(current, "averageValue"));
             } else {
-                sb_add(&cur, "<unknown>");
+                strbuf_add(&cur, "<unknown>");
             }
             add_quantity(&tgt, json_object_get(target, "averageValue"));
-            sb_join(b, ", ", sb_str(&cur));
-            sb_add(b, "/");
-            sb_add(b, sb_str(&tgt));
-            sb_add(b, " (avg)");
+            sb_join(b, ", ", strbuf_str(&cur));
+            strbuf_add(b, "/");
+            strbuf_add(b, strbuf_str(&tgt));
+            strbuf_add(b, " (avg)");
         } else {
             if (have_status) {
                 add_quantity(&cur, json_object_get(current, "value"));
             } else {
-                sb_add(&cur, "<unknown>");
+                strbuf_add(&cur, "<unknown>");
             }
             add_quantity(&tgt, json_object_get(target, "value"));
-            sb_join(b, ", ", sb_str(&cur));
-            sb_add(b, "/");
-            sb_add(b, sb_str(&tgt));
+            sb_join(b, ", ", strbuf_str(&cur));
+            strbuf_add(b, "/");
+            strbuf_add(b, strbuf_str(&tgt));
         }
     } else if (strcmp(type, "Pods") == 0) {
         if (json_object_get(status, "pods") != NULL) {
             add_quantity(&cur, jpath_get(status, "pods.current.averageValue"));
         } else {
-            sb_add(&cur, "<unknown>");
+            strbuf_add(&cur, "<unknown>");
         }
         add_quantity(&tgt, jpath_get(spec, "pods.target.averageValue"));
-        sb_join(b, ", ", sb_str(&cur));
-        sb_add(b, "/");
-        sb_add(b, sb_str(&tgt));
+        sb_join(b, ", ", strbuf_str(&cur));
+        strbuf_add(b, "/");
+        strbuf_add(b, strbuf_str(&tgt));
     } else if (strcmp(type, "Resource") == 0 || strcmp(type, "ContainerResource") == 0) {
         const char *key = type[0] == 'R' ? "resource" : "containerResource";
         const json_t *ms = json_object_get(spec, key);
@@ -853,30 +833,30 @@ static void add_hpa_metric(struct sbuf *b, const json_t *spec, const json_t *sta
             if (st != NULL) {
                 add_quantity(&cur, jpath_get(st, "current.averageValue"));
             } else {
-                sb_add(&cur, "<unknown>");
+                strbuf_add(&cur, "<unknown>");
             }
             add_quantity(&tgt, json_object_get(target, "averageValue"));
         } else {
             if (st != NULL && present(st, "current.averageUtilization")) {
                 snprintf(pct, sizeof pct, "%lld%%",
                          (long long)int_at(st, "current.averageUtilization", 0));
-                sb_add(&cur, pct);
+                strbuf_add(&cur, pct);
             } else {
-                sb_add(&cur, "<unknown>");
+                strbuf_add(&cur, "<unknown>");
             }
             if (present(target, "averageUtilization")) {
                 snprintf(pct, sizeof pct, "%lld%%",
                          (long long)int_at(target, "averageUtilization", 0));
-                sb_add(&tgt, pct);
+                strbuf_add(&tgt, pct);
             } else {
-                sb_add(&tgt, "<auto>");
+                strbuf_add(&tgt, "<auto>");
             }
         }
         sb_join(b, ", ", str_at(ms, "name"));
-        sb_add(b, ": ");
-        sb_add(b, sb_str(&cur));
-        sb_add(b, "/");
-        sb_add(b, sb_str(&tgt));
+        strbuf_add(b, ": ");
+        strbuf_add(b, strbuf_str(&cur));
+        strbuf_add(b, "/");
+        strbuf_add(b, strbuf_str(&tgt));
     } else {
         sb_join(b, ", ", "<unknown type>");
     }
@@ -891,7 +871,7 @@ static void print_hpa(const json_t *o, json_t *row, time_t now)
                                        str_at(o, "spec.scaleTargetRef.name"));
     const json_t *specs = jpath_get(o, "spec.metrics");
     const json_t *statuses = jpath_get(o, "status.currentMetrics");
-    struct sbuf b = {0};
+    struct strbuf b = {0};
     size_t i, count = json_array_size(specs);
     for (i = 0; i < count && i < 2; i++) {
         add_hpa_metric(&b, json_array_get(specs, i), json_array_get(statuses, i));
@@ -956,7 +936,7 @@ static const struct column service_columns[] = {
 
 /* Ingress IPs (else hostnames) of a load balancer, sorted and unique; never clipped since the
  * server prints wide. */
-static void add_lb_ingress(struct sbuf *b, const json_t *ingress)
+static void add_lb_ingress(struct strbuf *b, const json_t *ingress)
 {
     size_t n = json_array_size(ingress), k = 0;
     cleanup_free const char **names = xcalloc(n + 1, sizeof *names);
@@ -977,7 +957,7 @@ static void add_lb_ingress(struct sbuf *b, const json_t *ingress)
     }
 }
 
-static void add_strings(struct sbuf *b, const json_t *array)
+static void add_strings(struct strbuf *b, const json_t *array)
 {
     size_t i;
     const json_t *v;
@@ -994,25 +974,25 @@ static void print_service(const json_t *o, json_t *row, time_t now)
         cluster_ip = str_at(o, "spec.clusterIP");
     }
     const json_t *external_ips = jpath_get(o, "spec.externalIPs");
-    struct sbuf ext = {0};
+    struct strbuf ext = {0};
     if (strcmp(type, "ClusterIP") == 0 || strcmp(type, "NodePort") == 0) {
         add_strings(&ext, external_ips);
         if (ext.len == 0) {
-            sb_add(&ext, "<none>");
+            strbuf_add(&ext, "<none>");
         }
     } else if (strcmp(type, "LoadBalancer") == 0) {
         add_lb_ingress(&ext, jpath_get(o, "status.loadBalancer.ingress"));
         add_strings(&ext, external_ips);
         if (ext.len == 0) {
-            sb_add(&ext, "<pending>");
+            strbuf_add(&ext, "<pending>");
         }
     } else if (strcmp(type, "ExternalName") == 0) {
-        sb_add(&ext, str_at(o, "spec.externalName"));
+        strbuf_add(&ext, str_at(o, "spec.externalName"));
     } else {
-        sb_add(&ext, "<unknown>");
+        strbuf_add(&ext, "<unknown>");
     }
 
-    struct sbuf ports = {0};
+    struct strbuf ports = {0};
     size_t i;
     const json_t *p;
     json_array_foreach (jpath_get(o, "spec.ports"), i, p) {
@@ -1028,7 +1008,7 @@ static void print_service(const json_t *o, json_t *row, time_t now)
         sb_join(&ports, ",", piece);
     }
     if (ports.len == 0) {
-        sb_add(&ports, "<none>");
+        strbuf_add(&ports, "<none>");
     }
     cell_str(row, str_at(o, "metadata.name"));
     cell_str(row, type);
@@ -1057,7 +1037,7 @@ static char *join_host_port(const char *host, int64_t port)
 static void print_endpoints(const json_t *o, json_t *row, time_t now)
 {
     const json_t *subsets = json_object_get(o, "subsets");
-    struct sbuf b = {0};
+    struct strbuf b = {0};
     size_t count = 0, listed = 0;
     size_t i;
     const json_t *ss;
@@ -1110,7 +1090,7 @@ static const struct column endpointslice_columns[] = {
 
 static void print_endpointslice(const json_t *o, json_t *row, time_t now)
 {
-    struct sbuf ports = {0}, eps = {0};
+    struct strbuf ports = {0}, eps = {0};
     size_t count = 0, i, j;
     const json_t *p, *e, *a;
     json_array_foreach (json_object_get(o, "ports"), i, p) {
@@ -1157,7 +1137,7 @@ static const struct column ingress_columns[] = {
 static void print_ingress(const json_t *o, json_t *row, time_t now)
 {
     const json_t *rules = jpath_get(o, "spec.rules");
-    struct sbuf hosts = {0}, addr = {0};
+    struct strbuf hosts = {0}, addr = {0};
     size_t i, listed = 0;
     bool more = false;
     const json_t *r;
@@ -1216,7 +1196,7 @@ static const char *or_unknown(const char *s)
 
 static void print_node(const json_t *o, json_t *row, time_t now)
 {
-    struct sbuf status = {0};
+    struct strbuf status = {0};
     size_t i;
     const json_t *c;
     /* The last Ready condition wins, as the map Go builds keeps the last one. */
@@ -1227,12 +1207,12 @@ static void print_node(const json_t *o, json_t *row, time_t now)
         }
     }
     if (ready == NULL) {
-        sb_add(&status, "Unknown");
+        strbuf_add(&status, "Unknown");
     } else {
-        sb_add(&status, strcmp(str_at(ready, "status"), "True") == 0 ? "Ready" : "NotReady");
+        strbuf_add(&status, strcmp(str_at(ready, "status"), "True") == 0 ? "Ready" : "NotReady");
     }
     if (jpath_get_bool(o, "spec.unschedulable", false)) {
-        sb_add(&status, ",SchedulingDisabled");
+        strbuf_add(&status, ",SchedulingDisabled");
     }
 
     /* Roles: node-role.kubernetes.io/<role> keys and the kubernetes.io/role value, sorted. */
@@ -1250,14 +1230,14 @@ static void print_node(const json_t *o, json_t *row, time_t now)
         }
     }
     qsort(roles, k, sizeof *roles, cmp_str);
-    struct sbuf role_text = {0};
+    struct strbuf role_text = {0};
     for (i = 0; i < k; i++) {
         if (i == 0 || strcmp(roles[i], roles[i - 1]) != 0) {
             sb_join(&role_text, ",", roles[i]);
         }
     }
     if (role_text.len == 0) {
-        sb_add(&role_text, "<none>");
+        strbuf_add(&role_text, "<none>");
     }
     cell_str(row, str_at(o, "metadata.name"));
     cell_sb(row, &status);
@@ -1420,7 +1400,7 @@ static void cell_access_modes(json_t *row, const json_t *modes)
                                            {"ReadOnlyMany", "ROX"},
                                            {"ReadWriteMany", "RWX"},
                                            {"ReadWriteOncePod", "RWOP"}};
-    struct sbuf b = {0};
+    struct strbuf b = {0};
     for (size_t m = 0; m < sizeof names / sizeof names[0]; m++) {
         size_t i;
         const json_t *v;
@@ -1447,7 +1427,7 @@ static const char *storage_class(const json_t *o)
 
 static void print_pv(const json_t *o, json_t *row, time_t now)
 {
-    struct sbuf cap = {0};
+    struct strbuf cap = {0};
     add_quantity(&cap, jpath_get(o, "spec.capacity.storage"));
     cleanup_free char *claim = present(o, "spec.claimRef")
                                    ? xasprintf("%s/%s", str_at(o, "spec.claimRef.namespace"),
@@ -1489,7 +1469,7 @@ static void print_pvc(const json_t *o, json_t *row, time_t now)
              present(o, "metadata.deletionTimestamp") ? "Terminating" : str_at(o, "status.phase"));
     cell_str(row, str_at(o, "spec.volumeName"));
     if (bound) {
-        struct sbuf cap = {0};
+        struct strbuf cap = {0};
         add_quantity(&cap, jpath_get(o, "status.capacity.storage"));
         cell_sb(row, &cap);
         cell_access_modes(row, jpath_get(o, "status.accessModes"));
@@ -1520,18 +1500,18 @@ static void print_resourcequota(const json_t *o, json_t *row, time_t now)
 {
     const json_t *hard = jpath_get(o, "status.hard");
     const json_t *used = jpath_get(o, "status.used");
-    struct sbuf req = {0}, lim = {0};
+    struct strbuf req = {0}, lim = {0};
     size_t n;
     cleanup_free const char **keys = sorted_keys(hard, &n);
     for (size_t i = 0; i < n; i++) {
-        struct sbuf *b = strncmp(keys[i], "limits.", 7) == 0 ? &lim : &req;
+        struct strbuf *b = strncmp(keys[i], "limits.", 7) == 0 ? &lim : &req;
         if (b->len > 0) {
-            sb_add(b, ", ");
+            strbuf_add(b, ", ");
         }
-        sb_add(b, keys[i]);
-        sb_add(b, ": ");
+        strbuf_add(b, keys[i]);
+        strbuf_add(b, ": ");
         add_quantity(b, json_object_get(used, keys[i]));
-        sb_add(b, "/");
+        strbuf_add(b, "/");
         add_quantity(b, json_object_get(hard, keys[i]));
     }
     cell_str(row, str_at(o, "metadata.name"));
@@ -1575,7 +1555,7 @@ static const struct column clusterrolebinding_columns[] = {
 
 static void print_binding(const json_t *o, json_t *row, time_t now)
 {
-    struct sbuf users = {0}, groups = {0}, sas = {0};
+    struct strbuf users = {0}, groups = {0}, sas = {0};
     size_t i;
     const json_t *s;
     json_array_foreach (json_object_get(o, "subjects"), i, s) {
@@ -1677,14 +1657,14 @@ static void print_csidriver(const json_t *o, json_t *row, time_t now)
     cell_bool(row, bool_at(o, "spec.podInfoOnMount", false));
     cell_bool(row, bool_at(o, "spec.storageCapacity", false));
     const json_t *tokens = jpath_get(o, "spec.tokenRequests");
-    struct sbuf b = {0};
+    struct strbuf b = {0};
     size_t i;
     const json_t *v;
     json_array_foreach (tokens, i, v) {
         sb_join(&b, ",", str_at(v, "audience"));
     }
     if (!json_is_array(tokens)) {
-        sb_add(&b, "<unset>");
+        strbuf_add(&b, "<unset>");
     }
     cell_sb(row, &b);
     cell_bool(row, bool_at(o, "spec.requiresRepublish", false));
@@ -1692,7 +1672,7 @@ static void print_csidriver(const json_t *o, json_t *row, time_t now)
         sb_join(&b, ",", strv(v));
     }
     if (b.len == 0) {
-        sb_add(&b, "<none>");
+        strbuf_add(&b, "<none>");
     }
     cell_sb(row, &b);
     cell_age(row, o, now);

@@ -17,6 +17,7 @@
 #include "cleanup.h"
 #include "openapi_schema.h"
 #include "quantity.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
 #define REF_PREFIX       "#/components/schemas/"
@@ -246,22 +247,6 @@ static void format_number(const json_t *v, char *buf, size_t size)
     }
 }
 
-struct strbuf {
-    char *p;
-    size_t len, cap;
-};
-
-static void sb_add(struct strbuf *b, const char *text)
-{
-    size_t n = strlen(text);
-    if (b->len + n + 1 > b->cap) {
-        b->cap = (b->len + n + 1) * 2;
-        b->p = xrealloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->len, text, n + 1);
-    b->len += n;
-}
-
 static int compare_keys(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -280,40 +265,39 @@ static void go_format_into(const json_t *v, struct strbuf *b)
             keys[i++] = key;
         }
         qsort(keys, n, sizeof *keys, compare_keys);
-        sb_add(b, "map[");
+        strbuf_add(b, "map[");
         for (i = 0; i < n; i++) {
-            sb_add(b, i > 0 ? " " : "");
-            sb_add(b, keys[i]);
-            sb_add(b, ":");
+            strbuf_add(b, i > 0 ? " " : "");
+            strbuf_add(b, keys[i]);
+            strbuf_add(b, ":");
             go_format_into(json_object_get(v, keys[i]), b);
         }
-        sb_add(b, "]");
+        strbuf_add(b, "]");
         free(keys);
     } else if (json_is_array(v)) {
-        sb_add(b, "[");
+        strbuf_add(b, "[");
         for (size_t i = 0; i < json_array_size(v); i++) {
-            sb_add(b, i > 0 ? " " : "");
+            strbuf_add(b, i > 0 ? " " : "");
             go_format_into(json_array_get(v, i), b);
         }
-        sb_add(b, "]");
+        strbuf_add(b, "]");
     } else if (json_is_string(v)) {
-        sb_add(b, json_string_value(v));
+        strbuf_add(b, json_string_value(v));
     } else if (json_is_number(v)) {
         format_number(v, num, sizeof num);
-        sb_add(b, num);
+        strbuf_add(b, num);
     } else if (json_is_boolean(v)) {
-        sb_add(b, json_is_true(v) ? "true" : "false");
+        strbuf_add(b, json_is_true(v) ? "true" : "false");
     } else {
-        sb_add(b, "<nil>");
+        strbuf_add(b, "<nil>");
     }
 }
 
 char *typecheck_go_format(const json_t *v)
 {
     struct strbuf b = {0};
-    sb_add(&b, "");
     go_format_into(v, &b);
-    return b.p;
+    return strbuf_take(&b);
 }
 
 /* Go's strconv.Quote for the ASCII and UTF-8 text our messages carry. */

@@ -10,39 +10,9 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "strbuf.h"
 #include "validate.h"
 #include "xalloc.h"
-
-/* ---- A growing string ----------------------------------------------------------------------- */
-
-struct sbuf {
-    char *p;
-    size_t len, cap;
-};
-
-static void sb_addn(struct sbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        b->cap = (b->len + n + 1) * 2;
-        b->p = xrealloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void sb_add(struct sbuf *b, const char *s)
-{
-    sb_addn(b, s, strlen(s));
-}
-
-static char *sb_take(struct sbuf *b)
-{
-    if (b->p == NULL) {
-        return xstrdup("");
-    }
-    return b->p;
-}
 
 static int cmp_strings(const void *a, const void *b)
 {
@@ -751,23 +721,23 @@ static const char *const op_text[] = {
 
 char *label_selector_string(const struct label_selector *sel)
 {
-    struct sbuf b = {0};
+    struct strbuf b = {0};
     for (size_t i = 0; !sel->nothing && i < sel->n; i++) {
         const struct label_requirement *r = &sel->reqs[i];
         if (i > 0) {
-            sb_add(&b, ",");
+            strbuf_add(&b, ",");
         }
         if (r->op == LABEL_OP_DOES_NOT_EXIST) {
-            sb_add(&b, "!");
+            strbuf_add(&b, "!");
         }
-        sb_add(&b, r->key);
-        sb_add(&b, op_text[r->op]);
+        strbuf_add(&b, r->key);
+        strbuf_add(&b, op_text[r->op]);
         if (r->op == LABEL_OP_EXISTS || r->op == LABEL_OP_DOES_NOT_EXIST) {
             continue;
         }
         bool set = r->op == LABEL_OP_IN || r->op == LABEL_OP_NOT_IN;
         if (set) {
-            sb_add(&b, "(");
+            strbuf_add(&b, "(");
         }
         cleanup_free char **sorted = xmalloc((r->nvalues + 1) * sizeof *sorted);
         if (r->nvalues > 0) {
@@ -776,15 +746,15 @@ char *label_selector_string(const struct label_selector *sel)
         qsort(sorted, r->nvalues, sizeof *sorted, cmp_strings);
         for (size_t j = 0; j < r->nvalues; j++) {
             if (j > 0) {
-                sb_add(&b, ",");
+                strbuf_add(&b, ",");
             }
-            sb_add(&b, sorted[j]);
+            strbuf_add(&b, sorted[j]);
         }
         if (set) {
-            sb_add(&b, ")");
+            strbuf_add(&b, ")");
         }
     }
-    return sb_take(&b);
+    return strbuf_take(&b);
 }
 
 bool label_selector_equal(const struct label_selector *a, const struct label_selector *b)
@@ -860,7 +830,7 @@ static unsigned decode_rune(const unsigned char *s, size_t *width)
     return r;
 }
 
-static void add_rune(struct sbuf *b, unsigned r)
+static void add_rune(struct strbuf *b, unsigned r)
 {
     char u[4];
     size_t n;
@@ -883,7 +853,7 @@ static void add_rune(struct sbuf *b, unsigned r)
         u[3] = (char)(0x80 | (r & 0x3F));
         n = 4;
     }
-    sb_addn(b, u, n);
+    strbuf_addn(b, u, n);
 }
 
 /* fields.UnescapeValue; returns an owned string or NULL with err. */
@@ -892,7 +862,7 @@ static char *unescape_value(const char *s, struct err *err)
     if (strpbrk(s, "\\,=") == NULL) {
         return xstrdup(s);
     }
-    struct sbuf b = {0};
+    struct strbuf b = {0};
     bool in_slash = false;
     const unsigned char *p = (const unsigned char *)s;
     while (*p != '\0') {
@@ -901,12 +871,12 @@ static char *unescape_value(const char *s, struct err *err)
         p += w;
         if (in_slash) {
             if (c != '\\' && c != ',' && c != '=') {
-                struct sbuf seq = {0};
+                struct strbuf seq = {0};
                 add_rune(&seq, c);
                 err_set(err, EINVAL, "invalid field selector: invalid escape sequence: \\%s",
-                        seq.p);
-                free(seq.p);
-                free(b.p);
+                        seq.s);
+                free(seq.s);
+                free(b.s);
                 return NULL;
             }
             add_rune(&b, c);
@@ -915,7 +885,7 @@ static char *unescape_value(const char *s, struct err *err)
             in_slash = true;
         } else if (c == ',' || c == '=') {
             err_set(err, EINVAL, "invalid field selector: unescaped character in value: %u", c);
-            free(b.p);
+            free(b.s);
             return NULL;
         } else {
             add_rune(&b, c);
@@ -923,19 +893,19 @@ static char *unescape_value(const char *s, struct err *err)
     }
     if (in_slash) {
         err_set(err, EINVAL, "invalid field selector: invalid escape sequence: \\");
-        free(b.p);
+        free(b.s);
         return NULL;
     }
-    return sb_take(&b);
+    return strbuf_take(&b);
 }
 
-static void escape_value(struct sbuf *b, const char *s)
+static void escape_value(struct strbuf *b, const char *s)
 {
     for (; *s != '\0'; s++) {
         if (*s == '\\' || *s == ',' || *s == '=') {
-            sb_add(b, "\\");
+            strbuf_add(b, "\\");
         }
-        sb_addn(b, s, 1);
+        strbuf_addn(b, s, 1);
     }
 }
 
@@ -1054,16 +1024,16 @@ const char *field_selector_exact_match(const struct field_selector *sel, const c
 
 char *field_selector_string(const struct field_selector *sel)
 {
-    struct sbuf b = {0};
+    struct strbuf b = {0};
     for (size_t i = 0; i < sel->n; i++) {
         if (i > 0) {
-            sb_add(&b, ",");
+            strbuf_add(&b, ",");
         }
-        sb_add(&b, sel->reqs[i].field);
-        sb_add(&b, sel->reqs[i].op == FIELD_OP_EQUALS ? "=" : "!=");
+        strbuf_add(&b, sel->reqs[i].field);
+        strbuf_add(&b, sel->reqs[i].op == FIELD_OP_EQUALS ? "=" : "!=");
         escape_value(&b, sel->reqs[i].value);
     }
-    return sb_take(&b);
+    return strbuf_take(&b);
 }
 
 static int cmp_field_reqs(const void *pa, const void *pb)

@@ -3,6 +3,7 @@
 #ifndef C8S_XALLOC_H
 #define C8S_XALLOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -13,5 +14,6 @@ void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) C8S_FMT(1, 2);
+char *xvasprintf(const char *fmt, va_list ap) C8S_FMT(1, 0);
 
 #endif

@@ -17,6 +17,7 @@
 
 #include "b64.h"
 #include "cleanup.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
 #define TAG_PREFIX    "tag:yaml.org,2002:"
@@ -1283,21 +1284,10 @@ json_t *yamlx_load(const char *buf, size_t len, struct err *err)
 /* ---------------------------------------------------------------------------------------- */
 /* Dumping                                                                                   */
 
-struct outbuf {
-    char *data;
-    size_t len, cap;
-};
-
+/* libyaml's output callback: the bytes go to a struct strbuf. */
 static int write_out(void *data, unsigned char *buffer, size_t size)
 {
-    struct outbuf *o = data;
-    if (o->len + size + 1 > o->cap) {
-        o->cap = (o->len + size + 1) * 2;
-        o->data = xrealloc(o->data, o->cap);
-    }
-    memcpy(o->data + o->len, buffer, size);
-    o->len += size;
-    o->data[o->len] = '\0';
+    strbuf_addn(data, (const char *)buffer, size);
     return 1;
 }
 
@@ -1529,7 +1519,7 @@ static void emit_value(yaml_emitter_t *e, const json_t *v)
 char *yamlx_dump(const json_t *v)
 {
     yaml_emitter_t e;
-    struct outbuf out = {0};
+    struct strbuf out = {0};
     yaml_event_t ev;
     if (!yaml_emitter_initialize(&e)) {
         fprintf(stderr, "yamlx: out of memory\n");
@@ -1548,5 +1538,5 @@ char *yamlx_dump(const json_t *v)
     yaml_stream_end_event_initialize(&ev);
     emit(&e, &ev);
     yaml_emitter_delete(&e);
-    return out.data != NULL ? out.data : xstrdup("");
+    return strbuf_take(&out);
 }

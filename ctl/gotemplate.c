@@ -18,49 +18,10 @@
 #include "cleanup.h"
 #include "ctl.h"
 #include "printers.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
-/* ---- growable text and an allocation pool ---- */
-
-struct buf {
-    char *s;
-    size_t len, cap;
-};
-
-static void buf_add(struct buf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        b->cap = (b->len + n + 1) * 2;
-        b->s = xrealloc(b->s, b->cap);
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void buf_puts(struct buf *b, const char *s)
-{
-    buf_add(b, s, strlen(s));
-}
-
-static void buf_putc(struct buf *b, char c)
-{
-    buf_add(b, &c, 1);
-}
-
-static void buf_printf(struct buf *b, const char *fmt, ...) C8S_FMT(2, 3);
-static void buf_printf(struct buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = NULL;
-    if (vasprintf(&s, fmt, ap) < 0) {
-        abort();
-    }
-    va_end(ap);
-    buf_puts(b, s);
-    free(s);
-}
+/* ---- an allocation pool ---- */
 
 /* Owns what a parse tree or one execution allocates, freed at once. */
 struct pool {
@@ -155,27 +116,27 @@ static size_t utf8_count(const char *s, size_t n)
     return count;
 }
 
-static void utf8_put(struct buf *b, uint32_t r)
+static void utf8_put(struct strbuf *b, uint32_t r)
 {
     char s[4];
     if (r < 0x80) {
         s[0] = (char)r;
-        buf_add(b, s, 1);
+        strbuf_addn(b, s, 1);
     } else if (r < 0x800) {
         s[0] = (char)(0xc0 | (r >> 6));
         s[1] = (char)(0x80 | (r & 0x3f));
-        buf_add(b, s, 2);
+        strbuf_addn(b, s, 2);
     } else if (r < 0x10000) {
         s[0] = (char)(0xe0 | (r >> 12));
         s[1] = (char)(0x80 | ((r >> 6) & 0x3f));
         s[2] = (char)(0x80 | (r & 0x3f));
-        buf_add(b, s, 3);
+        strbuf_addn(b, s, 3);
     } else {
         s[0] = (char)(0xf0 | (r >> 18));
         s[1] = (char)(0x80 | ((r >> 12) & 0x3f));
         s[2] = (char)(0x80 | ((r >> 6) & 0x3f));
         s[3] = (char)(0x80 | (r & 0x3f));
-        buf_add(b, s, 4);
+        strbuf_addn(b, s, 4);
     }
 }
 
@@ -186,48 +147,48 @@ static bool rune_printable(uint32_t r)
            r != 0x2029 && r != 0xfeff;
 }
 
-static void quote_rune_into(struct buf *b, uint32_t r, char quote)
+static void quote_rune_into(struct strbuf *b, uint32_t r, char quote)
 {
     static const char esc[] = "\a\b\f\n\r\t\v";
     static const char name[] = "abfnrtv";
     if (r == (uint32_t)quote || r == '\\') {
-        buf_putc(b, '\\');
-        buf_putc(b, (char)r);
+        strbuf_addc(b, '\\');
+        strbuf_addc(b, (char)r);
     } else if (rune_printable(r)) {
         utf8_put(b, r);
     } else if (r != 0 && r < 0x80 && strchr(esc, (int)r) != NULL) {
-        buf_putc(b, '\\');
-        buf_putc(b, name[strchr(esc, (int)r) - esc]);
+        strbuf_addc(b, '\\');
+        strbuf_addc(b, name[strchr(esc, (int)r) - esc]);
     } else if (r < 0x20 || r == 0x7f) {
-        buf_printf(b, "\\x%02x", r);
+        strbuf_addf(b, "\\x%02x", r);
     } else if (r < 0x10000) {
-        buf_printf(b, "\\u%04x", r);
+        strbuf_addf(b, "\\u%04x", r);
     } else {
-        buf_printf(b, "\\U%08x", r);
+        strbuf_addf(b, "\\U%08x", r);
     }
 }
 
 /* strconv.Quote(s) appended to b. */
-static void go_quote(struct buf *b, const char *s, size_t n)
+static void go_quote(struct strbuf *b, const char *s, size_t n)
 {
-    buf_putc(b, '"');
+    strbuf_addc(b, '"');
     for (size_t i = 0; i < n;) {
         uint32_t r;
         size_t l = utf8_rune((const unsigned char *)s + i, n - i, &r);
         if (l == 0) {
-            buf_printf(b, "\\x%02x", (unsigned char)s[i]);
+            strbuf_addf(b, "\\x%02x", (unsigned char)s[i]);
             i++;
             continue;
         }
         quote_rune_into(b, r, '"');
         i += l;
     }
-    buf_putc(b, '"');
+    strbuf_addc(b, '"');
 }
 
 static char *go_quote_str(const char *s)
 {
-    struct buf b = {0};
+    struct strbuf b = {0};
     go_quote(&b, s, strlen(s));
     return b.s;
 }
@@ -236,8 +197,8 @@ static char *go_quote_str(const char *s)
  * (owned, *n its length) or NULL when the syntax is invalid. */
 static char *go_unquote(const char *s, size_t len, size_t *n)
 {
-    struct buf b = {0};
-    buf_add(&b, "", 0);
+    struct strbuf b = {0};
+    strbuf_addn(&b, "", 0);
     char q = s[0];
     if (len < 2 || s[len - 1] != q) {
         free(b.s);
@@ -246,7 +207,7 @@ static char *go_unquote(const char *s, size_t len, size_t *n)
     if (q == '`') {
         for (size_t i = 1; i + 1 < len; i++) {
             if (s[i] != '\r') {
-                buf_putc(&b, s[i]);
+                strbuf_addc(&b, s[i]);
             }
         }
         *n = b.len;
@@ -258,7 +219,7 @@ static char *go_unquote(const char *s, size_t len, size_t *n)
             goto bad;
         }
         if (c != '\\') {
-            buf_putc(&b, c);
+            strbuf_addc(&b, c);
             i++;
             continue;
         }
@@ -268,10 +229,10 @@ static char *go_unquote(const char *s, size_t len, size_t *n)
         char e = s[i + 1];
         const char *p = strchr("abfnrtv", e);
         if (e != '\0' && p != NULL) {
-            buf_putc(&b, "\a\b\f\n\r\t\v"[p - "abfnrtv"]);
+            strbuf_addc(&b, "\a\b\f\n\r\t\v"[p - "abfnrtv"]);
             i += 2;
         } else if (e == '\\' || e == q) {
-            buf_putc(&b, e);
+            strbuf_addc(&b, e);
             i += 2;
         } else if (e == 'x' || e == 'u' || e == 'U') {
             size_t digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
@@ -288,7 +249,7 @@ static char *go_unquote(const char *s, size_t len, size_t *n)
                     (uint32_t)(isdigit((unsigned char)h) ? h - '0' : (tolower(h) - 'a' + 10));
             }
             if (e == 'x') {
-                buf_putc(&b, (char)v);
+                strbuf_addc(&b, (char)v);
             } else if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) {
                 goto bad;
             } else {
@@ -310,7 +271,7 @@ static char *go_unquote(const char *s, size_t len, size_t *n)
             if (v > 255) {
                 goto bad;
             }
-            buf_putc(&b, (char)v);
+            strbuf_addc(&b, (char)v);
             i += 4;
         } else {
             goto bad;
@@ -475,10 +436,10 @@ static void bad_char(struct lexer *l, const char *what)
     if (k == 0 && l->pos < l->n) {
         r = 0xfffd;
     }
-    struct buf b = {0};
-    buf_printf(&b, "U+%04X '", r);
+    struct strbuf b = {0};
+    strbuf_addf(&b, "U+%04X '", r);
     utf8_put(&b, r);
-    buf_putc(&b, '\'');
+    strbuf_addc(&b, '\'');
     lex_error(l, "%s %s", what, b.s);
     free(b.s);
 }
@@ -894,29 +855,29 @@ static void node_add(struct pool *pool, struct node *n, struct node *kid)
     n->kids[n->nkids++] = kid;
 }
 
-static void node_string(struct buf *b, const struct node *n);
+static void node_string(struct strbuf *b, const struct node *n);
 
-static void pipe_string(struct buf *b, const struct node *p)
+static void pipe_string(struct strbuf *b, const struct node *p)
 {
     for (size_t i = 0; i < p->ndecl; i++) {
         if (i > 0) {
-            buf_puts(b, ", ");
+            strbuf_add(b, ", ");
         }
         node_string(b, p->decl[i]);
     }
     if (p->ndecl > 0) {
-        buf_puts(b, p->is_assign ? " = " : " := ");
+        strbuf_add(b, p->is_assign ? " = " : " := ");
     }
     for (size_t i = 0; i < p->nkids; i++) {
         if (i > 0) {
-            buf_puts(b, " | ");
+            strbuf_add(b, " | ");
         }
         node_string(b, p->kids[i]);
     }
 }
 
 /* Go's Node.String(), for "executing ... at <...>" contexts and parse messages. */
-static void node_string(struct buf *b, const struct node *n)
+static void node_string(struct strbuf *b, const struct node *n)
 {
     switch (n->type) {
     case N_LIST:
@@ -925,40 +886,40 @@ static void node_string(struct buf *b, const struct node *n)
         }
         break;
     case N_TEXT:
-        buf_add(b, n->text, n->text_len);
+        strbuf_addn(b, n->text, n->text_len);
         break;
     case N_ACTION:
-        buf_puts(b, "{{");
+        strbuf_add(b, "{{");
         pipe_string(b, n->pipe);
-        buf_puts(b, "}}");
+        strbuf_add(b, "}}");
         break;
     case N_IF:
     case N_RANGE:
     case N_WITH:
-        buf_puts(b, n->type == N_IF ? "{{if " : n->type == N_RANGE ? "{{range " : "{{with ");
+        strbuf_add(b, n->type == N_IF ? "{{if " : n->type == N_RANGE ? "{{range " : "{{with ");
         pipe_string(b, n->pipe);
-        buf_puts(b, "}}");
+        strbuf_add(b, "}}");
         node_string(b, n->list);
         if (n->else_list) {
-            buf_puts(b, "{{else}}");
+            strbuf_add(b, "{{else}}");
             node_string(b, n->else_list);
         }
-        buf_puts(b, "{{end}}");
+        strbuf_add(b, "{{end}}");
         break;
     case N_TEMPLATE:
-        buf_puts(b, "{{template ");
+        strbuf_add(b, "{{template ");
         go_quote(b, n->text, strlen(n->text));
         if (n->pipe) {
-            buf_putc(b, ' ');
+            strbuf_addc(b, ' ');
             pipe_string(b, n->pipe);
         }
-        buf_puts(b, "}}");
+        strbuf_add(b, "}}");
         break;
     case N_BREAK:
-        buf_puts(b, "{{break}}");
+        strbuf_add(b, "{{break}}");
         break;
     case N_CONTINUE:
-        buf_puts(b, "{{continue}}");
+        strbuf_add(b, "{{continue}}");
         break;
     case N_PIPE:
         pipe_string(b, n);
@@ -966,12 +927,12 @@ static void node_string(struct buf *b, const struct node *n)
     case N_COMMAND:
         for (size_t i = 0; i < n->nkids; i++) {
             if (i > 0) {
-                buf_putc(b, ' ');
+                strbuf_addc(b, ' ');
             }
             if (n->kids[i]->type == N_PIPE) {
-                buf_putc(b, '(');
+                strbuf_addc(b, '(');
                 node_string(b, n->kids[i]);
-                buf_putc(b, ')');
+                strbuf_addc(b, ')');
             } else {
                 node_string(b, n->kids[i]);
             }
@@ -979,52 +940,52 @@ static void node_string(struct buf *b, const struct node *n)
         break;
     case N_FIELD:
         for (size_t i = 0; i < n->nidents; i++) {
-            buf_putc(b, '.');
-            buf_puts(b, n->idents[i]);
+            strbuf_addc(b, '.');
+            strbuf_add(b, n->idents[i]);
         }
         break;
     case N_VARIABLE:
         for (size_t i = 0; i < n->nidents; i++) {
             if (i > 0) {
-                buf_putc(b, '.');
+                strbuf_addc(b, '.');
             }
-            buf_puts(b, n->idents[i]);
+            strbuf_add(b, n->idents[i]);
         }
         break;
     case N_CHAIN:
         if (n->sub->type == N_PIPE) {
-            buf_putc(b, '(');
+            strbuf_addc(b, '(');
             node_string(b, n->sub);
-            buf_putc(b, ')');
+            strbuf_addc(b, ')');
         } else {
             node_string(b, n->sub);
         }
         for (size_t i = 0; i < n->nidents; i++) {
-            buf_putc(b, '.');
-            buf_puts(b, n->idents[i]);
+            strbuf_addc(b, '.');
+            strbuf_add(b, n->idents[i]);
         }
         break;
     case N_IDENT:
-        buf_puts(b, n->text);
+        strbuf_add(b, n->text);
         break;
     case N_DOT:
-        buf_putc(b, '.');
+        strbuf_addc(b, '.');
         break;
     case N_NIL:
-        buf_puts(b, "nil");
+        strbuf_add(b, "nil");
         break;
     case N_BOOL:
-        buf_puts(b, n->boolean ? "true" : "false");
+        strbuf_add(b, n->boolean ? "true" : "false");
         break;
     case N_NUMBER:
     case N_STRING:
-        buf_puts(b, n->quoted);
+        strbuf_add(b, n->quoted);
         break;
     case N_END:
-        buf_puts(b, "{{end}}");
+        strbuf_add(b, "{{end}}");
         break;
     case N_ELSE:
-        buf_puts(b, "{{else}}");
+        strbuf_add(b, "{{else}}");
         break;
     }
 }
@@ -1128,7 +1089,7 @@ static char *token_string(const struct token *t)
     if (t->type > T_KEYWORD) {
         return xasprintf("<%.*s>", (int)t->len, t->val);
     }
-    struct buf b = {0};
+    struct strbuf b = {0};
     if (utf8_count(t->val, t->len) > 10) {
         size_t cut = 0;
         for (int k = 0; k < 10; k++) {
@@ -1137,7 +1098,7 @@ static char *token_string(const struct token *t)
             cut += l ? l : 1;
         }
         go_quote(&b, t->val, cut);
-        buf_puts(&b, "...");
+        strbuf_add(&b, "...");
     } else {
         go_quote(&b, t->val, t->len);
     }
@@ -1406,18 +1367,18 @@ static struct node *operand(struct parser *p)
     }
     struct node *chain = new_node(p, N_CHAIN, peek_tok(p)->pos);
     chain->sub = n;
-    struct buf fields = {0};
+    struct strbuf fields = {0};
     while (peek_tok(p)->type == T_FIELD) {
         struct token *f = next_tok(p);
-        buf_add(&fields, f->val, f->len);
+        strbuf_addn(&fields, f->val, f->len);
     }
     split_idents(p, chain, fields.s, true);
     free(fields.s);
     if (n->type == N_FIELD || n->type == N_VARIABLE) {
-        struct buf all = {0};
+        struct strbuf all = {0};
         node_string(&all, n);
         for (size_t i = 0; i < chain->nidents; i++) {
-            buf_printf(&all, ".%s", chain->idents[i]);
+            strbuf_addf(&all, ".%s", chain->idents[i]);
         }
         struct node *merged = new_node(p, n->type, chain->pos);
         split_idents(p, merged, all.s, n->type == N_FIELD);
@@ -1426,7 +1387,7 @@ static struct node *operand(struct parser *p)
     }
     if (n->type == N_BOOL || n->type == N_STRING || n->type == N_NUMBER || n->type == N_NIL ||
         n->type == N_DOT) {
-        struct buf s = {0};
+        struct strbuf s = {0};
         node_string(&s, n);
         char *q = pool_keep(&p->t->pool, go_quote_str(s.s));
         free(s.s);
@@ -1589,7 +1550,7 @@ static void parse_definition(struct parser *p)
     struct node *end = NULL;
     struct node *list = sub_tree_list(p, &end);
     if (end->type != N_END) {
-        struct buf s = {0};
+        struct strbuf s = {0};
         node_string(&s, end);
         char *msg = pool_keep(&p->t->pool, s.s);
         parse_fail(p, "unexpected %s in %s", msg, context);
@@ -1621,7 +1582,7 @@ static struct node *control(struct parser *p, enum node_type type, const char *c
         } else {
             n->else_list = item_list(p, &next);
             if (next->type != N_END) {
-                struct buf s = {0};
+                struct strbuf s = {0};
                 node_string(&s, next);
                 char *msg = pool_keep(&p->t->pool, s.s);
                 parse_fail(p, "expected end; found %s", msg);
@@ -1644,7 +1605,7 @@ static struct node *action(struct parser *p)
         struct node *end = NULL;
         struct node *list = sub_tree_list(p, &end);
         if (end->type != N_END) {
-            struct buf s = {0};
+            struct strbuf s = {0};
             node_string(&s, end);
             char *msg = pool_keep(&p->t->pool, s.s);
             parse_fail(p, "unexpected %s in %s", msg, context);
@@ -1778,7 +1739,7 @@ struct gotemplate *gotemplate_parse(const char *text, char **error)
         }
         struct node *n = text_or_action(&p);
         if (n->type == N_END || n->type == N_ELSE) {
-            struct buf s = {0};
+            struct strbuf s = {0};
             node_string(&s, n);
             char *msg = pool_keep(&p.t->pool, s.s);
             parse_fail(&p, "unexpected %s", msg);
@@ -1963,24 +1924,24 @@ struct spec {
     int width, prec;
 };
 
-static void pad(struct buf *b, const char *s, size_t n, const struct spec *sp)
+static void pad(struct strbuf *b, const char *s, size_t n, const struct spec *sp)
 {
     size_t runes = utf8_count(s, n);
     size_t fill = sp->has_width && (size_t)sp->width > runes ? (size_t)sp->width - runes : 0;
     if (!sp->minus) {
         for (size_t i = 0; i < fill; i++) {
-            buf_putc(b, sp->zero ? '0' : ' ');
+            strbuf_addc(b, sp->zero ? '0' : ' ');
         }
     }
-    buf_add(b, s, n);
+    strbuf_addn(b, s, n);
     if (sp->minus) {
         for (size_t i = 0; i < fill; i++) {
-            buf_putc(b, ' ');
+            strbuf_addc(b, ' ');
         }
     }
 }
 
-static void pad_str(struct buf *b, const char *s, const struct spec *sp)
+static void pad_str(struct strbuf *b, const char *s, const struct spec *sp)
 {
     pad(b, s, strlen(s), sp);
 }
@@ -2018,42 +1979,42 @@ static void float_digits(double f, char *digits, int *nd, int *dp)
 }
 
 /* fmt's %v of a float64: shortest digits, %e below exponent -4 and from 6 up. */
-static void format_float_shortest(struct buf *b, double f, char echar)
+static void format_float_shortest(struct strbuf *b, double f, char echar)
 {
     char d[32];
     int nd = 0, dp = 0;
     float_digits(f, d, &nd, &dp);
     if (f < 0 || (f == 0 && signbit(f))) {
-        buf_putc(b, '-');
+        strbuf_addc(b, '-');
     }
     int exp = dp - 1;
     if (exp < -4 || exp >= 6) {
-        buf_putc(b, d[0]);
+        strbuf_addc(b, d[0]);
         if (nd > 1) {
-            buf_putc(b, '.');
-            buf_add(b, d + 1, (size_t)nd - 1);
+            strbuf_addc(b, '.');
+            strbuf_addn(b, d + 1, (size_t)nd - 1);
         }
-        buf_printf(b, "%c%c%02d", echar, exp < 0 ? '-' : '+', abs(exp));
+        strbuf_addf(b, "%c%c%02d", echar, exp < 0 ? '-' : '+', abs(exp));
         return;
     }
     if (dp <= 0) {
-        buf_puts(b, "0");
+        strbuf_add(b, "0");
     } else {
         for (int i = 0; i < dp; i++) {
-            buf_putc(b, i < nd ? d[i] : '0');
+            strbuf_addc(b, i < nd ? d[i] : '0');
         }
     }
     if (nd > dp) {
-        buf_putc(b, '.');
+        strbuf_addc(b, '.');
         for (int i = dp; i < nd; i++) {
-            buf_putc(b, i < 0 ? '0' : d[i]);
+            strbuf_addc(b, i < 0 ? '0' : d[i]);
         }
     }
 }
 
-static void fmt_float(struct buf *b, double f, char verb, const struct spec *sp)
+static void fmt_float(struct strbuf *b, double f, char verb, const struct spec *sp)
 {
-    struct buf num = {0};
+    struct strbuf num = {0};
     if (verb == 'v' || ((verb == 'g' || verb == 'G') && !sp->has_prec)) {
         format_float_shortest(&num, f, verb == 'G' ? 'E' : 'e');
     } else {
@@ -2083,7 +2044,7 @@ static void fmt_float(struct buf *b, double f, char verb, const struct spec *sp)
             snprintf(tmp, sizeof tmp, "%a", f);
             break;
         }
-        buf_puts(&num, tmp);
+        strbuf_add(&num, tmp);
     }
     const char *s = num.s;
     bool neg = s[0] == '-';
@@ -2092,18 +2053,18 @@ static void fmt_float(struct buf *b, double f, char verb, const struct spec *sp)
     size_t len = strlen(digits) + (sign ? 1 : 0);
     if (sp->zero && !sp->minus && sp->has_width && (size_t)sp->width > len) {
         if (sign) {
-            buf_putc(b, sign);
+            strbuf_addc(b, sign);
         }
         for (size_t i = len; i < (size_t)sp->width; i++) {
-            buf_putc(b, '0');
+            strbuf_addc(b, '0');
         }
-        buf_puts(b, digits);
+        strbuf_add(b, digits);
     } else {
-        struct buf whole = {0};
+        struct strbuf whole = {0};
         if (sign) {
-            buf_putc(&whole, sign);
+            strbuf_addc(&whole, sign);
         }
-        buf_puts(&whole, digits);
+        strbuf_add(&whole, digits);
         struct spec nozero = *sp;
         nozero.zero = false;
         pad(b, whole.s, whole.len, &nozero);
@@ -2112,7 +2073,7 @@ static void fmt_float(struct buf *b, double f, char verb, const struct spec *sp)
     free(num.s);
 }
 
-static void fmt_integer(struct buf *b, long long v, bool is_signed, int base, char verb,
+static void fmt_integer(struct strbuf *b, long long v, bool is_signed, int base, char verb,
                         const struct spec *sp)
 {
     unsigned long long u = (unsigned long long)v;
@@ -2175,44 +2136,44 @@ static void fmt_integer(struct buf *b, long long v, bool is_signed, int base, ch
     pad(b, tmp + pos, sizeof tmp - (size_t)pos, &nozero);
 }
 
-static void fmt_value(struct buf *b, const struct val *v, char verb, const struct spec *sp,
+static void fmt_value(struct strbuf *b, const struct val *v, char verb, const struct spec *sp,
                       int depth);
 
-static void bad_verb(struct buf *b, const struct val *v, char verb, const struct spec *sp)
+static void bad_verb(struct strbuf *b, const struct val *v, char verb, const struct spec *sp)
 {
-    buf_puts(b, "%!");
-    buf_putc(b, verb);
-    buf_putc(b, '(');
+    strbuf_add(b, "%!");
+    strbuf_addc(b, verb);
+    strbuf_addc(b, '(');
     if (v->k == V_INVALID || v->k == V_NIL || v->k == V_MISSING) {
-        buf_puts(b, "<nil>");
+        strbuf_add(b, "<nil>");
     } else {
-        buf_puts(b, concrete_type(v->k));
-        buf_putc(b, '=');
+        strbuf_add(b, concrete_type(v->k));
+        strbuf_addc(b, '=');
         fmt_value(b, v, 'v', sp, 0);
     }
-    buf_putc(b, ')');
+    strbuf_addc(b, ')');
 }
 
-static void fmt_string(struct buf *b, const char *s, size_t n, char verb, const struct spec *sp)
+static void fmt_string(struct strbuf *b, const char *s, size_t n, char verb, const struct spec *sp)
 {
     if (verb == 'q') {
-        struct buf q = {0};
+        struct strbuf q = {0};
         go_quote(&q, s, n);
         pad(b, q.s, q.len, sp);
         free(q.s);
         return;
     }
     if (verb == 'x' || verb == 'X') {
-        struct buf h = {0};
+        struct strbuf h = {0};
         size_t limit = sp->has_prec && (size_t)sp->prec < n ? (size_t)sp->prec : n;
         for (size_t i = 0; i < limit; i++) {
             if (i > 0 && sp->space) {
-                buf_putc(&h, ' ');
+                strbuf_addc(&h, ' ');
             }
             if (sp->sharp && (i == 0 || sp->space)) {
-                buf_puts(&h, verb == 'x' ? "0x" : "0X");
+                strbuf_add(&h, verb == 'x' ? "0x" : "0X");
             }
-            buf_printf(&h, verb == 'x' ? "%02x" : "%02X", (unsigned char)s[i]);
+            strbuf_addf(&h, verb == 'x' ? "%02x" : "%02X", (unsigned char)s[i]);
         }
         pad(b, h.s ? h.s : "", h.len, sp);
         free(h.s);
@@ -2251,7 +2212,7 @@ static const char **sorted_keys(const json_t *obj, size_t *n)
 }
 
 /* fmt's printArg/printValue of v with verb; depth > 0 inside maps and slices. */
-static void fmt_value(struct buf *b, const struct val *vin, char verb, const struct spec *sp,
+static void fmt_value(struct strbuf *b, const struct val *vin, char verb, const struct spec *sp,
                       int depth)
 {
     struct val v = *vin;
@@ -2297,12 +2258,12 @@ static void fmt_value(struct buf *b, const struct val *vin, char verb, const str
             return;
         case 'c':
         case 'q': {
-            struct buf r = {0};
+            struct strbuf r = {0};
             uint32_t rune = v.i < 0 || v.i > 0x10ffff ? 0xfffd : (uint32_t)v.i;
             if (verb == 'q') {
-                buf_putc(&r, '\'');
+                strbuf_addc(&r, '\'');
                 quote_rune_into(&r, rune, '\'');
-                buf_putc(&r, '\'');
+                strbuf_addc(&r, '\'');
             } else {
                 utf8_put(&r, rune);
             }
@@ -2338,30 +2299,30 @@ static void fmt_value(struct buf *b, const struct val *vin, char verb, const str
     case V_MAP: {
         size_t n = 0;
         cleanup_free const char **keys = sorted_keys(v.j, &n);
-        buf_puts(b, "map[");
+        strbuf_add(b, "map[");
         for (size_t i = 0; i < n; i++) {
             if (i > 0) {
-                buf_putc(b, ' ');
+                strbuf_addc(b, ' ');
             }
             struct val key = str_val(keys[i], strlen(keys[i]));
             fmt_value(b, &key, verb, sp, depth + 1);
-            buf_putc(b, ':');
+            strbuf_addc(b, ':');
             struct val item = from_json(json_object_get(v.j, keys[i]));
             fmt_value(b, &item, verb, sp, depth + 1);
         }
-        buf_putc(b, ']');
+        strbuf_addc(b, ']');
         return;
     }
     case V_SLICE: {
-        buf_putc(b, '[');
+        strbuf_addc(b, '[');
         for (size_t i = 0; i < json_array_size(v.j); i++) {
             if (i > 0) {
-                buf_putc(b, ' ');
+                strbuf_addc(b, ' ');
             }
             struct val item = from_json(json_array_get(v.j, i));
             fmt_value(b, &item, verb, sp, depth + 1);
         }
-        buf_putc(b, ']');
+        strbuf_addc(b, ']');
         return;
     }
     default:
@@ -2370,20 +2331,20 @@ static void fmt_value(struct buf *b, const struct val *vin, char verb, const str
 }
 
 /* fmt.Sprint (spaces between operands when neither is a string) or fmt.Sprintln. */
-static void go_sprint(struct buf *b, const struct val *args, size_t n, bool ln)
+static void go_sprint(struct strbuf *b, const struct val *args, size_t n, bool ln)
 {
     static const struct spec none;
     bool prev_string = false;
     for (size_t i = 0; i < n; i++) {
         bool is_string = args[i].k == V_STRING;
         if (i > 0 && (ln || (!is_string && !prev_string))) {
-            buf_putc(b, ' ');
+            strbuf_addc(b, ' ');
         }
         fmt_value(b, &args[i], 'v', &none, 0);
         prev_string = is_string;
     }
     if (ln) {
-        buf_putc(b, '\n');
+        strbuf_addc(b, '\n');
     }
 }
 
@@ -2398,7 +2359,7 @@ static bool int_arg(const struct val *args, size_t n, size_t *at, int *out)
 }
 
 /* fmt.Sprintf. */
-static void go_sprintf(struct buf *b, const char *format, size_t flen, const struct val *args,
+static void go_sprintf(struct strbuf *b, const char *format, size_t flen, const struct val *args,
                        size_t n)
 {
     size_t at = 0;
@@ -2408,7 +2369,7 @@ static void go_sprintf(struct buf *b, const char *format, size_t flen, const str
             while (j < flen && format[j] != '%') {
                 j++;
             }
-            buf_add(b, format + i, j - i);
+            strbuf_addn(b, format + i, j - i);
             i = j;
             continue;
         }
@@ -2435,7 +2396,7 @@ static void go_sprintf(struct buf *b, const char *format, size_t flen, const str
             i++;
             sp.has_width = int_arg(args, n, &at, &sp.width);
             if (!sp.has_width) {
-                buf_puts(b, "%!(BADWIDTH)");
+                strbuf_add(b, "%!(BADWIDTH)");
             } else if (sp.width < 0) {
                 sp.width = -sp.width;
                 sp.minus = true;
@@ -2461,7 +2422,7 @@ static void go_sprintf(struct buf *b, const char *format, size_t flen, const str
                     sp.has_prec = false;
                 }
                 if (!sp.has_prec) {
-                    buf_puts(b, "%!(BADPREC)");
+                    strbuf_add(b, "%!(BADPREC)");
                 }
             } else {
                 while (i < flen && isdigit((unsigned char)format[i])) {
@@ -2473,7 +2434,7 @@ static void go_sprintf(struct buf *b, const char *format, size_t flen, const str
             }
         }
         if (i >= flen) {
-            buf_puts(b, "%!(NOVERB)");
+            strbuf_add(b, "%!(NOVERB)");
             break;
         }
         uint32_t verb = 0;
@@ -2484,13 +2445,13 @@ static void go_sprintf(struct buf *b, const char *format, size_t flen, const str
         }
         i += vl;
         if (verb == '%') {
-            buf_putc(b, '%');
+            strbuf_addc(b, '%');
             continue;
         }
         if (at >= n) {
-            buf_puts(b, "%!");
+            strbuf_add(b, "%!");
             utf8_put(b, verb);
-            buf_puts(b, "(MISSING)");
+            strbuf_add(b, "(MISSING)");
             continue;
         }
         if (verb == 'v') {
@@ -2505,28 +2466,28 @@ static void go_sprintf(struct buf *b, const char *format, size_t flen, const str
     }
     if (at < n) {
         static const struct spec none;
-        buf_puts(b, "%!(EXTRA ");
+        strbuf_add(b, "%!(EXTRA ");
         for (size_t k = at; k < n; k++) {
             if (k > at) {
-                buf_puts(b, ", ");
+                strbuf_add(b, ", ");
             }
             if (args[k].k == V_INVALID || args[k].k == V_NIL) {
-                buf_puts(b, "<nil>");
+                strbuf_add(b, "<nil>");
             } else {
-                buf_puts(b, concrete_type(args[k].k));
-                buf_putc(b, '=');
+                strbuf_add(b, concrete_type(args[k].k));
+                strbuf_addc(b, '=');
                 fmt_value(b, &args[k], 'v', &none, 0);
             }
         }
-        buf_putc(b, ')');
+        strbuf_addc(b, ')');
     }
 }
 
 char *gotemplate_format_value(const json_t *data)
 {
     static const struct spec none;
-    struct buf b = {0};
-    buf_add(&b, "", 0);
+    struct strbuf b = {0};
+    strbuf_addn(&b, "", 0);
     struct val v = unwrap(from_json(data));
     fmt_value(&b, &v, 'v', &none, 0);
     return b.s;
@@ -2543,7 +2504,7 @@ struct state {
     const struct gotemplate *t;
     const struct tree *tmpl;
     const struct node *node; /* where errors point (Go's s.at) */
-    struct buf out;
+    struct strbuf out;
     struct var *vars;
     size_t nvars, cap, base;
     bool allow_missing;
@@ -2581,8 +2542,8 @@ static void exec_fail(struct state *s, const char *fmt, ...)
                 line_start = i + 1;
             }
         }
-        struct buf ctx = {0};
-        buf_add(&ctx, "", 0);
+        struct strbuf ctx = {0};
+        strbuf_addn(&ctx, "", 0);
         node_string(&ctx, s->node);
         s->error = xasprintf("template: output:%d:%zu: executing %s at <%s>: %s", line,
                              pos - line_start, name, ctx.s, msg);
@@ -2611,10 +2572,10 @@ static struct var *find_var(struct state *s, const char *name)
     return NULL;
 }
 
-static char *keep_buf(struct state *s, struct buf *b)
+static char *keep_buf(struct state *s, struct strbuf *b)
 {
     if (b->s == NULL) {
-        buf_add(b, "", 0);
+        strbuf_addn(b, "", 0);
     }
     return pool_keep(&s->pool, b->s);
 }
@@ -2671,7 +2632,7 @@ static void not_a_function(struct state *s, const struct node *cmd, size_t nargs
                            const struct val *final)
 {
     if (nargs > 1 || final->k != V_MISSING) {
-        struct buf b = {0};
+        struct strbuf b = {0};
         node_string(&b, cmd->kids[0]);
         char *first = pool_keep(&s->pool, b.s);
         exec_fail(s, "can't give argument to non-function %s", first);
@@ -2708,7 +2669,7 @@ static struct val eval_chain_node(struct state *s, struct val dot, const struct 
 {
     s->node = chain;
     if (chain->sub->type == N_NIL) {
-        struct buf b = {0};
+        struct strbuf b = {0};
         node_string(&b, chain);
         char *str = pool_keep(&s->pool, b.s);
         exec_fail(s, "indirection through explicit nil in %s", str);
@@ -2789,7 +2750,7 @@ static struct val eval_arg(struct state *s, struct val dot, enum ptype type, con
         if (n->type == N_STRING) {
             return str_val(n->text, n->text_len);
         }
-        struct buf b = {0};
+        struct strbuf b = {0};
         node_string(&b, n);
         char *str = pool_keep(&s->pool, b.s);
         exec_fail(s, "expected string; found %s", str);
@@ -3128,10 +3089,10 @@ static struct val fn_slice(struct call *c)
 
 /* The text html, js and urlquery escape: one string as is, else fmt.Sprint with invalid
  * values as "<no value>". */
-static void escaper_text(struct call *c, struct buf *b)
+static void escaper_text(struct call *c, struct strbuf *b)
 {
     if (c->n == 1 && c->args[0].k == V_STRING) {
-        buf_add(b, c->args[0].s, c->args[0].slen);
+        strbuf_addn(b, c->args[0].s, c->args[0].slen);
         return;
     }
     struct val *args = xcalloc(c->n ? c->n : 1, sizeof *args);
@@ -3144,11 +3105,11 @@ static void escaper_text(struct call *c, struct buf *b)
 
 static struct val fn_escape(struct call *c)
 {
-    struct buf in = {0};
-    buf_add(&in, "", 0);
+    struct strbuf in = {0};
+    strbuf_addn(&in, "", 0);
     escaper_text(c, &in);
-    struct buf out = {0};
-    buf_add(&out, "", 0);
+    struct strbuf out = {0};
+    strbuf_addn(&out, "", 0);
     for (size_t i = 0; i < in.len;) {
         unsigned char ch = (unsigned char)in.s[i];
         if (c->name[0] == 'h') {
@@ -3159,7 +3120,7 @@ static struct val fn_escape(struct call *c)
                               : ch == '>'  ? "&gt;"
                               : ch == 0    ? "\xef\xbf\xbd"
                                            : NULL;
-            rep ? buf_puts(&out, rep) : buf_putc(&out, (char)ch);
+            rep ? strbuf_add(&out, rep) : strbuf_addc(&out, (char)ch);
             i++;
         } else if (c->name[0] == 'j') {
             uint32_t r = ch;
@@ -3169,22 +3130,22 @@ static struct val fn_escape(struct call *c)
                 l = 1;
             }
             if (r == '\\' || r == '\'' || r == '"') {
-                buf_putc(&out, '\\');
-                buf_putc(&out, (char)r);
+                strbuf_addc(&out, '\\');
+                strbuf_addc(&out, (char)r);
             } else if (r == '<' || r == '>' || r == '&' || r == '=' || r < ' ' ||
                        (r >= 0x80 && !rune_printable(r))) {
-                buf_printf(&out, "\\u%04X", r);
+                strbuf_addf(&out, "\\u%04X", r);
             } else {
-                buf_add(&out, in.s + i, l);
+                strbuf_addn(&out, in.s + i, l);
             }
             i += l;
         } else {
             if (isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-                buf_putc(&out, (char)ch);
+                strbuf_addc(&out, (char)ch);
             } else if (ch == ' ') {
-                buf_putc(&out, '+');
+                strbuf_addc(&out, '+');
             } else {
-                buf_printf(&out, "%%%02X", ch);
+                strbuf_addf(&out, "%%%02X", ch);
             }
             i++;
         }
@@ -3196,7 +3157,7 @@ static struct val fn_escape(struct call *c)
 
 static struct val fn_print(struct call *c)
 {
-    struct buf b = {0};
+    struct strbuf b = {0};
     if (strcmp(c->name, "printf") == 0) {
         go_sprintf(&b, c->args[0].s, c->args[0].slen, c->args + 1, c->n - 1);
     } else {
@@ -3252,8 +3213,8 @@ static struct val fn_base64decode(struct call *c)
 {
     const char *s = c->args[0].s;
     size_t n = c->args[0].slen;
-    struct buf out = {0};
-    buf_add(&out, "", 0);
+    struct strbuf out = {0};
+    strbuf_addn(&out, "", 0);
     unsigned quad[4];
     size_t q = 0, pad_count = 0, i = 0, quad_start = 0;
     for (; i < n; i++) {
@@ -3279,12 +3240,12 @@ static struct val fn_base64decode(struct call *c)
         }
         if (q == 4) {
             unsigned word = quad[0] << 18 | quad[1] << 12 | quad[2] << 6 | quad[3];
-            buf_putc(&out, (char)(word >> 16));
+            strbuf_addc(&out, (char)(word >> 16));
             if (pad_count < 2) {
-                buf_putc(&out, (char)(word >> 8));
+                strbuf_addc(&out, (char)(word >> 8));
             }
             if (pad_count < 1) {
-                buf_putc(&out, (char)word);
+                strbuf_addc(&out, (char)word);
             }
             q = 0;
             if (pad_count > 0) {
@@ -3485,7 +3446,7 @@ static void print_value(struct state *s, const struct node *n, struct val v)
     static const struct spec none;
     s->node = n;
     if (!valid(&v)) {
-        buf_puts(&s->out, "<no value>");
+        strbuf_add(&s->out, "<no value>");
         return;
     }
     fmt_value(&s->out, &v, 'v', &none, 0);
@@ -3574,7 +3535,7 @@ static void walk_range(struct state *s, struct val dot, const struct node *r)
         }
     } else if (valid(&v)) {
         static const struct spec none;
-        struct buf b = {0};
+        struct strbuf b = {0};
         fmt_value(&b, &v, 'v', &none, 0);
         char *str = keep_buf(s, &b);
         exec_fail(s, "range can't iterate over %s", str);
@@ -3642,7 +3603,7 @@ static enum walk walk(struct state *s, struct val dot, const struct node *n)
         walk_template(s, dot, n);
         return WALK_OK;
     case N_TEXT:
-        buf_add(&s->out, n->text, n->text_len);
+        strbuf_addn(&s->out, n->text, n->text_len);
         return WALK_OK;
     default:
         return WALK_OK;
@@ -3660,7 +3621,7 @@ int gotemplate_execute(const struct gotemplate *t, const json_t *data, bool allo
             s->tmpl = &t->trees[i];
         }
     }
-    buf_add(&s->out, "", 0);
+    strbuf_addn(&s->out, "", 0);
     struct val dot = unwrap(from_json(data));
     int rc = 0;
     if (setjmp(s->fail) == 0) {
@@ -3720,14 +3681,14 @@ struct gotemplate *gotemplate_printer_new(struct ctl *c, const char *output,
     char *text = NULL;
     if (format != NULL && strstr(format, "file") != NULL) {
         FILE *f = fopen(value, "r");
-        struct buf b = {0};
-        buf_add(&b, "", 0);
+        struct strbuf b = {0};
+        strbuf_addn(&b, "", 0);
         char chunk[4096];
         size_t got = 0;
         int saved = 0;
         if (f != NULL) {
             while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-                buf_add(&b, chunk, got);
+                strbuf_addn(&b, chunk, got);
             }
             saved = ferror(f) ? errno : 0;
             fclose(f);
@@ -3765,13 +3726,13 @@ static char *marshal_compact(const json_t *obj, bool ordered)
         return printers_json_compact(obj);
     }
     cleanup_free char *dump = json_dumps(obj, JSON_COMPACT | JSON_ENCODE_ANY);
-    struct buf b = {0};
-    buf_add(&b, "", 0);
+    struct strbuf b = {0};
+    strbuf_addn(&b, "", 0);
     for (const char *p = dump ? dump : ""; *p; p++) {
         if (*p == '<' || *p == '>' || *p == '&') {
-            buf_printf(&b, "\\u%04x", (unsigned)*p);
+            strbuf_addf(&b, "\\u%04x", (unsigned)*p);
         } else {
-            buf_putc(&b, *p);
+            strbuf_addc(&b, *p);
         }
     }
     return b.s;

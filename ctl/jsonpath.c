@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "printers.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
 enum step_type {
@@ -704,19 +705,6 @@ static json_t *eval_chain(struct eval *ev, const struct chain *c, json_t *input)
     return cur;
 }
 
-struct sbuf {
-    char *s;
-    size_t len;
-};
-
-static void sb_add(struct sbuf *b, const char *s)
-{
-    size_t n = strlen(s);
-    b->s = xrealloc(b->s, b->len + n + 1);
-    memcpy(b->s + b->len, s, n + 1);
-    b->len += n;
-}
-
 static char *text_of(const json_t *v)
 {
     if (json_is_object(v) || json_is_array(v)) {
@@ -731,13 +719,13 @@ static char *text_of(const json_t *v)
 /* Runs items [from, to) on data; appends text to b (when not NULL) and values to found (when
  * not NULL). Returns 0 or -EINVAL. */
 static int run_items(struct eval *ev, const struct jsonpath *jp, size_t from, size_t to,
-                     json_t *data, struct sbuf *b, json_t *found)
+                     json_t *data, struct strbuf *b, json_t *found)
 {
     for (size_t i = from; i < to; i++) {
         const struct item *it = &jp->items[i];
         if (it->type == IT_TEXT) {
             if (b) {
-                sb_add(b, it->text);
+                strbuf_add(b, it->text);
             }
             continue;
         }
@@ -769,10 +757,10 @@ static int run_items(struct eval *ev, const struct jsonpath *jp, size_t from, si
         json_array_foreach (res, j, v) {
             if (b) {
                 char *t = text_of(v);
-                sb_add(b, t);
+                strbuf_add(b, t);
                 free(t);
                 if (j + 1 < json_array_size(res)) {
-                    sb_add(b, " ");
+                    strbuf_add(b, " ");
                 }
             }
             if (found) {
@@ -788,12 +776,12 @@ char *jsonpath_execute(const struct jsonpath *jp, const json_t *data, bool allow
                        struct err *err)
 {
     struct eval ev = {allow_missing, err};
-    struct sbuf b = {xstrdup(""), 0};
+    struct strbuf b = {0};
     if (run_items(&ev, jp, 0, jp->n, (json_t *)data, &b, NULL) != 0) {
-        free(b.s);
+        strbuf_free(&b);
         return NULL;
     }
-    return b.s;
+    return strbuf_take(&b);
 }
 
 json_t *jsonpath_find(const struct jsonpath *jp, const json_t *data, struct err *err)
@@ -837,34 +825,36 @@ char *jsonpath_go_value(const json_t *v)
             keys[i++] = key;
         }
         qsort(keys, n, sizeof *keys, compare_keys);
-        struct sbuf b = {xstrdup("map["), 4};
+        struct strbuf b = {0};
+        strbuf_add(&b, "map[");
         for (i = 0; i < n; i++) {
             char *t = jsonpath_go_value(json_object_get(v, keys[i]));
             if (i) {
-                sb_add(&b, " ");
+                strbuf_add(&b, " ");
             }
-            sb_add(&b, keys[i]);
-            sb_add(&b, ":");
-            sb_add(&b, t);
+            strbuf_add(&b, keys[i]);
+            strbuf_add(&b, ":");
+            strbuf_add(&b, t);
             free(t);
         }
-        sb_add(&b, "]");
+        strbuf_add(&b, "]");
         free(keys);
         return b.s;
     }
     if (json_is_array(v)) {
-        struct sbuf b = {xstrdup("["), 1};
+        struct strbuf b = {0};
+        strbuf_add(&b, "[");
         size_t i;
         json_t *child;
         json_array_foreach (v, i, child) {
             char *t = jsonpath_go_value(child);
             if (i) {
-                sb_add(&b, " ");
+                strbuf_add(&b, " ");
             }
-            sb_add(&b, t);
+            strbuf_add(&b, t);
             free(t);
         }
-        sb_add(&b, "]");
+        strbuf_add(&b, "]");
         return b.s;
     }
     return printers_cell(v);

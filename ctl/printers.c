@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
 #include "xalloc.h"
 
 /* ---- tabwriter ------------------------------------------------------------------------- */
@@ -318,66 +319,45 @@ size_t printers_table(struct tabw *t, const json_t *table, const struct table_op
 
 /* ---- JSON as Go's encoding/json writes it ---------------------------------------------- */
 
-struct sbuf {
-    char *s;
-    size_t len, cap;
-};
-
-static void sb_putn(struct sbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        b->cap = (b->len + n + 1) * 2;
-        b->s = xrealloc(b->s, b->cap);
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void sb_puts(struct sbuf *b, const char *s)
-{
-    sb_putn(b, s, strlen(s));
-}
-
-static void go_string(struct sbuf *b, const char *s, size_t len)
+static void go_string(struct strbuf *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
-    sb_putn(b, "\"", 1);
+    strbuf_addn(b, "\"", 1);
     for (size_t i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)s[i];
         char esc[8];
         if (ch == '"' || ch == '\\') {
             esc[0] = '\\', esc[1] = (char)ch;
-            sb_putn(b, esc, 2);
+            strbuf_addn(b, esc, 2);
         } else if (ch == '\n') {
-            sb_puts(b, "\\n");
+            strbuf_add(b, "\\n");
         } else if (ch == '\r') {
-            sb_puts(b, "\\r");
+            strbuf_add(b, "\\r");
         } else if (ch == '\t') {
-            sb_puts(b, "\\t");
+            strbuf_add(b, "\\t");
         } else if (ch < 0x20 || ch == '<' || ch == '>' || ch == '&') {
             snprintf(esc, sizeof esc, "\\u00%c%c", hex[ch >> 4], hex[ch & 15]);
-            sb_puts(b, esc);
+            strbuf_add(b, esc);
         } else if (ch == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
                    ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
-            sb_puts(b, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029");
+            strbuf_add(b, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029");
             i += 2;
         } else {
-            sb_putn(b, (const char *)&s[i], 1);
+            strbuf_addn(b, (const char *)&s[i], 1);
         }
     }
-    sb_putn(b, "\"", 1);
+    strbuf_addn(b, "\"", 1);
 }
 
-static void indent(struct sbuf *b, int depth)
+static void indent(struct strbuf *b, int depth)
 {
-    sb_putn(b, "\n", 1);
+    strbuf_addn(b, "\n", 1);
     for (int i = 0; i < depth; i++) {
-        sb_puts(b, "    ");
+        strbuf_add(b, "    ");
     }
 }
 
-static void go_json(struct sbuf *b, const json_t *v, int depth, bool pretty, bool sorted)
+static void go_json(struct strbuf *b, const json_t *v, int depth, bool pretty, bool sorted)
 {
     char buf[64];
     switch (json_typeof(v)) {
@@ -385,39 +365,39 @@ static void go_json(struct sbuf *b, const json_t *v, int depth, bool pretty, boo
         size_t n;
         const char **keys = sorted ? sorted_keys(v, &n) : object_keys(v, &n);
         if (n == 0) {
-            sb_puts(b, "{}");
+            strbuf_add(b, "{}");
             free(keys);
             return;
         }
-        sb_puts(b, "{");
+        strbuf_add(b, "{");
         for (size_t i = 0; i < n; i++) {
             if (i) {
-                sb_puts(b, ",");
+                strbuf_add(b, ",");
             }
             if (pretty) {
                 indent(b, depth + 1);
             }
             go_string(b, keys[i], strlen(keys[i]));
-            sb_puts(b, pretty ? ": " : ":");
+            strbuf_add(b, pretty ? ": " : ":");
             go_json(b, json_object_get(v, keys[i]), depth + 1, pretty, sorted);
         }
         if (pretty) {
             indent(b, depth);
         }
-        sb_puts(b, "}");
+        strbuf_add(b, "}");
         free(keys);
         return;
     }
     case JSON_ARRAY: {
         size_t n = json_array_size(v);
         if (n == 0) {
-            sb_puts(b, "[]");
+            strbuf_add(b, "[]");
             return;
         }
-        sb_puts(b, "[");
+        strbuf_add(b, "[");
         for (size_t i = 0; i < n; i++) {
             if (i) {
-                sb_puts(b, ",");
+                strbuf_add(b, ",");
             }
             if (pretty) {
                 indent(b, depth + 1);
@@ -427,7 +407,7 @@ static void go_json(struct sbuf *b, const json_t *v, int depth, bool pretty, boo
         if (pretty) {
             indent(b, depth);
         }
-        sb_puts(b, "]");
+        strbuf_add(b, "]");
         return;
     }
     case JSON_STRING:
@@ -435,43 +415,43 @@ static void go_json(struct sbuf *b, const json_t *v, int depth, bool pretty, boo
         return;
     case JSON_INTEGER:
         snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v));
-        sb_puts(b, buf);
+        strbuf_add(b, buf);
         return;
     case JSON_REAL:
         format_float(json_real_value(v), buf, sizeof buf, true);
-        sb_puts(b, buf);
+        strbuf_add(b, buf);
         return;
     case JSON_TRUE:
-        sb_puts(b, "true");
+        strbuf_add(b, "true");
         return;
     case JSON_FALSE:
-        sb_puts(b, "false");
+        strbuf_add(b, "false");
         return;
     case JSON_NULL:
-        sb_puts(b, "null");
+        strbuf_add(b, "null");
         return;
     }
 }
 
 char *printers_json(const json_t *v)
 {
-    struct sbuf b = {0};
+    struct strbuf b = {0};
     go_json(&b, v, 0, true, true);
-    sb_puts(&b, "\n");
+    strbuf_add(&b, "\n");
     return b.s;
 }
 
 char *printers_json_ordered(const json_t *v)
 {
-    struct sbuf b = {0};
+    struct strbuf b = {0};
     go_json(&b, v, 0, true, false);
-    sb_puts(&b, "\n");
+    strbuf_add(&b, "\n");
     return b.s;
 }
 
 char *printers_json_compact(const json_t *v)
 {
-    struct sbuf b = {0};
+    struct strbuf b = {0};
     go_json(&b, v, 0, false, true);
     if (b.s == NULL) {
         return xstrdup("");
