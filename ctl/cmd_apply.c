@@ -18,8 +18,6 @@
 #include "xalloc.h"
 #include "yamlx.h"
 
-#define LAST_APPLIED "kubectl.kubernetes.io/last-applied-configuration"
-
 /* kubectl's words before a failed lookup of the live object. Owned. */
 static char *retrieving_prefix(const struct mapper_resource *r, const char *name, const char *ns,
                                const char *source)
@@ -128,26 +126,6 @@ static int get_live(struct ctl *c, const char *path, const char *prefix, json_t 
     return rc;
 }
 
-/* kubectl's GetModifiedConfiguration: the object without the annotation, serialized, then set
- * as the annotation. Returns the annotated copy (new reference). */
-static json_t *annotated(const json_t *obj)
-{
-    json_t *copy = json_deep_copy(obj);
-    json_t *meta = json_object_get(copy, "metadata");
-    json_t *annotations = json_object_get(meta, "annotations");
-    if (!json_is_object(annotations)) {
-        annotations = json_object();
-        json_object_set_new(meta, "annotations", annotations);
-    }
-    json_object_del(annotations, LAST_APPLIED);
-    char *text = printers_json_compact(copy);
-    char *value = xasprintf("%s\n", text);
-    json_object_set_new(annotations, LAST_APPLIED, json_string(value));
-    free(text);
-    free(value);
-    return copy;
-}
-
 /* What one run of apply or create -f prints with: -o, --dry-run, and apply's objects for -o
  * json|yaml (kubectl prints one object, or a List of them at the end). */
 struct run_state {
@@ -213,7 +191,7 @@ static int apply_one(struct ctl *c, const struct manifest *m, struct run_state *
         return 1;
     }
     cleanup_free char *path = xasprintf("%s/%s", collection, name);
-    cleanup_json json_t *modified = annotated(m->obj);
+    cleanup_json json_t *modified = objects_modified_configuration(m->obj, true);
     cleanup_json json_t *live = NULL;
     cleanup_free char *retrieving = retrieving_prefix(
         r, name,
@@ -237,8 +215,9 @@ static int apply_one(struct ctl *c, const struct manifest *m, struct run_state *
         }
         verb = "created";
     } else {
-        const char *recorded = json_string_value(json_object_get(
-            json_object_get(json_object_get(live, "metadata"), "annotations"), LAST_APPLIED));
+        const char *recorded = json_string_value(
+            json_object_get(json_object_get(json_object_get(live, "metadata"), "annotations"),
+                            OBJECTS_LAST_APPLIED));
         cleanup_json json_t *original = recorded ? json_loads(recorded, 0, NULL) : NULL;
         struct err e = {0};
         const struct jpatch_smp_schema *schema = objects_smp_schema(r);

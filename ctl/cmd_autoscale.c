@@ -10,8 +10,6 @@
 #include "objects.h"
 #include "xalloc.h"
 
-#define LAST_APPLIED "kubectl.kubernetes.io/last-applied-configuration"
-
 struct autoscale_opts {
     const char *name;
     int min, max, cpu_percent;
@@ -70,7 +68,7 @@ static void save_config(json_t *hpa)
     cleanup_free char *text = json_dumps(hpa, JSON_COMPACT); /* Go struct order, as built */
     cleanup_free char *value = xasprintf("%s\n", text);
     json_object_set_new(json_object_get(hpa, "metadata"), "annotations",
-                        json_pack("{s:s}", LAST_APPLIED, value));
+                        json_pack("{s:s}", OBJECTS_LAST_APPLIED, value));
 }
 
 /* One object to autoscale: checks its kind, then creates (or prints) the HPA. Returns the exit

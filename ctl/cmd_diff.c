@@ -23,8 +23,6 @@
 #include "xalloc.h"
 #include "yamlx.h"
 
-#define LAST_APPLIED "kubectl.kubernetes.io/last-applied-configuration"
-
 /* kubectl diff's exit status for its own failures (CheckDiffErr adds one to the usual 1). */
 #define DIFF_FAILED 2
 
@@ -324,21 +322,6 @@ static int diff_send(struct ctl *c, const char *method, const char *path, const 
     return rc;
 }
 
-/* The local object as kubectl's GetModifiedConfiguration leaves it without annotating: the
- * last-applied annotation removed and an annotations map present. New reference. */
-static json_t *modified_configuration(const json_t *local)
-{
-    json_t *copy = json_deep_copy(local);
-    json_t *meta = json_object_get(copy, "metadata");
-    json_t *annotations = json_object_get(meta, "annotations");
-    if (!json_is_object(annotations)) {
-        annotations = json_object();
-        json_object_set_new(meta, "annotations", annotations);
-    }
-    json_object_del(annotations, LAST_APPLIED);
-    return copy;
-}
-
 /* The object as it would be after kubectl apply, from the server's dry run. Returns 0 with
  * *merged (new reference) or 1 with *failure filled. */
 static int merged_object(struct ctl *c, const struct diff_opts *o, const struct manifest *m,
@@ -362,9 +345,9 @@ static int merged_object(struct ctl *c, const struct diff_opts *o, const struct 
     }
     cleanup_free char *url = xasprintf("%s?%s", t->path, q + 1);
     free(q);
-    cleanup_json json_t *modified = modified_configuration(m->obj);
+    cleanup_json json_t *modified = objects_modified_configuration(m->obj, false);
     const char *recorded = json_string_value(json_object_get(
-        json_object_get(json_object_get(live, "metadata"), "annotations"), LAST_APPLIED));
+        json_object_get(json_object_get(live, "metadata"), "annotations"), OBJECTS_LAST_APPLIED));
     cleanup_json json_t *original = recorded ? json_loads(recorded, 0, NULL) : NULL;
     const struct jpatch_smp_schema *schema = objects_smp_schema(t->r);
     struct err e = {0};
@@ -591,7 +574,7 @@ static int prune_list(struct ctl *c, const struct diff_opts *o, const struct dif
     json_array_foreach (json_object_get(list, "items"), i, item) {
         const char *uid = jpath_get_string(item, "metadata.uid");
         if (json_object_get(json_object_get(json_object_get(item, "metadata"), "annotations"),
-                            LAST_APPLIED) == NULL ||
+                            OBJECTS_LAST_APPLIED) == NULL ||
             (uid && strv_has(&o->visited_uids, uid))) {
             continue;
         }

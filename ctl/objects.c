@@ -288,6 +288,23 @@ const struct jpatch_smp_schema *objects_smp_schema(const struct mapper_resource 
     return NULL;
 }
 
+json_t *objects_modified_configuration(const json_t *obj, bool annotate)
+{
+    json_t *copy = json_deep_copy(obj);
+    json_t *meta = json_object_get(copy, "metadata");
+    json_t *annotations = json_object_get(meta, "annotations");
+    if (!json_is_object(annotations)) {
+        annotations = json_object();
+        json_object_set_new(meta, "annotations", annotations);
+    }
+    json_object_del(annotations, OBJECTS_LAST_APPLIED);
+    if (annotate) {
+        cleanup_free char *text = printers_json_compact(copy);
+        json_object_set_new(annotations, OBJECTS_LAST_APPLIED, json_sprintf("%s\n", text));
+    }
+    return copy;
+}
+
 char *objects_display(const struct mapper_resource *r, const char *name)
 {
     cleanup_free char *kg = mapper_kind_group(r);

@@ -46,6 +46,14 @@ const struct jpatch_smp_schema *objects_smp_schema(const struct mapper_resource 
 /* "deployment.apps/web": kubectl's name for an object in its messages. Owned. */
 char *objects_display(const struct mapper_resource *r, const char *name);
 
+/* The annotation client-side apply keeps the applied configuration in. */
+#define OBJECTS_LAST_APPLIED "kubectl.kubernetes.io/last-applied-configuration"
+
+/* kubectl's GetModifiedConfiguration: a copy of obj with an annotations map and without the
+ * last-applied annotation; with annotate, that copy's compact JSON (and a newline) is then set
+ * as the annotation, as apply sends it. New reference; borrows obj. */
+json_t *objects_modified_configuration(const json_t *obj, bool annotate);
+
 /* --dry-run's modes. */
 enum dry_run { DRY_RUN_NONE, DRY_RUN_CLIENT, DRY_RUN_SERVER };
 
