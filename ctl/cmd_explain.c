@@ -52,6 +52,7 @@ static size_t resources_for(const struct mapper *m, const char *name,
         if (has_short_name(&m->v[i], name)) {
             lower = xstrdup(m->v[i].resource);
             group = m->v[i].group;
+            mapper_warn_short_name_rivals(m, &m->v[i], name, NULL);
         }
     }
     if (lower == NULL) {

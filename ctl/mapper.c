@@ -196,9 +196,7 @@ static bool match_kind(const struct mapper_resource *r, const char *a, const cha
     return strcmp(r->kind, a) == 0;
 }
 
-/* kubectl's shortcut expander warns once about each other group/resource that the short name
- * chosen would also have matched, in discovery order. */
-static void warn_short_name_rivals(const struct mapper *m, const struct mapper_resource *chosen,
+void mapper_warn_short_name_rivals(const struct mapper *m, const struct mapper_resource *chosen,
                                    const char *short_name, const char *group)
 {
     if (m->warn == NULL) {
@@ -236,7 +234,7 @@ static const struct mapper_resource *resolve_resource(const struct mapper *m, co
     }
     r = find(m, match_short, resource, group, NULL);
     if (r != NULL) {
-        warn_short_name_rivals(m, r, resource, group);
+        mapper_warn_short_name_rivals(m, r, resource, group);
     }
     if (r == NULL && group != NULL && *group != '\0') {
         r = find(m, match_short_group_prefix, resource, group, NULL);

@@ -38,6 +38,13 @@ struct mapper {
     void *warn_arg;
 };
 
+/* kubectl's shortcut expander: tells m->warn of each other group/resource (in discovery order,
+ * once each) that short_name, which resolved to chosen, would also have matched; group limits
+ * the candidates when the user named one (NULL: any). Called by mapper_resolve; commands that
+ * expand short names themselves (explain) call it too. */
+void mapper_warn_short_name_rivals(const struct mapper *m, const struct mapper_resource *chosen,
+                                   const char *short_name, const char *group);
+
 /* Frees everything m holds and zeroes it (m itself is the caller's). */
 void mapper_free(struct mapper *m);
 
