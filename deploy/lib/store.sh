@@ -63,8 +63,9 @@ store_initial_cluster() {
 
 # store_binary_has_tls BIN: true when BIN takes etcd's client TLS flags.
 store_binary_has_tls() {
-    "$1" --help 2>&1 | grep -q -- '--cert-file' &&
-        "$1" --help 2>&1 | grep -q -- '--client-cert-auth'
+    local help # read whole: grep -q leaving a pipe early fails the writer under pipefail
+    help=$("$1" --help 2>&1) || true
+    grep -q -- '--cert-file' <<<"$help" && grep -q -- '--client-cert-auth' <<<"$help"
 }
 
 # store_curl_tls_args: the curl options for a client certificate the members trust (the
